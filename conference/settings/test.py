@@ -1,0 +1,31 @@
+"""Tests: same stack as production, with fast password hashing and an isolated cache and mail outbox."""
+
+import os
+import tempfile
+
+from .base import *  # noqa: F401,F403
+from .base import DATABASES
+
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A file cache, like production without Redis, but private to this test run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": tempfile.mkdtemp(prefix="hrne-test-cache-"),
+    }
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="hrne-test-media-")
+ACCOUNT_RATE_LIMITS = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so that live-server and threaded tests share one database.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"hrne-test-{os.getpid()}.sqlite3")}
+STATIC_ROOT = tempfile.mkdtemp(prefix="hrne-test-static-")
+WHITENOISE_USE_FINDERS = True

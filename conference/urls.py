@@ -1,0 +1,33 @@
+"""Root URL configuration: operational endpoints, the admin, then every public page in en and ru."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+handler404 = "conference.views.page_not_found"
+handler500 = "conference.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+# Uploaded images and logos. A reverse proxy should serve /media/ itself (docs/deploying.md); this keeps
+# the two-command demo and a small venue-LAN install working without one.
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# English at unprefixed paths, Russian under /ru/ (CONTRACT.md).
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("", include("registration.urls")),
+    path("", include("programme.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,87 @@
+"""Shared test fixtures: the demo conference loaded once per test database, a clean cache per test,
+and a real Chromium driven by Playwright."""
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo conference once into the test database; each test then runs in a rolled-back
+    transaction on top of it."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get_demo_conference():
+    from wagtail.models import Locale
+
+    from conference.models import ConferencePage
+
+    return ConferencePage.objects.get(slug="vilnius-2017", locale=Locale.get_default())
+
+
+@pytest.fixture
+def conference(db):
+    """The demo conference, in the default language."""
+    return get_demo_conference()
+
+
+@pytest.fixture
+def demo_tx(transactional_db):
+    """The demo conference for tests that need real commits (threads, live server): a transactional
+    test empties the database afterwards, so the demo is loaded again for each one."""
+    call_command("load_demo", verbosity=0)
+    return get_demo_conference()
+
+
+def chromium_available():
+    return shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium. Skipped where it is not installed, unless REQUIRE_BROWSER=1 (CI)."""
+    if not chromium_available():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM} but REQUIRE_BROWSER=1")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop; Django refuses ORM calls from async contexts otherwise.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page at phone width (360 px)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,3 @@
+"""Programme URLs outside the page tree (the page routes live on the page models)."""
+
+urlpatterns = []

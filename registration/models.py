@@ -1,0 +1,199 @@
+"""Registrations: types with capacities, attendees' registrations, their audit trail, badges' keys,
+check-ins and scan attempts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+
+class RegistrationType(models.Model):
+    conference = models.ForeignKey(
+        "conference.ConferencePage",
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="registration_types",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60)
+    description = models.TextField(_("description"), blank=True, max_length=1000)
+    capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Seats that can be confirmed."))
+    needs_approval = models.BooleanField(
+        _("needs approval"), default=False, help_text=_("Registrations wait for an organiser (e.g. scholarships).")
+    )
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    badge_colour = models.CharField(_("badge colour"), max_length=7, default="#1f5f8b")
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldPanel("conference"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("needs_approval")]),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("Open for registration")
+        ),
+        FieldRowPanel([FieldPanel("badge_colour"), FieldPanel("sort_order")]),
+    ]
+
+    class Meta:
+        verbose_name = _("registration type")
+        verbose_name_plural = _("registration types")
+        ordering = ["conference", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["conference", "slug"], name="unique_registration_type_slug")]
+
+    def __str__(self):
+        return self.name
+
+
+class Registration(models.Model):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+    STATUS_CHOICES = [
+        (CONFIRMED, _("Confirmed")),
+        (WAITLISTED, _("Waiting list")),
+        (PENDING, _("Awaiting approval")),
+        (CANCELLED, _("Cancelled")),
+    ]
+    ACTIVE_STATUSES = (CONFIRMED, WAITLISTED, PENDING)
+
+    ROLE_CHOICES = [
+        ("community", _("Community member or person who uses drugs")),
+        ("outreach", _("Outreach or social worker")),
+        ("health", _("Health professional")),
+        ("activist", _("Activist or advocate")),
+        ("researcher", _("Researcher")),
+        ("government", _("Government or public body")),
+        ("donor", _("Donor or international organisation")),
+        ("press", _("Journalist")),
+        ("other", _("Other")),
+    ]
+    INTERPRETATION_CHOICES = [("", _("No interpretation needed")), ("en", _("English")), ("ru", _("Russian"))]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
+    )
+    conference = models.ForeignKey(
+        "conference.ConferencePage",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("conference"),
+    )
+    registration_type = models.ForeignKey(
+        RegistrationType, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("registration type")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, db_index=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    badge_name = models.CharField(_("name on badge"), max_length=60)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES, blank=True)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=500, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=1000, blank=True)
+    interpretation_language = models.CharField(
+        _("interpretation"), max_length=5, choices=INTERPRETATION_CHOICES, blank=True
+    )
+    photo_consent = models.BooleanField(_("agrees to be photographed"), default=False)
+    privacy_consent_at = models.DateTimeField(_("privacy consent given"), null=True, blank=True)
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en", help_text=_("Emails are sent in it."))
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "conference"],
+                condition=Q(status__in=["confirmed", "waitlisted", "pending"]),
+                name="one_active_registration_per_user_and_conference",
+            )
+        ]
+        indexes = [models.Index(fields=["registration_type", "status", "created_at"], name="registration_queue_idx")]
+
+    def __str__(self):
+        return f"{self.badge_name or self.full_name or _('anonymised')} ({self.get_status_display()})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+
+class RegistrationStatusChange(models.Model):
+    """The audit trail: every status change, who made it and when."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+
+class BadgeSigningKey(models.Model):
+    """A conference's Ed25519 key pair; the private half is stored encrypted with a key from SECRET_KEY."""
+
+    conference = models.OneToOneField(
+        "conference.ConferencePage", on_delete=models.CASCADE, related_name="badge_signing_key"
+    )
+    public_key = models.BinaryField()
+    encrypted_private_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class CheckIn(models.Model):
+    """One per registration and conference day: the first valid scan of that day."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="checkins")
+    conference = models.ForeignKey("conference.ConferencePage", on_delete=models.CASCADE, related_name="checkins")
+    day = models.DateField(help_text=_("The date in the conference's time zone."))
+    checked_in_at = models.DateTimeField()
+    gate = models.CharField(max_length=60, blank=True)
+    device = models.CharField(max_length=100, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "day"], name="one_checkin_per_registration_and_day")
+        ]
+        indexes = [models.Index(fields=["conference", "day"], name="checkin_conference_day_idx")]
+
+
+class ScanAttempt(models.Model):
+    """The audit log of every scan, valid or not. The nonce makes a retried scan count once."""
+
+    conference = models.ForeignKey("conference.ConferencePage", null=True, on_delete=models.SET_NULL, related_name="+")
+    registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    code_excerpt = models.CharField(max_length=60, blank=True)
+    result = models.CharField(max_length=30)
+    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    gate = models.CharField(max_length=60, blank=True)
+    device = models.CharField(max_length=100, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scanned_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    offline = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-scanned_at"]
+        verbose_name = _("scan attempt")
+        verbose_name_plural = _("scan attempts")
