@@ -7,6 +7,7 @@ from django.db import transaction
 
 from conference.permissions import DOOR_STAFF, ORGANISERS
 from home import demo as site_demo
+from home import demo_translations
 from programme import demo as programme_demo
 from registration import demo as registration_demo
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             programme_demo.load_programme(conference)
             if not options["no_registrations"]:
                 registration_demo.load_registrations(conference)
+            demo_translations.load_translations(conference)
         if options["organiser"]:
             self.create_account(options["organiser"], options["password"], ORGANISERS)
         if options["door_staff"]:

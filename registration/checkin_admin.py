@@ -1,0 +1,1 @@
+"""Organisers' check-in dashboard and attendance report in the Wagtail admin."""

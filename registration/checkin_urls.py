@@ -1,0 +1,2 @@
+"""The door: scanner page and check-in API (CONTRACT.md, "Check-in API")."""
+urlpatterns = []
