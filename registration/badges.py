@@ -1,0 +1,428 @@
+"""Badges: the signed QR token (Ed25519, per-conference keys), its QR image and the A6 badge PDF."""
+
+import base64
+import binascii
+import io
+import os
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import qrcode
+import qrcode.constants
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import formats, translation
+from reportlab.lib.colors import HexColor, black, white
+from reportlab.lib.pagesizes import A4, A6
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+
+from .models import BadgeSigningKey
+
+# The token: base32 (RFC 4648 alphabet, upper case, no padding) of
+#   version (1 byte) | conference id (4 bytes) | registration id (4 bytes) | Ed25519 signature (64 bytes)
+# = 73 bytes = 117 characters, all in the QR alphanumeric set, so the QR stays small (version 6).
+TOKEN_VERSION = 1
+PAYLOAD_FORMAT = ">BII"
+PAYLOAD_LENGTH = struct.calcsize(PAYLOAD_FORMAT)
+SIGNATURE_LENGTH = 64
+TOKEN_BYTES = PAYLOAD_LENGTH + SIGNATURE_LENGTH
+TOKEN_LENGTH = 117
+MAX_CODE_LENGTH = 200  # anything longer is refused before it is even decoded
+# The signature covers a domain tag too, so a signature made for anything else never passes as a badge.
+SIGNATURE_CONTEXT = b"hrne-badge:"
+
+
+@dataclass(frozen=True)
+class BadgeToken:
+    version: int
+    conference_id: int
+    registration_id: int
+
+
+class InvalidToken(Exception):
+    """The code is not a badge this site signed (forged, altered, truncated or not a badge at all)."""
+
+
+# --- keys -----------------------------------------------------------------------------------------------
+
+
+def _wrapping_key(secret_key):
+    """An AES-256 key derived from SECRET_KEY: the database alone never reveals the signing keys."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"hrne badge signing keys", info=b"aes-gcm v1").derive(
+        secret_key.encode()
+    )
+
+
+def _encrypt_private_key(private_key, conference_id):
+    raw = private_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    nonce = os.urandom(12)
+    return nonce + AESGCM(_wrapping_key(settings.SECRET_KEY)).encrypt(nonce, raw, str(conference_id).encode())
+
+
+def _decrypt_private_key(blob, conference_id):
+    blob = bytes(blob)
+    # SECRET_KEY_FALLBACKS lets a site rotate SECRET_KEY without invalidating printed badges.
+    for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        try:
+            raw = AESGCM(_wrapping_key(secret)).decrypt(blob[:12], blob[12:], str(conference_id).encode())
+        except InvalidTag:
+            continue
+        return Ed25519PrivateKey.from_private_bytes(raw)
+    raise RuntimeError(
+        f"The badge signing key of conference {conference_id} cannot be decrypted: SECRET_KEY changed "
+        "without keeping the old one in SECRET_KEY_FALLBACKS."
+    )
+
+
+def get_or_create_signing_key(conference):
+    """The conference's key pair, created on first use; concurrent first uses end with one key."""
+    conference_id = conference.canonical.pk
+    key = BadgeSigningKey.objects.filter(conference_id=conference_id).first()
+    if key is not None:
+        return key
+    private_key = Ed25519PrivateKey.generate()
+    public_raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    try:
+        with transaction.atomic():
+            return BadgeSigningKey.objects.create(
+                conference_id=conference_id,
+                public_key=public_raw,
+                encrypted_private_key=_encrypt_private_key(private_key, conference_id),
+            )
+    except IntegrityError:
+        # Another request created it between our read and our insert (unique conference): use theirs.
+        return BadgeSigningKey.objects.get(conference_id=conference_id)
+
+
+@lru_cache(maxsize=64)
+def _private_key(conference_id, blob):
+    return _decrypt_private_key(blob, conference_id)
+
+
+_public_keys = {}
+
+
+def public_key_bytes(conference):
+    """The raw 32-byte public key that door devices use to check badges offline."""
+    return bytes(get_or_create_signing_key(conference).public_key)
+
+
+def _public_key_for(conference_id):
+    """The public key of a conference by id, cached for the life of the process (keys never change)."""
+    key = _public_keys.get(conference_id)
+    if key is None:
+        raw = BadgeSigningKey.objects.filter(conference_id=conference_id).values_list("public_key", flat=True).first()
+        if raw is None:
+            return None
+        key = _public_keys[conference_id] = Ed25519PublicKey.from_public_bytes(bytes(raw))
+    return key
+
+
+# --- tokens ---------------------------------------------------------------------------------------------
+
+
+def _encode(data):
+    return base64.b32encode(data).decode("ascii").rstrip("=")
+
+
+def issue_badge_token(registration):
+    """The text of a registration's QR code. Deterministic: the same registration always gets the same code."""
+    conference = registration.conference
+    key = get_or_create_signing_key(conference)
+    payload = struct.pack(PAYLOAD_FORMAT, TOKEN_VERSION, key.conference_id, registration.pk)
+    signature = _private_key(key.conference_id, bytes(key.encrypted_private_key)).sign(SIGNATURE_CONTEXT + payload)
+    return _encode(payload + signature)
+
+
+def parse_badge_token(code):
+    """Split a code into payload and signature without trusting it. Raises InvalidToken."""
+    if not isinstance(code, str) or len(code) != TOKEN_LENGTH or not code.isascii():
+        raise InvalidToken("wrong length or not ASCII")
+    try:
+        data = base64.b32decode(code + "===", casefold=False)
+    except (binascii.Error, ValueError):
+        raise InvalidToken("not base32")
+    # Base32 of 73 bytes leaves one spare bit in the last character: only the canonical spelling counts,
+    # so that no two different texts are the same badge.
+    if len(data) != TOKEN_BYTES or _encode(data) != code:
+        raise InvalidToken("not canonical")
+    version, conference_id, registration_id = struct.unpack(PAYLOAD_FORMAT, data[:PAYLOAD_LENGTH])
+    if version != TOKEN_VERSION:
+        raise InvalidToken("unknown version")
+    return BadgeToken(version, conference_id, registration_id), data[:PAYLOAD_LENGTH], data[PAYLOAD_LENGTH:]
+
+
+def verify_badge_token(code):
+    """The badge a code stands for, after its signature checks out. Raises InvalidToken.
+
+    Reads only the conference's public key (cached per process); no registration is looked at before the
+    signature is valid."""
+    token, payload, signature = parse_badge_token(code)
+    public_key = _public_key_for(token.conference_id)
+    if public_key is None:
+        raise InvalidToken("unknown conference key")
+    try:
+        public_key.verify(signature, SIGNATURE_CONTEXT + payload)
+    except InvalidSignature:
+        raise InvalidToken("bad signature")
+    return token
+
+
+# --- QR image -------------------------------------------------------------------------------------------
+
+
+def _qr_matrix(text):
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(text)
+    qr.make(fit=True)
+    return qr.get_matrix()
+
+
+def render_qr_png(registration, *, box_size=8):
+    """The badge QR as a PNG (black on white, with the standard four-module quiet zone)."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
+    qr.add_data(issue_badge_token(registration))
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+FONT_CANDIDATES = [
+    # DejaVu covers Latin and Cyrillic (Debian: fonts-dejavu-core); reportlab's own Vera covers Latin only.
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+]
+
+
+@lru_cache(maxsize=1)
+def _fonts():
+    """(regular, bold) font names registered with reportlab."""
+    for regular, bold in FONT_CANDIDATES:
+        if Path(regular).exists() and Path(bold).exists():
+            pdfmetrics.registerFont(TTFont("BadgeSans", regular))
+            pdfmetrics.registerFont(TTFont("BadgeSans-Bold", bold))
+            return "BadgeSans", "BadgeSans-Bold"
+    import reportlab
+
+    folder = Path(reportlab.__file__).parent / "fonts"
+    pdfmetrics.registerFont(TTFont("BadgeSans", str(folder / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("BadgeSans-Bold", str(folder / "VeraBd.ttf")))
+    return "BadgeSans", "BadgeSans-Bold"
+
+
+BADGE_WIDTH, BADGE_HEIGHT = A6  # 105 × 148 mm, portrait
+
+
+def _fit_font_size(text, font, largest, smallest, width):
+    size = largest
+    while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 1
+    return size
+
+
+def _shorten(text, font, size, width):
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _text_on(colour_hex):
+    """Black or white, whichever reads better on the band colour."""
+    colour = HexColor(colour_hex)
+    luminance = 0.2126 * colour.red + 0.7152 * colour.green + 0.0722 * colour.blue
+    return black if luminance > 0.55 else white
+
+
+def _conference_dates(conference):
+    start, end = conference.start_date, conference.end_date
+    if start == end:
+        return formats.date_format(start, "j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{formats.date_format(end, 'j F Y')}"
+    return f"{formats.date_format(start, 'j F')} – {formats.date_format(end, 'j F Y')}"
+
+
+def _safe_colour(value):
+    try:
+        HexColor(value)
+        return value if isinstance(value, str) and value.startswith("#") and len(value) == 7 else "#1f5f8b"
+    except (ValueError, TypeError):
+        return "#1f5f8b"
+
+
+def _draw_badge(pdf, registration, token, *, conference_title, conference_dates, place):
+    """One A6 badge with its lower-left corner at the current origin."""
+    regular, bold = _fonts()
+    margin = 8 * mm
+    inner = BADGE_WIDTH - 2 * margin
+    registration_type = registration.registration_type
+
+    # Conference name and dates at the top.
+    pdf.setFillColor(black)
+    title_size = _fit_font_size(conference_title, bold, 12, 8, inner)
+    pdf.setFont(bold, title_size)
+    pdf.drawString(margin, BADGE_HEIGHT - margin - title_size, _shorten(conference_title, bold, title_size, inner))
+    pdf.setFont(regular, 9)
+    pdf.drawString(
+        margin,
+        BADGE_HEIGHT - margin - title_size - 13,
+        _shorten(f"{conference_dates} · {place}".strip(" ·"), regular, 9, inner),
+    )
+
+    # Badge name, as large as fits, and the organisation under it.
+    name = registration.badge_name or registration.full_name
+    name_size = _fit_font_size(name, bold, 30, 12, inner)
+    name = _shorten(name, bold, name_size, inner)
+    name_baseline = BADGE_HEIGHT - 42 * mm
+    pdf.setFont(bold, name_size)
+    pdf.drawCentredString(BADGE_WIDTH / 2, name_baseline, name)
+    if registration.organisation:
+        org_size = _fit_font_size(registration.organisation, regular, 13, 8, inner)
+        pdf.setFont(regular, org_size)
+        pdf.drawCentredString(
+            BADGE_WIDTH / 2, name_baseline - 8 * mm, _shorten(registration.organisation, regular, org_size, inner)
+        )
+
+    # The QR, drawn as vector squares from the same matrix qrcode would print (crisp at any DPI).
+    matrix = _qr_matrix(token)
+    modules = len(matrix)
+    qr_size = 44 * mm
+    module = qr_size / modules
+    qr_x = (BADGE_WIDTH - qr_size) / 2
+    qr_y = 24 * mm
+    path = pdf.beginPath()
+    for row_index, row in enumerate(matrix):
+        y = qr_y + qr_size - (row_index + 1) * module
+        column = 0
+        while column < modules:
+            if row[column]:
+                run_start = column
+                while column < modules and row[column]:
+                    column += 1
+                path.rect(qr_x + run_start * module, y, (column - run_start) * module, module)
+            else:
+                column += 1
+    pdf.setFillColor(black)
+    pdf.drawPath(path, stroke=0, fill=1)
+
+    # The registration type as a coloured band across the bottom.
+    colour = _safe_colour(registration_type.badge_colour)
+    band_height = 16 * mm
+    pdf.setFillColor(HexColor(colour))
+    pdf.rect(0, 0, BADGE_WIDTH, band_height, stroke=0, fill=1)
+    pdf.setFillColor(_text_on(colour))
+    type_size = _fit_font_size(registration_type.name.upper(), bold, 18, 9, inner)
+    pdf.setFont(bold, type_size)
+    pdf.drawCentredString(
+        BADGE_WIDTH / 2,
+        (band_height - type_size * 0.7) / 2,
+        _shorten(registration_type.name.upper(), bold, type_size, inner),
+    )
+    pdf.setFillColor(black)
+
+
+def _conference_texts(conference):
+    conference = conference.canonical
+    venue = getattr(conference, "venue", None)
+    place = conference.city or (venue.city if venue else "")
+    return {
+        "conference_title": conference.title,
+        "conference_dates": _conference_dates(conference),
+        "place": place,
+    }
+
+
+def _badge_language(registration):
+    return getattr(registration, "language", None) or settings.LANGUAGE_CODE
+
+
+def render_badge_pdf(registration):
+    """The registration's badge: one A6 portrait page (CONTRACT.md, "Badges"). Returns the PDF bytes."""
+    buffer = io.BytesIO()
+    with translation.override(_badge_language(registration)):
+        pdf = pdf_canvas.Canvas(buffer, pagesize=A6, pageCompression=1)
+        pdf.setTitle(f"{registration.conference.canonical.title} badge")
+        pdf.setCreator("Harm reduction conference site")
+        _draw_badge(pdf, registration, issue_badge_token(registration), **_conference_texts(registration.conference))
+        pdf.showPage()
+        pdf.save()
+    return buffer.getvalue()
+
+
+def _draw_cut_marks(pdf):
+    """Cut marks on the lines between the four A6 badges of an A4 sheet: ticks at the sheet's edges and a
+    small cross in the middle, thin enough that the guillotine removes them."""
+    half_x, half_y = A4[0] / 2, A4[1] / 2
+    tick = 5 * mm
+    pdf.setStrokeColor(black)
+    pdf.setLineWidth(0.25)
+    lines = [
+        (half_x, 0, half_x, tick),
+        (half_x, A4[1] - tick, half_x, A4[1]),
+        (0, half_y, tick, half_y),
+        (A4[0] - tick, half_y, A4[0], half_y),
+        (half_x - 3 * mm, half_y, half_x + 3 * mm, half_y),
+        (half_x, half_y - 3 * mm, half_x, half_y + 3 * mm),
+    ]
+    pdf.lines(lines)
+
+
+def render_badge_sheets_pdf(registrations, *, conference):
+    """Many badges on A4 sheets, four A6 badges a sheet with cut marks, for the print shop."""
+    buffer = io.BytesIO()
+    texts = _conference_texts(conference)
+    pdf = pdf_canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf.setTitle(f"{texts['conference_title']} badges")
+    pdf.setCreator("Harm reduction conference site")
+    # Top-left, top-right, bottom-left, bottom-right; A4 is 297 mm high, so 0.5 mm is left over at the top.
+    slots = [(0, BADGE_HEIGHT), (BADGE_WIDTH, BADGE_HEIGHT), (0, 0), (BADGE_WIDTH, 0)]
+    count = 0
+    for count, registration in enumerate(registrations, start=1):
+        x, y = slots[(count - 1) % 4]
+        pdf.saveState()
+        pdf.translate(x, y)
+        _draw_badge(pdf, registration, issue_badge_token(registration), **texts)
+        pdf.restoreState()
+        if count % 4 == 0:
+            _draw_cut_marks(pdf)
+            pdf.showPage()
+    if count % 4 or count == 0:
+        _draw_cut_marks(pdf)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def badge_filename(registration):
+    """A file name without personal data."""
+    return f"badge-{registration.conference.canonical.slug}-{registration.pk}.pdf"
+
+
+__all__ = [
+    "BadgeToken",
+    "InvalidToken",
+    "issue_badge_token",
+    "verify_badge_token",
+    "parse_badge_token",
+    "public_key_bytes",
+    "render_qr_png",
+    "render_badge_pdf",
+    "render_badge_sheets_pdf",
+    "badge_filename",
+]

@@ -1,0 +1,54 @@
+"""Registrations, types and staff accounts for the badge and check-in tests (real rows, no mocks)."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from conference.permissions import DOOR_STAFF, ORGANISERS
+from registration.models import Registration, RegistrationType
+
+_counter = itertools.count(1)
+
+
+def make_registration_type(conference, *, slug="participant", name="Participant", colour="#1f5f8b"):
+    registration_type, _ = RegistrationType.objects.get_or_create(
+        conference=conference.canonical,
+        slug=slug,
+        defaults={"name": name, "capacity": 5000, "badge_colour": colour},
+    )
+    return registration_type
+
+
+def make_registration(conference, *, status=Registration.CONFIRMED, registration_type=None, user=None, **fields):
+    number = next(_counter)
+    if user is None:
+        user = get_user_model().objects.create_user(
+            username=f"attendee{number}-{id(fields)}", email=f"a{number}@example.org"
+        )
+    values = {
+        "full_name": f"Attendee Number{number}",
+        "badge_name": f"Attendee {number}",
+        "organisation": "Harm Reduction Network",
+        "country": "LT",
+        "role": "outreach",
+    }
+    values.update(fields)
+    return Registration.objects.create(
+        user=user,
+        conference=conference.canonical,
+        registration_type=registration_type or make_registration_type(conference),
+        status=status,
+        **values,
+    )
+
+
+def make_staff(*, group=DOOR_STAFF, username=None):
+    username = username or f"staff{next(_counter)}"
+    user = get_user_model().objects.create_user(username=username, email=f"{username}@example.org", password="pw")
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+__all__ = ["make_registration", "make_registration_type", "make_staff", "DOOR_STAFF", "ORGANISERS"]

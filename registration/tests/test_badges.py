@@ -1,0 +1,152 @@
+"""Badge tokens, QR images and badge PDFs, decoded with zxing-cpp from real PNGs and rasterised PDFs."""
+
+import io
+import string
+import subprocess
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from registration import badges
+from registration.models import BadgeSigningKey
+
+from .checkin_factories import make_registration
+
+
+def decode_qr_texts(image):
+    return [result.text for result in zxingcpp.read_barcodes(image) if result.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def rasterise(pdf_bytes, tmp_path, dpi=150):
+    pdf_path = tmp_path / "badge.pdf"
+    pdf_path.write_bytes(pdf_bytes)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf_path), str(tmp_path / "page")], check=True)
+    return [Image.open(path) for path in sorted(tmp_path.glob("page*.png"))]
+
+
+def test_token_is_short_printable_ascii_without_personal_data(conference):
+    registration = make_registration(conference, badge_name="Ona Petraitė", full_name="Ona Petraitė")
+    token = badges.issue_badge_token(registration)
+    assert len(token) == badges.TOKEN_LENGTH <= 200
+    assert set(token) <= set(string.ascii_uppercase + "234567")
+    assert "ONA" not in token and "PETRAIT" not in token
+
+
+def test_token_is_the_same_each_time_it_is_issued(conference):
+    registration = make_registration(conference)
+    assert badges.issue_badge_token(registration) == badges.issue_badge_token(registration)
+
+
+def test_token_verifies_to_its_conference_and_registration(conference):
+    registration = make_registration(conference)
+    token = badges.verify_badge_token(badges.issue_badge_token(registration))
+    assert (token.version, token.conference_id, token.registration_id) == (1, conference.pk, registration.pk)
+
+
+def test_changing_any_single_character_makes_the_token_invalid(conference):
+    code = badges.issue_badge_token(make_registration(conference))
+    alphabet = string.ascii_uppercase + "234567" + "a0=-"
+    for position in range(len(code)):
+        for replacement in alphabet:
+            if replacement == code[position]:
+                continue
+            altered = code[:position] + replacement + code[position + 1 :]
+            with pytest.raises(badges.InvalidToken):
+                badges.verify_badge_token(altered)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["", "A", "A" * 116, "A" * 118, "A" * 10_000_000, "\x00\xff" * 60, "é" * 117, "A" * 117],
+    ids=["empty", "one", "truncated", "one-more", "10MB", "binary", "non-ascii", "unsigned"],
+)
+def test_garbage_codes_are_invalid(conference, code):
+    badges.issue_badge_token(make_registration(conference))  # the conference has a key
+    with pytest.raises(badges.InvalidToken):
+        badges.verify_badge_token(code)
+
+
+def test_token_signed_by_another_key_is_invalid(conference):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    registration = make_registration(conference)
+    code = badges.issue_badge_token(registration)
+    _, payload, _ = badges.parse_badge_token(code)
+    forged = badges._encode(payload + Ed25519PrivateKey.generate().sign(badges.SIGNATURE_CONTEXT + payload))
+    with pytest.raises(badges.InvalidToken):
+        badges.verify_badge_token(forged)
+
+
+def test_private_key_is_stored_encrypted(conference):
+    from cryptography.hazmat.primitives import serialization
+
+    badges.issue_badge_token(make_registration(conference))
+    key = BadgeSigningKey.objects.get(conference=conference)
+    private = badges._private_key(conference.pk, bytes(key.encrypted_private_key))
+    raw = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    assert raw not in bytes(key.encrypted_private_key)
+    assert len(BadgeSigningKey.objects.filter(conference=conference)) == 1
+
+
+def test_qr_png_decodes_to_the_token(conference):
+    registration = make_registration(conference)
+    image = Image.open(io.BytesIO(badges.render_qr_png(registration)))
+    assert decode_qr_texts(image) == [badges.issue_badge_token(registration)]
+
+
+def pdf_info(pdf_bytes, tmp_path):
+    path = tmp_path / "info.pdf"
+    path.write_bytes(pdf_bytes)
+    output = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return dict(line.split(":", 1) for line in output.splitlines() if ":" in line)
+
+
+def page_size_mm(info):
+    width, _, height = info["Page size"].split()[:3]
+    return round(float(width) / 72 * 25.4, 1), round(float(height) / 72 * 25.4, 1)
+
+
+def pdf_text(pdf_bytes, tmp_path):
+    path = tmp_path / "text.pdf"
+    path.write_bytes(pdf_bytes)
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_badge_pdf_is_one_a6_portrait_page(conference, tmp_path):
+    info = pdf_info(badges.render_badge_pdf(make_registration(conference)), tmp_path)
+    assert info["Pages"].strip() == "1"
+    assert page_size_mm(info) == (105.0, 148.0)
+
+
+def test_badge_pdf_shows_name_organisation_type_conference_and_dates(conference, tmp_path):
+    registration = make_registration(conference, badge_name="Ona Petraitė", organisation="Demetra")
+    text = pdf_text(badges.render_badge_pdf(registration), tmp_path)
+    for expected in ["Ona Petraitė", "Demetra", "PARTICIPANT", conference.title, "4–6 April 2017"]:
+        assert expected in text
+
+
+def test_badge_pdf_prints_cyrillic_badge_names(conference, tmp_path):
+    registration = make_registration(conference, badge_name="Анна Иванова", organisation="ЕАСВ")
+    text = pdf_text(badges.render_badge_pdf(registration), tmp_path)
+    assert "Анна Иванова" in text and "ЕАСВ" in text
+
+
+def test_badge_pdf_qr_decodes_at_150_dpi(conference, tmp_path):
+    registration = make_registration(conference)
+    pages = rasterise(badges.render_badge_pdf(registration), tmp_path)
+    assert [decode_qr_texts(page) for page in pages] == [[badges.issue_badge_token(registration)]]
+
+
+def test_badge_sheets_put_four_badges_on_each_a4_page(conference, tmp_path):
+    registrations = [make_registration(conference) for _ in range(5)]
+    pdf = badges.render_badge_sheets_pdf(registrations, conference=conference)
+    info = pdf_info(pdf, tmp_path)
+    assert info["Pages"].strip() == "2"
+    assert page_size_mm(info) == (210.0, 297.0)
+    pages = rasterise(pdf, tmp_path)
+    tokens = [badges.issue_badge_token(registration) for registration in registrations]
+    assert sorted(decode_qr_texts(pages[0])) == sorted(tokens[:4])
+    assert decode_qr_texts(pages[1]) == tokens[4:]
