@@ -1,5 +1,244 @@
-"""Russian translations of the demo pages, for load_demo."""
+"""Russian translations of the demo pages, for load_demo: made the way an organiser would (Wagtail's
+"Translate" action, `copy_for_translation`), then edited and published. Idempotent."""
+
+from wagtail.models import Locale
+
+RUSSIAN = "ru"
+
+HOME = {
+    "title": "Конференции по снижению вреда",
+    "intro": "<p>Региональные конференции по снижению вреда Евразийской сети снижения вреда и её партнёров.</p>",
+}
+
+CONFERENCE = {
+    "title": "Снижение вреда в новых условиях",
+    "tagline": (
+        "Снижение вреда и наркополитика в Центральной и Восточной Европе и Центральной Азии после ухода доноров"
+    ),
+    "intro": (
+        "<p>Три дня в Вильнюсе для людей, употребляющих наркотики, аутрич-работников, юристов, медиков и "
+        "политиков из Центральной и Восточной Европы и Центральной Азии: подведём итоги снижения вреда в "
+        "регионе, откуда уходят доноры и где ответственность должны взять на себя государства.</p>"
+    ),
+    "body": [
+        (
+            "paragraph",
+            "<h2>Зачем эта конференция</h2><p>Снижение вреда в Центральной и Восточной Европе и Центральной Азии "
+            "создавалось на международные деньги. Глобальный фонд и другие доноры уходят, и теперь программы "
+            "обмена игл и шприцев, опиоидная заместительная терапия и сервисы, которые ведут сами сообщества, "
+            "зависят от национальных бюджетов и от того, видят ли государства в людях, употребляющих наркотики, "
+            "граждан с правами.</p>"
+            "<p>Конференция собирает сети консорциума во главе с Евразийской сетью снижения вреда и партнёров из "
+            "IDPC, HRI, Youth RISE, MENAHRA, EuroNPUD и ЕСЛУН, чтобы обменяться тем, что работает в новых "
+            "условиях.</p>",
+        ),
+        (
+            "quote",
+            {
+                "quote": "Уличные юристы в 8 странах задокументировали 176 случаев нарушения прав людей, "
+                "употребляющих наркотики. За каждым случаем стоит человек, и каждый показывает, где нужно "
+                "менять закон.",
+                "attribution": "Проект «С улицы — в правительство»",
+            },
+        ),
+        (
+            "paragraph",
+            "<h2>«С улицы — в правительство»</h2><p>Проект обучил уличных юристов, которые работают там, где живут "
+            "люди, употребляющие наркотики, задокументировал нарушения — от полицейского насилия до отказа в "
+            "лечении — и донёс доказательства до министерств и парламентов. Его выводы открывают "
+            "конференцию.</p>",
+        ),
+        (
+            "faq",
+            {
+                "heading": "Вопросы",
+                "items": [
+                    {
+                        "question": "Кто может участвовать?",
+                        "answer": "<p>Все, кто работает в сфере снижения вреда в регионе или вместе с ней: "
+                        "представители сообществ, сотрудники сервисов, исследователи, чиновники и доноры.</p>",
+                    },
+                    {
+                        "question": "На каких языках?",
+                        "answer": "<p>На английском и русском, с синхронным переводом в пленарном зале.</p>",
+                    },
+                    {
+                        "question": "Останутся ли мои данные конфиденциальными?",
+                        "answer": "<p>Да. Мы храним только то, что нужно для конференции, никому не передаём и "
+                        "удаляем после неё. Вы можете в любой момент скачать или удалить свои данные.</p>",
+                    },
+                ],
+            },
+        ),
+    ],
+}
+
+INFO_PAGES = {
+    "travel-and-visas": {
+        "title": "Дорога и визы",
+        "intro": "Как добраться до Вильнюса, визы в Литву и Шенгенскую зону, местный транспорт.",
+        "body": "<p>Международный аэропорт Вильнюса находится в 6 км от центра города; автобус 88 и поезда ходят "
+        "каждые 20 минут. Участники из стран, где нужна шенгенская виза, получат приглашение после "
+        "подтверждения регистрации: подавайте документы не позднее чем за шесть недель до конференции.</p>",
+    },
+    "venue-accessibility": {
+        "title": "Доступность площадки",
+        "intro": "Вход без ступенек, лифты, тихая комната и о чём можно нас попросить.",
+        "body": "<p>Во все залы конференции можно попасть без ступенек и на лифте. На каждом этаже есть "
+        "доступный туалет, на первом этаже — тихая комната. Сообщите о любых потребностях при регистрации, и мы "
+        "с вами свяжемся.</p>",
+    },
+    "code-of-conduct": {
+        "title": "Правила поведения",
+        "intro": "Уважение к каждому участнику, независимо от употребления наркотиков, ВИЧ-статуса, гендера "
+        "или происхождения.",
+        "body": "<p>Стигматизирующие высказывания о людях, употребляющих наркотики, домогательства и "
+        "фотографирование людей без их согласия недопустимы. Обратитесь к любому организатору с красным "
+        "шнурком для бейджа.</p>",
+    },
+    "privacy": {
+        "title": "Уведомление о конфиденциальности",
+        "intro": "Какие данные мы собираем при регистрации, зачем, кто их видит и когда мы их удаляем.",
+        "body": "<p>Мы собираем ваше имя, имя для бейджа, организацию, страну и потребности, о которых вы "
+        "сообщаете, — только для проведения конференции. Сотрудники на входе видят лишь имя на бейдже, "
+        "организацию и тип регистрации. QR-код не содержит персональных данных. Персональные данные удаляются "
+        "через 90 дней после конференции; вы можете скачать или удалить их раньше в своём личном кабинете.</p>",
+    },
+}
+
+PROGRAMME = {
+    "title": "Программа",
+    "intro": "<p>Все сессии конференции по дням: время, зал, направление и докладчики. Отметьте звёздочкой "
+    "сессии, которые хотите посетить, — они появятся в вашей личной программе.</p>",
+}
+
+SPEAKER_INDEX = {
+    "title": "Докладчики",
+    "intro": "<p>Люди, которые выступают, ведут и модерируют сессии конференции.</p>",
+}
+
+# Sessions and speakers translated in the demo, by the English page's slug. The rest show the English page
+# under /ru/ with a note (HomePage.route), the way a partly translated programme looks to a visitor.
+SESSIONS = [
+    (
+        "Открытие: снижение вреда в новых условиях",
+        "<p>Организаторы и партнёры открывают конференцию: что изменилось в регионе с уходом доноров и "
+        "какие решения нужны от правительств, чтобы сервисы снижения вреда продолжали работать.</p>",
+    ),
+    (
+        "С улицы — в правительство: выводы уличных юристов",
+        "<p>Уличные юристы из восьми стран рассказывают о 176 задокументированных случаях нарушения прав людей, "
+        "употребляющих наркотики, и о том, как эти доказательства дошли до министерств и парламентов.</p>",
+    ),
+    (
+        "Опиоидная заместительная терапия после Глобального фонда",
+        "<p>Как страны региона финансируют ОЗТ из собственных бюджетов, где программы оказались под угрозой и "
+        "что помогает сохранить доступ к лечению.</p>",
+    ),
+    (
+        "Сообщества во главе: сервисы, которые ведут люди, употребляющие наркотики",
+        "<p>Опыт сетей людей, употребляющих наркотики: равное консультирование, аутрич и защита прав, которые "
+        "сообщества организуют сами.</p>",
+    ),
+    (
+        "Молодёжь и новые психоактивные вещества",
+        "<p>Что меняется с распространением новых веществ среди молодых людей и как сервисы снижения вреда "
+        "могут на это ответить.</p>",
+    ),
+]
+
+
+def russian_locale():
+    locale, _ = Locale.objects.get_or_create(language_code=RUSSIAN)
+    return locale
+
+
+def translate_page(page, locale, fields, sync_fields=()):
+    """Create (via copy_for_translation) or update the `locale` translation of `page`, set `fields`, copy
+    `sync_fields` from the source (times and rooms must not drift between languages) and publish it."""
+    page = page.specific
+    translation = page.get_translation_or_none(locale)
+    if translation is None:
+        translation = page.copy_for_translation(locale, copy_parents=True)
+    translation = translation.specific
+    if translation.alias_of_id:
+        # A parent copied along as an alias becomes an ordinary translated page.
+        translation.alias_of = None
+    for name in sync_fields:
+        setattr(translation, name, getattr(page, name))
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    return translation.specific_class.objects.get(pk=translation.pk)
+
+
+def demo_sessions(conference):
+    """The first sessions of the demo programme (plenaries first), to translate."""
+    from programme.models import SessionPage
+
+    sessions = SessionPage.objects.descendant_of(conference).live().order_by("start", "pk")
+    plenaries = [session for session in sessions if session.kind == "plenary"]
+    others = [session for session in sessions if session.kind not in {"plenary", "break"}]
+    return (plenaries + others)[: len(SESSIONS)]
+
+
+def demo_speakers(sessions):
+    speakers = []
+    for session in sessions:
+        for link in session.speaker_links.select_related("speaker"):
+            if link.speaker not in speakers:
+                speakers.append(link.speaker)
+    return speakers[:5]
 
 
 def load_translations(conference):
     """Create or update the Russian versions of the demo conference's pages."""
+    from home.models import StandardPage
+    from programme.models import ProgrammePage, SpeakerIndexPage
+
+    locale = russian_locale()
+    home = conference.get_parent().specific
+    translate_page(home, locale, HOME)
+    translate_page(conference, locale, CONFERENCE)
+    for page in StandardPage.objects.child_of(conference):
+        if page.slug in INFO_PAGES:
+            info = INFO_PAGES[page.slug]
+            translate_page(
+                page, locale, {"title": info["title"], "intro": info["intro"], "body": [("paragraph", info["body"])]}
+            )
+    programme = ProgrammePage.objects.child_of(conference).first()
+    if programme is not None:
+        translate_page(programme, locale, PROGRAMME)
+    speaker_index = SpeakerIndexPage.objects.child_of(conference).first()
+    if speaker_index is not None:
+        translate_page(speaker_index, locale, SPEAKER_INDEX)
+    sessions = demo_sessions(conference) if programme is not None else []
+    for session, (title, abstract) in zip(sessions, SESSIONS, strict=False):
+        translate_page(
+            session,
+            locale,
+            {"title": title, "abstract": [("paragraph", abstract)]},
+            sync_fields=SESSION_SYNC_FIELDS,
+        )
+    if speaker_index is not None:
+        for speaker in demo_speakers(sessions):
+            translate_page(speaker, locale, speaker_fields(speaker))
+    # The Russian conference's privacy notice is the Russian privacy page.
+    if conference.privacy_notice_id:
+        ru_conference = conference.get_translation(locale)
+        ru_privacy = conference.privacy_notice.get_translation_or_none(locale)
+        if ru_privacy is not None and ru_conference.privacy_notice_id != ru_privacy.pk:
+            ru_conference.privacy_notice = ru_privacy
+            ru_conference.save_revision().publish()
+
+SESSION_SYNC_FIELDS = ("kind", "start", "end", "room", "track", "language", "interpretation", "status")
+
+
+def speaker_fields(speaker):
+    """A speaker's name stays as written; the Russian page gets a Russian short bio."""
+    bio = f"{speaker.title} выступает на конференции «Снижение вреда в новых условиях»"
+    if speaker.organisation:
+        bio += f" от организации {speaker.organisation}"
+    if speaker.country:
+        bio += f" ({speaker.country})"
+    return {"short_bio": bio + "."}

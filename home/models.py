@@ -1,10 +1,11 @@
 """The site's home page and plain information pages."""
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from .blocks import BodyBlock
@@ -23,13 +24,26 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Route within this language's tree; where a page has no translation, serve the default language's
+        page at the same /ru/ address, so the visitor keeps their language's menus (base.html says the content
+        is untranslated) instead of meeting a 404."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default_home = self.get_translation_or_none(Locale.get_default())
+            if default_home is None or default_home.pk == self.pk:
+                raise
+            return default_home.specific.route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from conference.models import ConferencePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["conferences"] = (
-            ConferencePage.objects.child_of(self).live().public().order_by("-start_date").select_related("venue")
-        )
+        # Every conference is listed in every language, in its translation where one exists.
+        default_home = self.get_translation_or_none(Locale.get_default()) or self
+        conferences = ConferencePage.objects.child_of(default_home).live().public().order_by("-start_date")
+        context["conferences"] = [conference.localized for conference in conferences.select_related("venue")]
         return context
 
 

@@ -2,7 +2,8 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
@@ -67,29 +68,63 @@ def site_navigation(context):
     return navigation
 
 
+def language_prefix(code):
+    """The URL prefix of a language under i18n_patterns: "/" for the default language, "/ru/" for Russian."""
+    with translation.override(code):
+        return reverse("wagtail_serve", args=[""])
+
+
+def strip_language_prefix(path):
+    """`path` without its language prefix ("/ru/my/" -> "/my/"), so that it can be re-prefixed."""
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if code != settings.LANGUAGE_CODE and path.startswith(prefix):
+            return path[len(prefix) - 1 :]
+    return path
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """One link per language, to this same page in that language (or the nearest translated ancestor)."""
+    """One link per language to this same page in that language: the page's translation (plus the sub-route
+    being shown, e.g. register/, and the query string), or the same address under the other language's prefix
+    for views outside the page tree (/my/, /accounts/login/) and untranslated pages (served as a fallback)."""
     request = context.get("request")
     page = context.get("page")
     current = get_language()
-    links = []
-    translations = {}
+    if request is None:
+        return [
+            {"code": code, "name": name, "url": language_prefix(code), "current": code == current}
+            for code, name in settings.LANGUAGES
+        ]
+    path = strip_language_prefix(request.path)
+    query = request.META.get("QUERY_STRING", "")
+    query = f"?{query}" if query else ""
+    translations, suffix = {}, None
     if isinstance(page, Page) and page.pk:
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation
+        page_path = strip_language_prefix(page.get_url(request) or "")
+        if page_path and path.startswith(page_path):
+            suffix = path[len(page_path) :]
+            for item in page.get_translations(inclusive=True).live().select_related("locale"):
+                translations[item.locale.language_code] = item
+    links = []
     for code, name in settings.LANGUAGES:
         if code in translations:
-            url = translations[code].get_url(request)
-            # Page URLs carry the language prefix of the locale's tree; add the route suffix (e.g. register/).
-            suffix = context.get("route_suffix", "")
-            url = (url or "/") + suffix
-        elif request is not None:
-            url = translate_url(request.get_full_path(), code)
+            url = (translations[code].get_url(request) or "/") + suffix
         else:
-            url = "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
+            url = language_prefix(code) + path.lstrip("/")
+        links.append({"code": code, "name": name, "url": url + query, "current": code == current})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def content_language(context):
+    """The language of the page's own content when it differs from the active language (an untranslated page
+    shown as a fallback), else an empty string."""
+    page = context.get("page")
+    if not isinstance(page, Page) or not page.pk:
+        return ""
+    code = Locale.objects.filter(pk=page.locale_id).values_list("language_code", flat=True).first()
+    return code if code and code != get_language() else ""
 
 
 @register.simple_tag
