@@ -4,6 +4,7 @@ check-ins and scan attempts."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -124,6 +125,24 @@ class Registration(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def waitlist_position(self):
+        """1 for the next person to get a seat of this type; None when not on the waiting list."""
+        if self.status != self.WAITLISTED:
+            return None
+        queue = Registration.objects.filter(registration_type_id=self.registration_type_id, status=self.WAITLISTED)
+        ahead = queue.filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
+        return ahead.count() + 1
+
+    def is_editable(self, now=None):
+        """The attendee may change their details while the registration is active and registration is open."""
+        if not self.is_active or self.anonymised_at is not None:
+            return False
+        now = now or timezone.now()
+        if self.registration_type.closes_at and now >= self.registration_type.closes_at:
+            return False
+        return self.conference.registration_is_open(now)
 
 
 class RegistrationStatusChange(models.Model):

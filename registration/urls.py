@@ -1,9 +1,15 @@
 """URLs of the registration app that are not under a conference page: /my/ and /checkin/."""
+
 from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("my/", views.my_registrations, name="my_registrations"),
+    path("my/registrations/<int:pk>/edit/", views.edit_registration, name="edit_registration"),
+    path("my/registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel_registration"),
+    path("my/data.json", views.download_personal_data, name="download_personal_data"),
+    path("my/delete-account/", views.delete_account, name="delete_account"),
+    path("my/badges/", include("registration.badge_urls")),
     path("checkin/", include("registration.checkin_urls")),
 ]

@@ -1,11 +1,205 @@
-"""Attendee-facing registration views (filled in by the registration work)."""
+"""Attendee-facing registration views: the form, /my/ with edit, cancel, data download and account deletion."""
 
+import json
+
+from allauth.account.decorators import verified_email_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Locale
+
+from . import personal_data, services
+from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationForm
+from .models import Registration
+
+STATUS_MESSAGES = {
+    Registration.CONFIRMED: gettext_lazy("Your registration is confirmed. We have sent you an email with your badge."),
+    Registration.WAITLISTED: gettext_lazy(
+        "This registration type is full: you are on the waiting list. We email you when a seat frees."
+    ),
+    Registration.PENDING: gettext_lazy(
+        "Thank you. An organiser will review your registration; we email you the answer."
+    ),
+}
 
 
+def open_registration_types(conference, now=None):
+    """The conference's types open now, each with `seats_left` (confirmed seats still free)."""
+    types = conference.registration_types.annotate(
+        confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.CONFIRMED))
+    ).order_by("sort_order", "name")
+    open_types = []
+    for registration_type in types:
+        if services.type_is_open(registration_type, now):
+            registration_type.seats_left = max(registration_type.capacity - registration_type.confirmed_count, 0)
+            open_types.append(registration_type)
+    return open_types
+
+
+def _localised(conference):
+    """The conference page in the active language, for titles and links."""
+    locale = Locale.objects.filter(language_code=get_language()).first()
+    if locale is None or conference.locale_id == locale.pk:
+        return conference
+    return conference.get_translation_or_none(locale) or conference
+
+
+@never_cache
+@verified_email_required
+def _register(request, conference):
+    canonical = conference.canonical
+    context = {"page": conference, "conference": conference, "route_suffix": "register/"}
+    existing = (
+        Registration.objects.filter(user=request.user, conference=canonical, status__in=Registration.ACTIVE_STATUSES)
+        .select_related("registration_type")
+        .first()
+    )
+    if existing is not None:
+        return render(request, "registration/register_existing.html", {**context, "registration": existing})
+    if not canonical.registration_is_open():
+        return render(request, "registration/register_closed.html", context)
+    registration_types = open_registration_types(canonical)
+    if not registration_types:
+        return render(request, "registration/register_closed.html", context)
+    privacy_url = canonical.privacy_notice.localized.url if canonical.privacy_notice_id else None
+    form = RegistrationForm(request.POST or None, registration_types=registration_types, privacy_notice_url=privacy_url)
+    if request.method == "POST" and form.is_valid():
+        details = dict(form.cleaned_data)
+        try:
+            registration = services.register(
+                user=request.user,
+                conference=canonical,
+                registration_type=details.pop("registration_type"),
+                details=details,
+                language=get_language(),
+            )
+        except services.RegistrationError as error:
+            if error.code == "already_registered":
+                return render(
+                    request, "registration/register_existing.html", {**context, "registration": error.registration}
+                )
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, STATUS_MESSAGES[registration.status])
+            return redirect("my_registrations")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "registration/register.html",
+        {**context, "form": form, "registration_types": registration_types, "user_email": request.user.email},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def register(request, *, conference):
-    return HttpResponse(status=501)
+    """/<conference>/register/: the form for a signed-in user with a verified email."""
+    return _register(request, conference)
 
 
+@never_cache
+@login_required
 def my_registrations(request):
-    return HttpResponse(status=501)
+    """/my/: the attendee's registrations, badges, agenda, data download and account deletion."""
+    registrations = list(
+        Registration.objects.filter(user=request.user)
+        .select_related("conference", "registration_type")
+        .order_by("-conference__start_date", "-created_at")
+    )
+    now = timezone.now()
+    for registration in registrations:
+        registration.localised_conference = _localised(registration.conference)
+        registration.editable = registration.is_editable(now)
+    return render(request, "registration/my_registrations.html", {"registrations": registrations})
+
+
+def _own_registration(request, pk):
+    """Only the signed-in user's own registration; any other id is a 404, never a 403 that confirms it exists."""
+    return get_object_or_404(
+        Registration.objects.select_related("conference", "registration_type"), pk=pk, user=request.user
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit_registration(request, pk):
+    registration = _own_registration(request, pk)
+    if not registration.is_editable():
+        messages.error(request, _("This registration can no longer be changed."))
+        return redirect("my_registrations")
+    initial = {name: getattr(registration, name) for name in services.EDITABLE_FIELDS}
+    form = RegistrationDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_details(registration=registration, details=form.cleaned_data, by=request.user)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your details are saved."))
+        return redirect("my_registrations")
+    return render(
+        request,
+        "registration/edit_registration.html",
+        {"form": form, "registration": registration, "conference": _localised(registration.conference)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel_registration(request, pk):
+    registration = _own_registration(request, pk)
+    if not registration.is_active:
+        messages.info(request, _("This registration is already cancelled."))
+        return redirect("my_registrations")
+    if request.method == "POST":
+        try:
+            services.cancel(registration=registration, by=request.user)
+        except services.RegistrationError as error:
+            messages.info(request, error.message)
+        else:
+            messages.success(request, _("Your registration is cancelled. We have sent you an email."))
+        return redirect("my_registrations")
+    return render(
+        request,
+        "registration/cancel_registration.html",
+        {"registration": registration, "conference": _localised(registration.conference)},
+    )
+
+
+@never_cache
+@login_required
+def download_personal_data(request):
+    """/my/data.json: everything we hold about the signed-in person."""
+    data = personal_data.export_personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_account(request):
+    """/my/delete-account/: a confirmation step, then the account goes and the registrations are anonymised."""
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        personal_data.delete_account(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account is deleted and your registrations are anonymised."))
+        return redirect("wagtail_serve", "")
+    return render(
+        request, "registration/delete_account.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )

@@ -1,0 +1,107 @@
+"""The attendee's registration emails: plain text and HTML, in the registration's language, with the
+conference dates as an .ics file and, once confirmed, the badge PDF."""
+
+import logging
+from datetime import timedelta
+
+import icalendar
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Registration
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "confirmed": _("Your registration for %(conference)s is confirmed"),
+    "waitlisted": _("You are on the waiting list for %(conference)s"),
+    "pending": _("We received your registration for %(conference)s"),
+    "promoted": _("A seat is free: your registration for %(conference)s is confirmed"),
+    "approved": _("Your registration for %(conference)s is approved"),
+    "rejected": _("Your registration for %(conference)s was not accepted"),
+    "cancelled": _("Your registration for %(conference)s is cancelled"),
+}
+# Emails that leave the registration confirmed carry the badge and the calendar file.
+CONFIRMING = {"confirmed", "promoted", "approved"}
+
+
+def conference_dates_ics(conference, *, uid_suffix="dates"):
+    """One all-day event spanning the conference days, for the attendee's calendar."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Harm Reduction Conferences//Registration//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+    event.add("uid", f"conference-{conference.pk}-{uid_suffix}@{host}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", conference.start_date)
+    event.add("dtend", conference.end_date + timedelta(days=1))
+    event.add("summary", conference.title)
+    place = ", ".join(part for part in [getattr(conference.venue, "name", ""), conference.city] if part)
+    if place:
+        event.add("location", place)
+    event.add("url", settings.SITE_URL + conference.url)
+    event.add("transp", "TRANSPARENT")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _conference_in(conference, language):
+    """The conference page in the registration's language, for its title and link."""
+    from wagtail.models import Locale
+
+    try:
+        locale = Locale.objects.get(language_code=language)
+    except Locale.DoesNotExist:
+        return conference
+    return conference.get_translation_or_none(locale) or conference
+
+
+def build_registration_email(registration, kind):
+    """The EmailMultiAlternatives for one registration and one kind (see SUBJECTS)."""
+    from .badges import badge_filename, render_badge_pdf
+
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        conference = _conference_in(registration.conference, language)
+        context = {
+            "registration": registration,
+            "conference": conference,
+            "kind": kind,
+            "my_url": settings.SITE_URL + reverse("my_registrations"),
+            "conference_url": settings.SITE_URL + conference.url,
+            "waitlist_position": registration.waitlist_position,
+        }
+        subject = str(SUBJECTS[kind]) % {"conference": conference.title}
+        text = render_to_string(f"registration/emails/{kind}.txt", context)
+        html = render_to_string(f"registration/emails/{kind}.html", context)
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[registration.user.email],
+        )
+        message.attach_alternative(html, "text/html")
+        if kind in CONFIRMING:
+            message.attach(f"{conference.slug}.ics", conference_dates_ics(registration.conference), "text/calendar")
+            message.attach(badge_filename(registration), render_badge_pdf(registration), "application/pdf")
+    return message
+
+
+def send_registration_email(*, registration_id, kind):
+    """Send one email after the commit; a registration without an account (walk-in, anonymised) gets none."""
+    registration = (
+        Registration.objects.select_related("user", "conference", "registration_type", "conference__venue")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.user is None or not registration.user.email:
+        return False
+    build_registration_email(registration, kind).send()
+    return True
+

@@ -1,0 +1,306 @@
+"""Registration processes: register, cancel, approve, reject, change type, edit, anonymise.
+
+Each function takes keyword arguments, runs in one transaction, writes a RegistrationStatusChange for
+every status it changes, queues the attendee's emails for after the commit and raises RegistrationError
+with a code when the rule says no. Seats are counted under a row lock on the RegistrationType
+(select_for_update), so concurrent registrations on PostgreSQL never confirm more than the capacity.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Registration, RegistrationStatusChange, RegistrationType
+
+PERSONAL_FIELDS = (
+    "full_name",
+    "badge_name",
+    "organisation",
+    "dietary_needs",
+    "accessibility_needs",
+)
+EDITABLE_FIELDS = (
+    "full_name",
+    "badge_name",
+    "organisation",
+    "country",
+    "role",
+    "dietary_needs",
+    "accessibility_needs",
+    "interpretation_language",
+    "photo_consent",
+)
+
+
+class RegistrationError(Exception):
+    """A registration rule said no; `code` tells which, `registration` is the one concerned if any."""
+
+    MESSAGES = {
+        "already_registered": _("You are already registered for this conference."),
+        "closed": _("Registration for this conference is closed."),
+        "type_closed": _("This registration type is not open for registration now."),
+        "wrong_conference": _("This registration type belongs to another conference."),
+        "not_active": _("This registration is cancelled."),
+        "not_pending": _("Only registrations awaiting approval can be approved or rejected."),
+        "same_type": _("The registration already has this type."),
+        "anonymised": _("This registration has been anonymised."),
+    }
+
+    def __init__(self, code, *, registration=None):
+        self.code = code
+        self.registration = registration
+        super().__init__(str(self.MESSAGES.get(code, code)))
+
+    @property
+    def message(self):
+        return self.MESSAGES.get(self.code, self.code)
+
+
+def _lock_type(registration_type_id):
+    return RegistrationType.objects.select_for_update().get(pk=registration_type_id)
+
+
+def _confirmed_count(registration_type):
+    return Registration.objects.filter(registration_type=registration_type, status=Registration.CONFIRMED).count()
+
+
+def has_free_seat(registration_type):
+    """Call with the type's row locked."""
+    return _confirmed_count(registration_type) < registration_type.capacity
+
+
+def _set_status(registration, status, *, by, note=""):
+    previous = registration.status
+    registration.status = status
+    registration.save(update_fields=["status", "updated_at"])
+    RegistrationStatusChange.objects.create(
+        registration=registration, from_status=previous or "", to_status=status, changed_by=by, note=note
+    )
+
+
+def _email_after_commit(registration, kind):
+    from .emails import send_registration_email
+
+    registration_id = registration.pk
+    transaction.on_commit(lambda: send_registration_email(registration_id=registration_id, kind=kind), robust=True)
+
+
+def _promote_waitlisted(registration_type, *, by):
+    """Confirm the oldest waitlisted registrations while seats are free; the type's row must be locked."""
+    promoted = []
+    free = registration_type.capacity - _confirmed_count(registration_type)
+    if free <= 0:
+        return promoted
+    queue = (
+        Registration.objects.select_for_update()
+        .filter(registration_type=registration_type, status=Registration.WAITLISTED)
+        .order_by("created_at", "pk")[:free]
+    )
+    for registration in queue:
+        _set_status(registration, Registration.CONFIRMED, by=by, note="promoted from the waiting list")
+        _email_after_commit(registration, "promoted")
+        promoted.append(registration)
+    return promoted
+
+
+def type_is_open(registration_type, now=None):
+    now = now or timezone.now()
+    if registration_type.opens_at and now < registration_type.opens_at:
+        return False
+    if registration_type.closes_at and now >= registration_type.closes_at:
+        return False
+    return True
+
+
+def register(*, user, conference, registration_type, details, language=None, by=None):
+    """Register `user` (None for an organiser's walk-in entry) for `conference` with `details` (a dict of
+    the registration's own fields). Confirmed while seats remain, else waitlisted; pending for types that
+    need approval. Raises RegistrationError('already_registered', registration=the_existing_one)."""
+    conference = conference.canonical
+    if registration_type.conference_id != conference.pk:
+        raise RegistrationError("wrong_conference")
+    if by is None and not conference.registration_is_open():
+        raise RegistrationError("closed")
+    if by is None and not type_is_open(registration_type):
+        raise RegistrationError("type_closed")
+    try:
+        with transaction.atomic():
+            locked_type = _lock_type(registration_type.pk)
+            if user is not None:
+                existing = _active_registration(user=user, conference=conference)
+                if existing is not None:
+                    raise RegistrationError("already_registered", registration=existing)
+            if locked_type.needs_approval and by is None:
+                status = Registration.PENDING
+            elif has_free_seat(locked_type):
+                status = Registration.CONFIRMED
+            else:
+                status = Registration.WAITLISTED
+            fields = {name: details[name] for name in EDITABLE_FIELDS if name in details}
+            registration = Registration(
+                user=user,
+                conference=conference,
+                registration_type=locked_type,
+                status=status,
+                privacy_consent_at=timezone.now(),
+                privacy_notice_version=conference.privacy_notice_version,
+                language=language or translation.get_language() or "en",
+                **fields,
+            )
+            # A savepoint: a concurrent double submit that slips past the check above meets the
+            # partial unique constraint here, and only this insert is undone.
+            with transaction.atomic():
+                registration.save()
+            RegistrationStatusChange.objects.create(
+                registration=registration, from_status="", to_status=status, changed_by=by or user
+            )
+            _email_after_commit(registration, status)
+    except IntegrityError:
+        existing = _active_registration(user=user, conference=conference)
+        if existing is None:
+            raise
+        raise RegistrationError("already_registered", registration=existing)
+    return registration
+
+
+def _active_registration(*, user, conference):
+    return (
+        Registration.objects.filter(user=user, conference=conference, status__in=Registration.ACTIVE_STATUSES)
+        .select_related("registration_type")
+        .first()
+    )
+
+
+def _lock_registration(registration_id):
+    return Registration.objects.select_for_update().select_related("conference").get(pk=registration_id)
+
+
+def cancel(*, registration, by, notify=True, note=""):
+    """Cancel an active registration; a confirmed one frees its seat for the oldest waitlisted person."""
+    with transaction.atomic():
+        locked_type = _lock_type(registration.registration_type_id)
+        current = _lock_registration(registration.pk)
+        if not current.is_active:
+            raise RegistrationError("not_active", registration=current)
+        _set_status(current, Registration.CANCELLED, by=by, note=note)
+        if notify:
+            _email_after_commit(current, "cancelled")
+        _promote_waitlisted(locked_type, by=by)
+    registration.refresh_from_db()
+    return registration
+
+
+def approve(*, registration, by):
+    """An organiser accepts a pending registration: confirmed if a seat is free, otherwise waitlisted."""
+    with transaction.atomic():
+        locked_type = _lock_type(registration.registration_type_id)
+        current = _lock_registration(registration.pk)
+        if current.status != Registration.PENDING:
+            raise RegistrationError("not_pending", registration=current)
+        if has_free_seat(locked_type):
+            _set_status(current, Registration.CONFIRMED, by=by, note="approved")
+            _email_after_commit(current, "approved")
+        else:
+            _set_status(current, Registration.WAITLISTED, by=by, note="approved, no seat free")
+            _email_after_commit(current, "waitlisted")
+    registration.refresh_from_db()
+    return registration
+
+
+def reject(*, registration, by):
+    """An organiser turns down a pending registration; it ends cancelled, and the attendee is told."""
+    with transaction.atomic():
+        _lock_type(registration.registration_type_id)
+        current = _lock_registration(registration.pk)
+        if current.status != Registration.PENDING:
+            raise RegistrationError("not_pending", registration=current)
+        _set_status(current, Registration.CANCELLED, by=by, note="rejected")
+        _email_after_commit(current, "rejected")
+    registration.refresh_from_db()
+    return registration
+
+
+def change_type(*, registration, registration_type, by):
+    """Move an active registration to another type of the same conference. An organiser's move counts as
+    approval (a pending one is placed too), unless the new type also needs approval. The seat it leaves
+    goes to the old type's waiting list."""
+    if registration_type.pk == registration.registration_type_id:
+        raise RegistrationError("same_type", registration=registration)
+    if registration_type.conference_id != registration.conference_id:
+        raise RegistrationError("wrong_conference", registration=registration)
+    with transaction.atomic():
+        # Lock both types in a fixed order so that two opposite moves cannot deadlock.
+        locked = {
+            t.pk: t
+            for t in RegistrationType.objects.select_for_update()
+            .filter(pk__in=[registration.registration_type_id, registration_type.pk])
+            .order_by("pk")
+        }
+        old_type, new_type = locked[registration.registration_type_id], locked[registration_type.pk]
+        current = _lock_registration(registration.pk)
+        if not current.is_active:
+            raise RegistrationError("not_active", registration=current)
+        previous_status = current.status
+        # Counted before the move, so the registration itself is not yet among the new type's seats.
+        if previous_status == Registration.PENDING and new_type.needs_approval:
+            status = Registration.PENDING
+        elif has_free_seat(new_type):
+            status = Registration.CONFIRMED
+        else:
+            status = Registration.WAITLISTED
+        current.registration_type = new_type
+        current.status = status
+        current.save(update_fields=["registration_type", "status", "updated_at"])
+        RegistrationStatusChange.objects.create(
+            registration=current,
+            from_status=previous_status,
+            to_status=status,
+            changed_by=by,
+            note=f"type changed from {old_type.slug} to {new_type.slug}",
+        )
+        _email_after_commit(current, status)
+        if previous_status == Registration.CONFIRMED:
+            _promote_waitlisted(old_type, by=by)
+    registration.refresh_from_db()
+    return registration
+
+
+def fill_free_seats(*, registration_type, by=None):
+    """After an organiser raises a capacity: promote waitlisted people into the new seats."""
+    with transaction.atomic():
+        locked_type = _lock_type(registration_type.pk)
+        return _promote_waitlisted(locked_type, by=by)
+
+
+def update_details(*, registration, details, by):
+    """The attendee (or an organiser) corrects the registration's own fields; the status stays."""
+    with transaction.atomic():
+        current = _lock_registration(registration.pk)
+        if current.anonymised_at is not None:
+            raise RegistrationError("anonymised", registration=current)
+        if by is not None and by == current.user and not current.is_active:
+            raise RegistrationError("not_active", registration=current)
+        changed = []
+        for name in EDITABLE_FIELDS:
+            if name in details and getattr(current, name) != details[name]:
+                setattr(current, name, details[name])
+                changed.append(name)
+        if changed:
+            current.save(update_fields=[*changed, "updated_at"])
+    registration.refresh_from_db()
+    return registration
+
+
+def anonymise(*, registrations, by=None, now=None):
+    """Blank the personal fields of `registrations` (a queryset) and detach them from their accounts.
+    Status, type, country and role stay, for counts in reports. Returns how many were anonymised."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        pending = registrations.filter(anonymised_at__isnull=True)
+        return pending.update(
+            user=None,
+            photo_consent=False,
+            anonymised_at=now,
+            updated_at=now,
+            **{name: "" for name in PERSONAL_FIELDS},
+        )
