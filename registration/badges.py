@@ -119,12 +119,15 @@ def public_key_bytes(conference):
     return bytes(get_or_create_signing_key(conference).public_key)
 
 
-def _public_key_for(conference_id):
+def _public_key_for(conference_id, *, fresh=False):
     """The public key of a conference by id, cached for the life of the process (keys never change)."""
-    key = _public_keys.get(conference_id)
+    key = None if fresh else _public_keys.get(conference_id)
     if key is None:
-        raw = BadgeSigningKey.objects.filter(conference_id=conference_id).values_list("public_key", flat=True).first()
+        raw = (
+            BadgeSigningKey.objects.filter(conference_id=conference_id).values_list("public_key", flat=True).first()
+        )
         if raw is None:
+            _public_keys.pop(conference_id, None)
             return None
         key = _public_keys[conference_id] = Ed25519PublicKey.from_public_bytes(bytes(raw))
     return key
@@ -170,14 +173,18 @@ def verify_badge_token(code):
     Reads only the conference's public key (cached per process); no registration is looked at before the
     signature is valid."""
     token, payload, signature = parse_badge_token(code)
-    public_key = _public_key_for(token.conference_id)
-    if public_key is None:
-        raise InvalidToken("unknown conference key")
-    try:
-        public_key.verify(signature, SIGNATURE_CONTEXT + payload)
-    except InvalidSignature:
-        raise InvalidToken("bad signature")
-    return token
+    for fresh in (False, True):
+        public_key = _public_key_for(token.conference_id, fresh=fresh)
+        if public_key is None:
+            raise InvalidToken("unknown conference key")
+        try:
+            public_key.verify(signature, SIGNATURE_CONTEXT + payload)
+        except InvalidSignature:
+            # A key cached by this process may be stale (a conference deleted and its id reused, or a
+            # database restored): check once more against the stored key before refusing.
+            continue
+        return token
+    raise InvalidToken("bad signature")
 
 
 # --- QR image -------------------------------------------------------------------------------------------

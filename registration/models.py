@@ -209,10 +209,15 @@ class ScanAttempt(models.Model):
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    scanned_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    scanned_at = models.DateTimeField(
+        default=timezone.now, db_index=True, help_text=_("When the door device scanned (offline scans arrive later).")
+    )
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
     offline = models.BooleanField(default=False)
+    checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-scanned_at"]
         verbose_name = _("scan attempt")
         verbose_name_plural = _("scan attempts")
+        indexes = [models.Index(fields=["conference", "-scanned_at"], name="scanattempt_conference_idx")]

@@ -1,0 +1,40 @@
+"""The signed-in attendee's own badge: the PDF and the QR image (404 for anyone else's)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from .badges import badge_filename, render_badge_pdf, render_qr_png
+from .models import Registration
+
+
+def _own_confirmed_registration(request, pk):
+    """Only the owner sees a badge, and only while the registration is confirmed; anything else is a 404,
+    so that nobody learns which registrations exist."""
+    registration = (
+        Registration.objects.select_related("registration_type", "conference")
+        .filter(pk=pk, user=request.user, status=Registration.CONFIRMED)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+@require_GET
+@login_required
+@cache_control(private=True, no_store=True)
+def badge_pdf(request, pk):
+    registration = _own_confirmed_registration(request, pk)
+    response = HttpResponse(render_badge_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{badge_filename(registration)}"'
+    return response
+
+
+@require_GET
+@login_required
+@cache_control(private=True, no_store=True)
+def badge_qr(request, pk):
+    registration = _own_confirmed_registration(request, pk)
+    return HttpResponse(render_qr_png(registration), content_type="image/png")

@@ -1,0 +1,255 @@
+"""Door check-in: perform_checkin (one per attendee and conference day, idempotent, audited) and the
+door-staff search."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.models import Locale
+
+from conference.models import ConferencePage
+
+from .badges import MAX_CODE_LENGTH, InvalidToken, verify_badge_token
+from .models import CheckIn, Registration, ScanAttempt
+
+CHECKED_IN = "checked_in"
+ALREADY_CHECKED_IN = "already_checked_in"
+INVALID = "invalid"
+CANCELLED = "cancelled"
+NOT_CONFIRMED = "not_confirmed"
+WRONG_CONFERENCE = "wrong_conference"
+RESULTS = [CHECKED_IN, ALREADY_CHECKED_IN, INVALID, CANCELLED, NOT_CONFIRMED, WRONG_CONFERENCE]
+
+# How far a door device's own clock is believed for queued offline scans; outside it, the server's time counts.
+OFFLINE_SCAN_MAX_AGE = timedelta(days=2)
+CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
+MIN_SEARCH_LENGTH = 3
+SEARCH_LIMIT = 20
+
+
+class CheckInError(Exception):
+    """A scan that checks nobody in. `code` is one of the contract's results; `registration` is set when the
+    badge itself was genuine (the door may show its name and type)."""
+
+    def __init__(self, code, *, registration=None, checkin=None):
+        super().__init__(code)
+        self.code = code
+        self.registration = registration
+        self.checkin = checkin
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    """What the door is told: `result` plus the registration and the day's (first) check-in."""
+
+    result: str
+    registration: Registration | None
+    checkin: CheckIn | None
+
+    def as_door_json(self):
+        """Only what door staff may see (CONTRACT.md): never email, country or other answers."""
+        data = {"result": self.result}
+        if self.registration is not None:
+            data["badge_name"] = self.registration.badge_name
+            data["registration_type"] = self.registration.registration_type.name
+            data["registration_id"] = self.registration.pk
+        if self.checkin is not None:
+            data["checked_in_at"] = self.checkin.checked_in_at.astimezone(self.checkin.conference.tzinfo).isoformat()
+        return data
+
+
+def get_conference(slug):
+    """The default-language conference with this slug (badges and check-ins belong to it), or None."""
+    if not isinstance(slug, str) or not slug or len(slug) > 255:
+        return None
+    conference = ConferencePage.objects.filter(slug=slug, locale=Locale.get_default()).first()
+    if conference is None:
+        conference = ConferencePage.objects.filter(slug=slug).first()
+    return conference.canonical if conference is not None else None
+
+
+def _code_excerpt(code):
+    """The start of the code for the audit log: printable ASCII only, whatever was sent."""
+    text = code if isinstance(code, str) else repr(type(code))
+    return "".join(c if " " <= c <= "~" else "?" for c in text[:60])
+
+
+def _believable_scan_time(scanned_at, now):
+    if scanned_at is None:
+        return now
+    if timezone.is_naive(scanned_at) or not (now - OFFLINE_SCAN_MAX_AGE <= scanned_at <= now + CLOCK_SKEW_ALLOWED):
+        return now
+    return min(scanned_at, now)
+
+
+def _outcome_of_attempt(attempt):
+    """The answer an earlier attempt with the same nonce got, rebuilt from the audit log."""
+    registration = attempt.registration
+    checkin = attempt.checkin
+    if attempt.result in (CHECKED_IN, ALREADY_CHECKED_IN):
+        return CheckInOutcome(attempt.result, registration, checkin)
+    raise CheckInError(attempt.result, registration=registration)
+
+
+def perform_checkin(
+    *,
+    code,
+    conference_slug,
+    staff,
+    gate="",
+    device="",
+    nonce=None,
+    scanned_at=None,
+    registration_id=None,
+    offline=False,
+):
+    """Check in the badge `code` (or, for a manual check-in, `registration_id`) at the door of the
+    conference `conference_slug`.
+
+    Returns a CheckInOutcome for checked_in and already_checked_in; raises CheckInError for the other
+    results. Every call writes one ScanAttempt; a retry with the same nonce writes nothing and answers as
+    the first time. One CheckIn per registration and conference day (a unique constraint backs the row
+    lock), so concurrent scans of one badge count once."""
+    now = timezone.now()
+    scanned_at = _believable_scan_time(scanned_at, now)
+    gate, device = (gate or "")[:60], (device or "")[:100]
+    audit = {"staff": staff, "gate": gate, "device": device, "scanned_at": scanned_at, "offline": offline}
+    audit["code_excerpt"] = _code_excerpt(code) if registration_id is None else f"manual:{registration_id}"
+
+    conference = get_conference(conference_slug)
+    audit["conference"] = conference
+
+    # The signature is checked before any registration is read.
+    token = None
+    if registration_id is None:
+        try:
+            token = verify_badge_token(code) if isinstance(code, str) and len(code) <= MAX_CODE_LENGTH else None
+        except InvalidToken:
+            token = None
+
+    for attempt_number in range(2):
+        try:
+            with transaction.atomic():
+                if nonce:
+                    earlier = ScanAttempt.objects.select_related(
+                        "registration__registration_type", "checkin__conference"
+                    ).filter(nonce=nonce)
+                    earlier = earlier.first()
+                    if earlier is not None:
+                        return _outcome_of_attempt(earlier)
+                try:
+                    outcome = _check_in_locked(
+                        conference=conference,
+                        token=token,
+                        registration_id=registration_id,
+                        staff=staff,
+                        gate=gate,
+                        device=device,
+                        scanned_at=scanned_at,
+                    )
+                except CheckInError as error:
+                    outcome = error
+                ScanAttempt.objects.create(
+                    registration=outcome.registration,
+                    checkin=outcome.checkin,
+                    result=outcome.code if isinstance(outcome, CheckInError) else outcome.result,
+                    nonce=nonce or None,
+                    **audit,
+                )
+            break
+        except IntegrityError:
+            # A concurrent twin won the race for the nonce or the day's check-in (SQLite has no row locks):
+            # everything here was rolled back, and a second pass sees what the twin committed.
+            if attempt_number:
+                raise
+    if isinstance(outcome, CheckInError):
+        raise outcome
+    return outcome
+
+
+def _check_in_locked(*, conference, token, registration_id, staff, gate, device, scanned_at):
+    if conference is None:
+        # The door names no conference we know: nothing to compare the badge with.
+        raise CheckInError(INVALID)
+    if registration_id is None:
+        if token is None:
+            raise CheckInError(INVALID)
+        if token.conference_id != conference.pk:
+            registration = (
+                Registration.objects.select_related("registration_type")
+                .filter(pk=token.registration_id, conference_id=token.conference_id)
+                .first()
+            )
+            raise CheckInError(WRONG_CONFERENCE, registration=registration)
+        registration_id = token.registration_id
+
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("registration_type")
+        .filter(pk=registration_id, conference_id=conference.pk)
+        .first()
+    )
+    if registration is None:
+        raise CheckInError(INVALID)
+    if registration.status == Registration.CANCELLED:
+        raise CheckInError(CANCELLED, registration=registration)
+    if registration.status != Registration.CONFIRMED:
+        raise CheckInError(NOT_CONFIRMED, registration=registration)
+
+    day = scanned_at.astimezone(conference.tzinfo).date()
+    existing = CheckIn.objects.filter(registration=registration, day=day).first()
+    if existing is not None:
+        if scanned_at < existing.checked_in_at:
+            # A scan queued offline reached us after a later online one: the day's first check-in is its time.
+            existing.checked_in_at = scanned_at
+            existing.save(update_fields=["checked_in_at"])
+        existing.conference = conference  # the same row; saves a query for its time zone
+        return CheckInOutcome(ALREADY_CHECKED_IN, registration, existing)
+    checkin = CheckIn.objects.create(
+        registration=registration,
+        conference=conference,
+        day=day,
+        checked_in_at=scanned_at,
+        gate=gate,
+        device=device,
+        staff=staff,
+    )
+    return CheckInOutcome(CHECKED_IN, registration, checkin)
+
+
+def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
+    """Registrations of `conference` whose name or badge name contains `query` (at least three characters),
+    as the door may see them: id, badge name, organisation, type, status and today's check-in."""
+    query = (query or "").strip()
+    if len(query) < MIN_SEARCH_LENGTH:
+        return []
+    query = query[:100]
+    today = timezone.now().astimezone(conference.tzinfo).date()
+    registrations = (
+        Registration.objects.filter(conference=conference)
+        .filter(Q(full_name__icontains=query) | Q(badge_name__icontains=query))
+        .select_related("registration_type")
+        .order_by("badge_name", "pk")[:limit]
+    )
+    checkins = {
+        checkin.registration_id: checkin
+        for checkin in CheckIn.objects.filter(registration__in=[r.pk for r in registrations], day=today)
+    }
+    results = []
+    for registration in registrations:
+        checkin = checkins.get(registration.pk)
+        results.append(
+            {
+                "registration_id": registration.pk,
+                "badge_name": registration.badge_name,
+                "organisation": registration.organisation,
+                "registration_type": registration.registration_type.name,
+                "status": registration.status,
+                "checked_in_at": (
+                    checkin.checked_in_at.astimezone(conference.tzinfo).isoformat() if checkin is not None else None
+                ),
+            }
+        )
+    return results

@@ -1,0 +1,297 @@
+"""The door: the scanner page, its service worker and manifest, and the JSON API door devices call."""
+
+import base64
+import hashlib
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_POST
+
+from conference.models import ConferencePage
+from conference.permissions import is_door_staff
+
+from .badges import public_key_bytes
+from .checkin import (
+    MIN_SEARCH_LENGTH,
+    CheckInError,
+    CheckInOutcome,
+    get_conference,
+    perform_checkin,
+    search_registrations,
+)
+from .models import CheckIn, Registration
+
+# The files the service worker keeps for offline use, besides the page itself.
+SCANNER_ASSETS = [
+    "css/site.css",
+    "css/checkin.css",
+    "js/checkin/scanner.js",
+    "js/checkin/offline-store.js",
+    "vendor/jsqr-1.4.0/jsQR.js",
+    "img/favicon.svg",
+]
+MAX_NONCE_LENGTH = 64
+
+
+def door_staff_api(view):
+    """JSON API guard: 401 for visitors who are not signed in, 403 for those without door rights."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": _("Sign in as door staff.")}, status=401)
+        if not is_door_staff(request.user):
+            return JsonResponse({"error": _("Only door staff and organisers may check people in.")}, status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _bad_request(message):
+    return JsonResponse({"error": message}, status=400)
+
+
+def _json_body(request):
+    """The request's JSON object, or a str saying what is wrong with it."""
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _("The body must be JSON.")
+    if not isinstance(body, dict):
+        return _("The body must be a JSON object.")
+    return body
+
+
+def _door_answer(outcome_or_error):
+    if isinstance(outcome_or_error, CheckInError):
+        error = outcome_or_error
+        outcome_or_error = CheckInOutcome(error.code, error.registration, None)
+    return JsonResponse(outcome_or_error.as_door_json())
+
+
+def _scan_options(body):
+    """The optional fields an offline-capable door device sends, or a str saying what is wrong."""
+    options = {}
+    for field in ("gate", "device"):
+        value = body.get(field, "")
+        if not isinstance(value, str):
+            return _("“%(field)s” must be text.") % {"field": field}
+        options[field] = value
+    nonce = body.get("nonce")
+    if nonce is not None:
+        if not isinstance(nonce, str) or not nonce or len(nonce) > MAX_NONCE_LENGTH or not nonce.isprintable():
+            return _("“nonce” must be text of at most %(max)d characters.") % {"max": MAX_NONCE_LENGTH}
+        options["nonce"] = nonce
+    scanned_at = body.get("scanned_at")
+    if scanned_at is not None:
+        parsed = parse_datetime(scanned_at) if isinstance(scanned_at, str) and len(scanned_at) <= 40 else None
+        if parsed is None or timezone.is_naive(parsed):
+            return _("“scanned_at” must be an ISO 8601 time with an offset.")
+        options["scanned_at"] = parsed
+    options["offline"] = body.get("offline") is True
+    return options
+
+
+@require_POST
+@door_staff_api
+def scan_api(request):
+    """POST /checkin/api/scan/ (CONTRACT.md, "Check-in API")."""
+    try:
+        body = _json_body(request)
+    except RequestDataTooBig:
+        # Nothing that large is a badge (codes are at most 200 characters).
+        return JsonResponse({"result": "invalid"})
+    if isinstance(body, str):
+        return _bad_request(body)
+    if "code" not in body or "conference" not in body:
+        return _bad_request(_("The body needs “code” and “conference”."))
+    if not isinstance(body["conference"], str):
+        return _bad_request(_("“conference” must be the conference's slug."))
+    options = _scan_options(body)
+    if isinstance(options, str):
+        return _bad_request(options)
+    try:
+        outcome = perform_checkin(code=body["code"], conference_slug=body["conference"], staff=request.user, **options)
+    except CheckInError as error:
+        return _door_answer(error)
+    return _door_answer(outcome)
+
+
+@require_POST
+@door_staff_api
+def manual_checkin_api(request):
+    """POST /checkin/api/manual/ {"registration_id", "conference"}: check in someone found by search."""
+    try:
+        body = _json_body(request)
+    except RequestDataTooBig:
+        return _bad_request(_("The body is too large."))
+    if isinstance(body, str):
+        return _bad_request(body)
+    registration_id = body.get("registration_id")
+    if isinstance(registration_id, bool) or not isinstance(registration_id, int) or not 0 < registration_id < 2**31:
+        return _bad_request(_("“registration_id” must be a registration's number."))
+    if not isinstance(body.get("conference"), str):
+        return _bad_request(_("“conference” must be the conference's slug."))
+    options = _scan_options(body)
+    if isinstance(options, str):
+        return _bad_request(options)
+    try:
+        outcome = perform_checkin(
+            code=None,
+            registration_id=registration_id,
+            conference_slug=body["conference"],
+            staff=request.user,
+            **options,
+        )
+    except CheckInError as error:
+        return _door_answer(error)
+    return _door_answer(outcome)
+
+
+@require_GET
+@door_staff_api
+def search_api(request):
+    """GET /checkin/api/search/?conference=SLUG&q=TEXT: registrations by name or badge name."""
+    conference = get_conference(request.GET.get("conference", ""))
+    if conference is None:
+        return _bad_request(_("Unknown conference."))
+    query = request.GET.get("q", "").strip()
+    if len(query) < MIN_SEARCH_LENGTH:
+        return _bad_request(_("Type at least %(count)d characters.") % {"count": MIN_SEARCH_LENGTH})
+    return JsonResponse({"results": search_registrations(conference=conference, query=query)})
+
+
+def _today_counts(conference):
+    today = timezone.now().astimezone(conference.tzinfo).date()
+    checkins = CheckIn.objects.filter(conference=conference, day=today)
+    confirmed = Registration.objects.filter(conference=conference, status=Registration.CONFIRMED).count()
+    return today, {"checked_in": checkins.count(), "confirmed": confirmed}
+
+
+@never_cache
+@require_GET
+@door_staff_api
+def offline_data_api(request):
+    """What a door device needs to answer on its own while the network is down: the conference's public
+    key, which badges are refused (cancelled, not confirmed), who is already in today, and the badge name
+    and type of each confirmed registration (what the door may see anyway)."""
+    conference = get_conference(request.GET.get("conference", ""))
+    if conference is None:
+        return _bad_request(_("Unknown conference."))
+    today, counts = _today_counts(conference)
+    registrations = Registration.objects.filter(conference=conference).values_list(
+        "pk", "status", "badge_name", "registration_type__name"
+    )
+    badges, refused = {}, {}
+    for pk, status, badge_name, type_name in registrations.iterator(chunk_size=2000):
+        if status == Registration.CONFIRMED:
+            badges[pk] = [badge_name, type_name]
+        elif status == Registration.CANCELLED:
+            refused[pk] = "cancelled"
+        else:
+            refused[pk] = "not_confirmed"
+    checked_in = {
+        registration_id: at.astimezone(conference.tzinfo).isoformat()
+        for registration_id, at in CheckIn.objects.filter(conference=conference, day=today).values_list(
+            "registration_id", "checked_in_at"
+        )
+    }
+    return JsonResponse(
+        {
+            "conference": {
+                "id": conference.pk,
+                "slug": conference.slug,
+                "title": conference.title,
+                "time_zone": conference.time_zone,
+            },
+            "public_key": base64.urlsafe_b64encode(public_key_bytes(conference)).decode().rstrip("="),
+            "day": today.isoformat(),
+            "counts": counts,
+            "badges": badges,
+            "refused": refused,
+            "checked_in": checked_in,
+            "generated_at": timezone.now().isoformat(),
+        }
+    )
+
+
+def _door_conferences():
+    """Conferences in the default language, the ones happening now or next first."""
+    today = timezone.now().date()
+    conferences = list(ConferencePage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE))
+    conferences.sort(key=lambda c: (c.end_date < today, abs((c.start_date - today).days)))
+    return conferences
+
+
+@never_cache
+@ensure_csrf_cookie
+def scanner_page(request):
+    """/checkin/: the phone scanner for door staff (camera, answers, manual search, today's counters)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_door_staff(request.user):
+        raise PermissionDenied
+    conferences = _door_conferences()
+    chosen = get_conference(request.GET.get("conference", "")) if request.GET.get("conference") else None
+    conference = chosen or (conferences[0] if conferences else None)
+    context = {"conference": conference, "conferences": conferences}
+    if conference is not None:
+        context["today"], context["counts"] = _today_counts(conference)
+    return render(request, "registration/checkin/scanner.html", context)
+
+
+def _asset_urls():
+    return [static(path) for path in SCANNER_ASSETS]
+
+
+def _service_worker_source():
+    path = finders.find("js/checkin/sw.js")
+    if path:
+        with open(path, encoding="utf-8") as source:
+            return source.read()
+    with staticfiles_storage.open("js/checkin/sw.js") as source:
+        return source.read().decode("utf-8")
+
+
+def service_worker(request):
+    """/checkin/sw.js: served from under /checkin/ so that its scope is the scanner. The list of files to
+    keep offline is written in here, so a new deployment (new hashed file names) installs a new worker."""
+    source = _service_worker_source()
+    assets = [reverse("checkin:scanner"), *_asset_urls()]
+    version = hashlib.sha256((source + json.dumps(assets)).encode()).hexdigest()[:12]
+    prelude = f"const CACHE_VERSION = {json.dumps(version)};\nconst OFFLINE_ASSETS = {json.dumps(assets)};\n"
+    response = HttpResponse(prelude + source, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = reverse("checkin:scanner")
+    return response
+
+
+def manifest(request):
+    """/checkin/manifest.webmanifest: makes the scanner installable on a phone's home screen."""
+    scope = reverse("checkin:scanner")
+    data = {
+        "name": _("Door check-in"),
+        "short_name": _("Check-in"),
+        "start_url": scope,
+        "scope": scope,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#1f5f8b",
+        "icons": [{"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return JsonResponse(data, content_type="application/manifest+json")

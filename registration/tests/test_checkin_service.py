@@ -1,0 +1,216 @@
+"""perform_checkin: the contract's results, one check-in per day, nonces, the audit log, and search."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from registration import checkin
+from registration.badges import issue_badge_token
+from registration.checkin import CheckInError, perform_checkin, search_registrations
+from registration.models import CheckIn, Registration, ScanAttempt
+
+from .checkin_factories import make_registration, make_staff
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
+
+def scan(code, staff, **kwargs):
+    kwargs.setdefault("conference_slug", "vilnius-2017")
+    return perform_checkin(code=code, staff=staff, **kwargs)
+
+
+def test_first_scan_checks_in(conference, staff):
+    registration = make_registration(conference)
+    outcome = scan(issue_badge_token(registration), staff, gate="Main door", device="phone-1")
+    assert outcome.result == "checked_in"
+    saved = CheckIn.objects.get(registration=registration)
+    assert (saved.gate, saved.device, saved.staff, saved.conference) == ("Main door", "phone-1", staff, conference)
+    assert saved.day == timezone.now().astimezone(conference.tzinfo).date()
+
+
+def test_second_scan_same_day_is_already_checked_in_with_the_first_time(conference, staff):
+    registration = make_registration(conference)
+    code = issue_badge_token(registration)
+    first = scan(code, staff)
+    second = scan(code, staff)
+    assert second.result == "already_checked_in"
+    assert second.checkin.checked_in_at == first.checkin.checked_in_at
+    assert CheckIn.objects.filter(registration=registration).count() == 1
+
+
+def test_scan_on_another_day_checks_in_again(conference, staff):
+    registration = make_registration(conference)
+    code = issue_badge_token(registration)
+    yesterday = timezone.now() - timedelta(days=1)
+    assert scan(code, staff, scanned_at=yesterday).result == "checked_in"
+    assert scan(code, staff).result == "checked_in"
+    assert CheckIn.objects.filter(registration=registration).count() == 2
+
+
+def test_day_is_the_date_in_the_conference_time_zone(conference, staff):
+    registration = make_registration(conference)
+    # 22:30 UTC is already the next day in Vilnius (UTC+2 or +3).
+    late_evening_utc = (timezone.now() - timedelta(days=1)).replace(hour=22, minute=30, second=0, microsecond=0)
+    scan(issue_badge_token(registration), staff, scanned_at=late_evening_utc)
+    assert CheckIn.objects.get(registration=registration).day == (late_evening_utc + timedelta(days=1)).date()
+
+
+@pytest.mark.parametrize(
+    ("status", "result"),
+    [
+        (Registration.CANCELLED, "cancelled"),
+        (Registration.WAITLISTED, "not_confirmed"),
+        (Registration.PENDING, "not_confirmed"),
+    ],
+)
+def test_unconfirmed_badges_are_refused_by_status(conference, staff, status, result):
+    registration = make_registration(conference, status=status)
+    with pytest.raises(CheckInError) as raised:
+        scan(issue_badge_token(registration), staff)
+    assert raised.value.code == result
+    assert raised.value.registration == registration
+    assert not CheckIn.objects.exists()
+
+
+def test_badge_of_another_conference_is_wrong_conference(conference, staff):
+    registration = make_registration(conference)
+    conference.slug = "other-2018"
+    other = conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    with pytest.raises(CheckInError) as raised:
+        scan(issue_badge_token(registration), staff, conference_slug=other.slug)
+    assert raised.value.code == "wrong_conference"
+    assert not CheckIn.objects.exists()
+
+
+def test_unknown_door_conference_is_invalid(conference, staff):
+    registration = make_registration(conference)
+    with pytest.raises(CheckInError) as raised:
+        scan(issue_badge_token(registration), staff, conference_slug="no-such-conference")
+    assert raised.value.code == "invalid"
+
+
+def test_deleted_registration_is_invalid(conference, staff):
+    registration = make_registration(conference)
+    code = issue_badge_token(registration)
+    registration.delete()
+    with pytest.raises(CheckInError) as raised:
+        scan(code, staff)
+    assert raised.value.code == "invalid"
+
+
+@pytest.mark.parametrize("code", [None, 42, ["A"], "", "A" * 10_000_000, "\x00" * 117])
+def test_garbage_is_invalid_and_audited(conference, staff, code):
+    with pytest.raises(CheckInError) as raised:
+        scan(code, staff)
+    assert raised.value.code == "invalid"
+    attempt = ScanAttempt.objects.get()
+    assert (attempt.result, attempt.registration) == ("invalid", None)
+    assert len(attempt.code_excerpt) <= 60 and attempt.code_excerpt.isprintable()
+
+
+def test_every_attempt_is_audited(conference, staff):
+    registration = make_registration(conference)
+    code = issue_badge_token(registration)
+    scan(code, staff)
+    scan(code, staff)
+    with pytest.raises(CheckInError):
+        scan(code[:-1], staff)
+    assert list(ScanAttempt.objects.order_by("pk").values_list("result", flat=True)) == [
+        "checked_in",
+        "already_checked_in",
+        "invalid",
+    ]
+
+
+def test_retry_with_the_same_nonce_answers_the_same_and_writes_nothing(conference, staff):
+    registration = make_registration(conference)
+    code = issue_badge_token(registration)
+    first = scan(code, staff, nonce="n-1")
+    retry = scan(code, staff, nonce="n-1")
+    assert (retry.result, retry.checkin.pk) == ("checked_in", first.checkin.pk)
+    assert ScanAttempt.objects.count() == 1
+    assert CheckIn.objects.count() == 1
+
+
+def test_retry_of_a_refused_scan_with_the_same_nonce_is_refused_again(conference, staff):
+    registration = make_registration(conference, status=Registration.CANCELLED)
+    for _ in range(2):
+        with pytest.raises(CheckInError) as raised:
+            scan(issue_badge_token(registration), staff, nonce="n-2")
+        assert raised.value.code == "cancelled"
+    assert ScanAttempt.objects.count() == 1
+
+
+def test_offline_scan_synced_late_keeps_its_scan_time(conference, staff):
+    registration = make_registration(conference)
+    ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+    outcome = scan(issue_badge_token(registration), staff, scanned_at=ten_minutes_ago, offline=True, nonce="q-1")
+    assert outcome.checkin.checked_in_at == ten_minutes_ago
+    assert ScanAttempt.objects.get().offline is True
+
+
+def test_offline_scan_older_than_an_online_one_becomes_the_first_of_the_day(conference, staff):
+    registration = make_registration(conference)
+    code = issue_badge_token(registration)
+    online = scan(code, staff)
+    earlier = online.checkin.checked_in_at - timedelta(minutes=3)
+    late_sync = scan(code, staff, scanned_at=earlier, offline=True)
+    assert late_sync.result == "already_checked_in"
+    assert CheckIn.objects.get().checked_in_at == earlier
+
+
+def test_device_clock_far_in_the_future_is_not_believed(conference, staff):
+    registration = make_registration(conference)
+    before = timezone.now()
+    outcome = scan(issue_badge_token(registration), staff, scanned_at=before + timedelta(days=3))
+    assert before <= outcome.checkin.checked_in_at <= timezone.now()
+
+
+def test_manual_checkin_by_registration_id(conference, staff):
+    registration = make_registration(conference)
+    outcome = perform_checkin(code=None, registration_id=registration.pk, conference_slug="vilnius-2017", staff=staff)
+    assert outcome.result == "checked_in"
+    assert ScanAttempt.objects.get().code_excerpt == f"manual:{registration.pk}"
+
+
+def test_door_json_holds_only_what_the_door_may_see(conference, staff):
+    registration = make_registration(conference, badge_name="Ona", country="LT", dietary_needs="vegan")
+    data = scan(issue_badge_token(registration), staff).as_door_json()
+    assert set(data) == {"result", "badge_name", "registration_type", "registration_id", "checked_in_at"}
+    assert data["checked_in_at"].endswith(("+02:00", "+03:00"))
+
+
+def test_search_finds_by_name_or_badge_name_and_hides_personal_data(conference):
+    make_registration(conference, full_name="Ona Petraitė", badge_name="Ona P", country="LT", dietary_needs="vegan")
+    make_registration(conference, full_name="Jonas Jonaitis", badge_name="Jonas")
+    by_full_name = search_registrations(conference=conference, query="petrai")
+    by_badge = search_registrations(conference=conference, query="ona p")
+    assert [r["badge_name"] for r in by_full_name] == ["Ona P"] == [r["badge_name"] for r in by_badge]
+    assert set(by_full_name[0]) == {
+        "registration_id",
+        "badge_name",
+        "organisation",
+        "registration_type",
+        "status",
+        "checked_in_at",
+    }
+
+
+def test_search_needs_three_characters(conference):
+    make_registration(conference, full_name="Ona Petraitė", badge_name="Ona")
+    assert search_registrations(conference=conference, query="On") == []
+
+
+def test_results_are_the_contracts_list():
+    assert checkin.RESULTS == [
+        "checked_in",
+        "already_checked_in",
+        "invalid",
+        "cancelled",
+        "not_confirmed",
+        "wrong_conference",
+    ]
