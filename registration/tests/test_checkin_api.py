@@ -1,0 +1,236 @@
+"""The door API over HTTP: contract answers, bad bodies, who may call it, and the badge downloads."""
+
+import io
+import json
+
+import pytest
+import zxingcpp
+from django.test import Client
+from PIL import Image
+
+from registration.badges import issue_badge_token
+from registration.models import CheckIn, Registration
+
+from .checkin_factories import ORGANISERS, make_registration, make_staff
+
+SCAN_URL = "/checkin/api/scan/"
+
+
+@pytest.fixture
+def door(db):
+    """A door-staff session that sends the CSRF token like the scanner page does."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_staff())
+    client.get("/checkin/")
+    return client
+
+
+def post_json(client, url, body, **extra):
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    return client.post(url, data, content_type="application/json", headers={"X-CSRFToken": token}, **extra)
+
+
+def test_scan_checks_in_and_answers_the_contract(door, conference):
+    registration = make_registration(conference, badge_name="Ona")
+    response = post_json(door, SCAN_URL, {"code": issue_badge_token(registration), "conference": "vilnius-2017"})
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["result"], data["badge_name"], data["registration_type"]) == ("checked_in", "Ona", "Participant")
+    assert data["checked_in_at"][-6:] in ("+02:00", "+03:00")
+
+
+def test_second_scan_answers_already_checked_in_with_the_first_time(door, conference):
+    body = {"code": issue_badge_token(make_registration(conference)), "conference": "vilnius-2017"}
+    first = post_json(door, SCAN_URL, body).json()
+    second = post_json(door, SCAN_URL, body).json()
+    assert second["result"] == "already_checked_in"
+    assert second["checked_in_at"] == first["checked_in_at"]
+
+
+def test_answers_never_carry_email_country_or_other_answers(door, conference):
+    registration = make_registration(conference, country="LT", dietary_needs="vegan", accessibility_needs="ramp")
+    text = post_json(door, SCAN_URL, {"code": issue_badge_token(registration), "conference": "vilnius-2017"}).content
+    for private in [registration.user.email, b"LT", b"vegan", b"ramp", registration.full_name]:
+        assert (private.encode() if isinstance(private, str) else private) not in text
+
+
+def test_every_single_character_change_is_invalid_over_http(door, conference):
+    code = issue_badge_token(make_registration(conference))
+    for position in range(len(code)):
+        replacement = "B" if code[position] != "B" else "C"
+        altered = code[:position] + replacement + code[position + 1 :]
+        response = post_json(door, SCAN_URL, {"code": altered, "conference": "vilnius-2017"})
+        assert (response.status_code, response.json()) == (200, {"result": "invalid"})
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["", "A" * 116, "A" * 117, "A" * 5000, "\u0000\u00ff\ufffd" * 40, 12, None, ["x"], {"a": 1}],
+    ids=["empty", "truncated", "forged", "long", "binary", "number", "null", "list", "object"],
+)
+def test_bad_codes_are_invalid_not_errors(door, conference, code):
+    issue_badge_token(make_registration(conference))
+    response = post_json(door, SCAN_URL, {"code": code, "conference": "vilnius-2017"})
+    assert (response.status_code, response.json()) == (200, {"result": "invalid"})
+
+
+def test_ten_megabyte_code_is_invalid_not_an_error(door, conference):
+    response = post_json(door, SCAN_URL, {"code": "A" * 10_000_000, "conference": "vilnius-2017"})
+    assert (response.status_code, response.json()) == (200, {"result": "invalid"})
+
+
+def test_badge_of_another_conference_is_wrong_conference(door, conference):
+    registration = make_registration(conference, badge_name="Ona")
+    conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    data = post_json(door, SCAN_URL, {"code": issue_badge_token(registration), "conference": "other-2018"}).json()
+    assert (data["result"], data["badge_name"]) == ("wrong_conference", "Ona")
+    assert "checked_in_at" not in data
+
+
+@pytest.mark.parametrize(
+    ("status", "result"), [(Registration.CANCELLED, "cancelled"), (Registration.WAITLISTED, "not_confirmed")]
+)
+def test_unconfirmed_badges_are_refused(door, conference, status, result):
+    registration = make_registration(conference, status=status)
+    data = post_json(door, SCAN_URL, {"code": issue_badge_token(registration), "conference": "vilnius-2017"}).json()
+    assert data["result"] == result
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", "[1, 2]", '"text"', "", b"\xff\xfe", json.dumps({"code": "A"}), json.dumps({"conference": "x"})],
+    ids=["broken", "array", "string", "empty", "binary", "no-conference", "no-code"],
+)
+def test_malformed_body_is_400_with_an_error(door, body):
+    response = post_json(door, SCAN_URL, body)
+    assert response.status_code == 400
+    assert isinstance(response.json()["error"], str) and response.json()["error"]
+
+
+@pytest.mark.parametrize("nonce", ["", "x" * 65, 5, "bad\nnonce"])
+def test_bad_nonce_is_400(door, conference, nonce):
+    body = {"code": issue_badge_token(make_registration(conference)), "conference": "vilnius-2017", "nonce": nonce}
+    assert post_json(door, SCAN_URL, body).status_code == 400
+
+
+def test_scan_needs_the_csrf_token(door, conference):
+    body = json.dumps({"code": issue_badge_token(make_registration(conference)), "conference": "vilnius-2017"})
+    assert door.post(SCAN_URL, body, content_type="application/json").status_code == 403
+
+
+def test_anonymous_scan_is_401(db):
+    response = Client().post(SCAN_URL, "{}", content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_signed_in_without_door_rights_is_403(db, conference):
+    client = Client()
+    client.force_login(make_staff(group=None))
+    response = client.post(
+        SCAN_URL, json.dumps({"code": "A", "conference": "vilnius-2017"}), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert client.get("/checkin/").status_code == 403
+    assert client.get("/checkin/api/offline-data/?conference=vilnius-2017").status_code == 403
+
+
+def test_organisers_may_scan(conference):
+    client = Client()
+    client.force_login(make_staff(group=ORGANISERS))
+    body = {"code": issue_badge_token(make_registration(conference)), "conference": "vilnius-2017"}
+    assert client.post(SCAN_URL, json.dumps(body), content_type="application/json").json()["result"] == "checked_in"
+
+
+def test_scanner_page_sends_visitors_to_sign_in(db):
+    response = Client().get("/checkin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_search_returns_only_what_the_door_may_see(door, conference):
+    make_registration(conference, full_name="Ona Petraitė", badge_name="Ona P", country="LT", dietary_needs="vegan")
+    response = door.get("/checkin/api/search/", {"conference": "vilnius-2017", "q": "Petr"})
+    (result,) = response.json()["results"]
+    assert set(result) == {
+        "registration_id",
+        "badge_name",
+        "organisation",
+        "registration_type",
+        "status",
+        "checked_in_at",
+    }
+    assert b"LT" not in response.content and b"vegan" not in response.content
+
+
+def test_search_with_fewer_than_three_characters_is_400(door, conference):
+    assert door.get("/checkin/api/search/", {"conference": "vilnius-2017", "q": "On"}).status_code == 400
+
+
+def test_manual_checkin_by_id(door, conference):
+    registration = make_registration(conference)
+    response = post_json(
+        door, "/checkin/api/manual/", {"registration_id": registration.pk, "conference": "vilnius-2017"}
+    )
+    assert response.json()["result"] == "checked_in"
+    assert CheckIn.objects.get().registration == registration
+
+
+@pytest.mark.parametrize("registration_id", ["1", None, True, -1, 2**40])
+def test_manual_checkin_with_a_bad_id_is_400(door, registration_id):
+    body = {"registration_id": registration_id, "conference": "vilnius-2017"}
+    assert post_json(door, "/checkin/api/manual/", body).status_code == 400
+
+
+def test_offline_data_lists_refused_badges_and_todays_checkins(door, conference):
+    confirmed = make_registration(conference, badge_name="Ona")
+    cancelled = make_registration(conference, status=Registration.CANCELLED)
+    waiting = make_registration(conference, status=Registration.WAITLISTED)
+    post_json(door, SCAN_URL, {"code": issue_badge_token(confirmed), "conference": "vilnius-2017"})
+    data = door.get("/checkin/api/offline-data/", {"conference": "vilnius-2017"}).json()
+    assert (data["refused"][str(cancelled.pk)], data["refused"][str(waiting.pk)]) == ("cancelled", "not_confirmed")
+    assert str(confirmed.pk) not in data["refused"]
+    assert list(data["checked_in"]) == [str(confirmed.pk)]
+    assert data["badges"][str(confirmed.pk)] == ["Ona", "Participant"]
+    assert data["counts"]["checked_in"] == 1
+    assert len(data["public_key"]) == 43
+
+
+def test_service_worker_is_served_under_checkin_with_its_asset_list(door):
+    response = door.get("/checkin/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert b"OFFLINE_ASSETS" in response.content and b"jsQR.js" in response.content
+
+
+def test_manifest_scope_is_the_scanner(door):
+    data = door.get("/checkin/manifest.webmanifest").json()
+    assert (data["scope"], data["start_url"], data["display"]) == ("/checkin/", "/checkin/", "standalone")
+
+
+def test_badge_pdf_and_qr_for_the_owner(conference):
+    registration = make_registration(conference)
+    client = Client()
+    client.force_login(registration.user)
+    pdf = client.get(f"/my/badges/{registration.pk}.pdf")
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    assert pdf.content.startswith(b"%PDF")
+    png = client.get(f"/my/badges/{registration.pk}.png")
+    texts = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))]
+    assert texts == [issue_badge_token(registration)]
+
+
+def test_badge_of_someone_else_is_404(conference):
+    registration = make_registration(conference)
+    client = Client()
+    client.force_login(make_staff(group=ORGANISERS))
+    assert client.get(f"/my/badges/{registration.pk}.pdf").status_code == 404
+    assert client.get(f"/my/badges/{registration.pk}.png").status_code == 404
+
+
+def test_badge_of_an_unconfirmed_registration_is_404(conference):
+    registration = make_registration(conference, status=Registration.WAITLISTED)
+    client = Client()
+    client.force_login(registration.user)
+    assert client.get(f"/my/badges/{registration.pk}.pdf").status_code == 404
