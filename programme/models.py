@@ -1,17 +1,23 @@
 """The programme of a conference: rooms and tracks (snippets), sessions and speakers (pages)."""
 
+from datetime import UTC
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+
+from .forms import SessionPageForm
 
 
 class Room(models.Model):
@@ -94,6 +100,42 @@ class ProgrammePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("programme")
 
+    @path("")
+    def programme(self, request):
+        from .views import serve_programme
+
+        return serve_programme(request, self)
+
+    @path("print/")
+    def printable(self, request):
+        from .views import serve_printable_programme
+
+        return serve_printable_programme(request, self)
+
+    @path("now/")
+    def now_and_next(self, request):
+        from .views import serve_now_and_next
+
+        return serve_now_and_next(request, self)
+
+    @path("schedule.ics/")
+    def schedule_ics(self, request):
+        from .views import serve_export
+
+        return serve_export(request, self, "ics")
+
+    @path("schedule.xml/")
+    def schedule_xml(self, request):
+        from .views import serve_export
+
+        return serve_export(request, self, "xml")
+
+    @path("schedule.json/")
+    def schedule_json(self, request):
+        from .views import serve_export
+
+        return serve_export(request, self, "json")
+
 
 class SessionPage(RoutablePageMixin, Page):
     KIND_CHOICES = [
@@ -127,8 +169,15 @@ class SessionPage(RoutablePageMixin, Page):
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     interpretation = models.CharField(_("interpretation"), max_length=10, choices=INTERPRETATION_CHOICES, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, default=STATUS_SCHEDULED)
-    # RFC 5545 SEQUENCE: grows whenever time, room or status changes (see programme.schedule).
+    # RFC 5545 SEQUENCE: grows whenever a publish changes time, room or status (programme.signals). These three
+    # fields describe the page as a whole, not one revision: with_content_json keeps them when a revision is
+    # published, so that publishing an old draft never turns the counter back.
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    published_facts = models.CharField(max_length=200, blank=True, editable=False)
+    facts_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    base_form_class = SessionPageForm
+    exclude_fields_in_copy = ["sequence", "published_facts", "facts_changed_at"]
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
@@ -148,6 +197,48 @@ class SessionPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        obj.sequence = self.sequence
+        obj.published_facts = self.published_facts
+        obj.facts_changed_at = self.facts_changed_at
+        return obj
+
+    def facts_fingerprint(self):
+        """The published facts that calendar apps must hear about (RFC 5545 SEQUENCE): time, room, status."""
+        start = self.start.astimezone(UTC).isoformat() if self.start else ""
+        end = self.end.astimezone(UTC).isoformat() if self.end else ""
+        return f"{start}|{end}|{self.room_id or ''}|{self.status}"
+
+    @property
+    def default_language_session(self):
+        """The session whose times, room and speakers count (translations supply only title and abstract)."""
+        if self.locale_id == Locale.get_default().pk:
+            return self
+        return (
+            SessionPage.objects.filter(translation_key=self.translation_key, locale=Locale.get_default()).first()
+            or self
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import session_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(session_context(request, self))
+        return context
+
+    @path("")
+    def session_page(self, request):
+        from .views import serve_session_page
+
+        return serve_session_page(request, self)
+
+    @path("session.ics/")
+    def session_ics(self, request):
+        from .views import serve_session_ics
+
+        return serve_session_ics(request, self)
 
 
 class SessionSpeaker(Orderable):
@@ -172,6 +263,13 @@ class SpeakerIndexPage(Page):
     class Meta:
         verbose_name = _("speaker index")
 
+    def get_context(self, request, *args, **kwargs):
+        from .views import speaker_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(speaker_index_context(request, self))
+        return context
+
 
 class SpeakerLinkBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Label"), max_length=60)
@@ -180,6 +278,13 @@ class SpeakerLinkBlock(blocks.StructBlock):
 
 class SpeakerPage(Page):
     """A speaker; the page title is the speaker's name."""
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import speaker_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(speaker_context(request, self))
+        return context
 
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -212,3 +317,44 @@ class SpeakerPage(Page):
     class Meta:
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
+
+
+class AgendaItem(models.Model):
+    """A session an attendee starred: always the default-language SessionPage, whichever language they read,
+    so that stars, clashes and calendar UIDs survive translations."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    session = models.ForeignKey(SessionPage, verbose_name=_("session"), on_delete=models.CASCADE, related_name="+")
+    conference = models.ForeignKey(
+        "conference.ConferencePage", verbose_name=_("conference"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("starred"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("starred session")
+        verbose_name_plural = _("starred sessions")
+        constraints = [models.UniqueConstraint(fields=["user", "session"], name="one_star_per_user_and_session")]
+
+    def __str__(self):
+        return f"{self.user_id} ★ {self.session_id}"
+
+
+class AgendaFeed(models.Model):
+    """The private calendar subscription of one attendee's agenda. The random token in its address is the only
+    key, so calendar apps read it without a session; renewing replaces it, revoking deletes the row."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agenda_feed"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_fetched_at = models.DateTimeField(_("last read by a calendar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda calendar link")
+        verbose_name_plural = _("agenda calendar links")
+
+    def __str__(self):
+        return f"agenda feed of user {self.user_id}"

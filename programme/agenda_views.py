@@ -1,0 +1,128 @@
+"""Views of the personal agenda: the star on each session, the import of stars kept in the browser, and the
+private calendar feed with its renewal and revocation from /my/."""
+
+import json
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import agenda
+from .exporters.ical import CONTENT_TYPE
+
+MY_AGENDA_ANCHOR = "#my-agenda"
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def my_agenda_url():
+    return reverse("my_registrations") + MY_AGENDA_ANCHOR
+
+
+@require_POST
+def star_session(request, session_id):
+    """Set the star of one session (field `starred`: 1 or 0). Answers JSON to fetch, a redirect back otherwise."""
+    back = safe_next(request, my_agenda_url())
+    if not request.user.is_authenticated:
+        if wants_json(request):
+            return JsonResponse({"error": "not_signed_in"}, status=401)
+        return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": back}))
+    starred = request.POST.get("starred", "1") != "0"
+    try:
+        starred = agenda.set_starred(user=request.user, session_id=session_id, starred=starred)
+    except agenda.AgendaError as error:
+        if wants_json(request):
+            return JsonResponse({"error": error.code}, status=404)
+        raise Http404(str(error))
+    if wants_json(request):
+        return JsonResponse({"session": session_id, "starred": starred})
+    messages.success(request, _("Added to your agenda.") if starred else _("Removed from your agenda."))
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@login_required
+def import_stars(request):
+    """Keep the stars an anonymous visitor made in this browser: form field `session` (repeated) or JSON
+    {"sessions": [ids]}."""
+    if request.content_type == "application/json":
+        try:
+            payload = json.loads(request.body or b"{}")
+            session_ids = payload["sessions"]
+            if not isinstance(session_ids, list):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            return JsonResponse({"error": 'Send {"sessions": [session numbers]}.'}, status=400)
+    else:
+        session_ids = request.POST.getlist("session")
+    added = agenda.import_stars(user=request.user, session_ids=session_ids)
+    if wants_json(request):
+        return JsonResponse({"added": added})
+    messages.success(request, _("Your starred sessions are now in your agenda."))
+    return HttpResponseRedirect(my_agenda_url())
+
+
+@require_POST
+@login_required
+def issue_feed(request):
+    """Create or renew the private subscription link; a renewed link replaces the old one everywhere."""
+    renewing = hasattr(request.user, "agenda_feed")
+    agenda.issue_feed(user=request.user)
+    if renewing:
+        messages.success(request, _("Your calendar link is renewed. The old link no longer works."))
+    else:
+        messages.success(request, _("Your calendar link is ready."))
+    return HttpResponseRedirect(my_agenda_url())
+
+
+@require_POST
+@login_required
+def revoke_feed(request):
+    agenda.revoke_feed(user=request.user)
+    messages.success(request, _("Your calendar link is switched off. Calendars that used it stop updating."))
+    return HttpResponseRedirect(my_agenda_url())
+
+
+@never_cache
+@require_GET
+def agenda_feed(request, token):
+    """The agenda as an .ics subscription: the token in the address is the only key (no session cookie)."""
+    feed = agenda.feed_for_token(token)
+    if feed is None:
+        raise Http404("Unknown or revoked calendar link.")
+    calendar = agenda.agenda_calendar(
+        user=feed.user,
+        language=get_language(),
+        name=_("My agenda"),
+        base_url=request.build_absolute_uri("/"),
+    )
+    if calendar is None:
+        raise Http404("No conference.")
+    now = timezone.now()
+    # Calendar apps poll often; a write per hour is enough to show "last used" on /my/.
+    if feed.last_fetched_at is None or now - feed.last_fetched_at > timedelta(hours=1):
+        type(feed).objects.filter(pk=feed.pk).update(last_fetched_at=now)
+    response = HttpResponse(calendar.to_ical(), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="my-agenda.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,110 @@
+"""iCalendar (RFC 5545) files of the programme, built with the icalendar library: one VEVENT per session."""
+
+from datetime import timedelta
+
+import icalendar
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from ..models import SessionPage, SessionSpeaker
+
+PRODID = "-//Harm Reduction Conferences//Programme//EN"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _base_url(request_or_base_url):
+    if request_or_base_url is None:
+        return settings.SITE_URL
+    if isinstance(request_or_base_url, str):
+        return request_or_base_url.rstrip("/")
+    return request_or_base_url.build_absolute_uri("/").rstrip("/")
+
+
+def session_description(schedule, session):
+    """Plain text for DESCRIPTION: speakers (with role), track, the abstract."""
+    lines = []
+    roles = dict(SessionSpeaker.ROLE_CHOICES)
+    for speaker in session.speakers:
+        who = speaker.name + (f" ({speaker.organisation})" if speaker.organisation else "")
+        lines.append(f"{roles.get(speaker.role, speaker.role)}: {who}")
+    track = schedule.tracks_by_id.get(session.track_id)
+    if track:
+        lines.append(_("Track: %(name)s") % {"name": track["name"]})
+    if session.abstract_text:
+        if lines:
+            lines.append("")
+        lines.append(session.abstract_text)
+    return "\n".join(lines)
+
+
+def build_event(schedule, session, *, base_url):
+    """One VEVENT for a SessionEntry; times carry TZID of the conference's zone."""
+    event = icalendar.Event()
+    event.add("uid", session.uid)
+    # Without METHOD, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2), which keeps the file
+    # byte-identical (and its ETag stable) until something changes.
+    event.add("dtstamp", session.last_modified)
+    event.add("last-modified", session.last_modified)
+    event.add("dtstart", session.local_start)
+    event.add("dtend", session.local_end)
+    event.add("sequence", session.sequence)
+    title = session.title
+    if session.is_cancelled:
+        title = _("Cancelled: %(title)s") % {"title": session.title}
+    event.add("summary", title)
+    location = schedule.location(session)
+    if location:
+        event.add("location", location)
+    description = session_description(schedule, session)
+    if description:
+        event.add("description", description)
+    event.add("url", base_url + session.path)
+    event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if session.kind == "break" else "OPAQUE")
+    categories = [str(dict(SessionPage.KIND_CHOICES).get(session.kind, session.kind))]
+    track = schedule.tracks_by_id.get(session.track_id)
+    if track:
+        categories.append(track["name"])
+    event.add("categories", categories)
+    return event
+
+
+def build_calendar(sessions, *, schedule, name, request_or_base_url=None):
+    """Turn sessions into an icalendar.Calendar.
+
+    sessions: SessionEntry items of `schedule` (e.g. a filtered or personal selection of
+        `programme.schedule.get_schedule(conference, language).sessions`; match them by `entry.id`, the
+        default-language SessionPage pk, or `entry.translation_key`).
+    schedule: the programme.schedule.Schedule they come from (rooms, tracks, venue, time zone).
+    name: the calendar's display name (X-WR-CALNAME and NAME).
+    request_or_base_url: an HttpRequest or a base URL such as "https://example.org" for the events' URL;
+        None uses settings.SITE_URL.
+    Returns the Calendar with one VEVENT per session (cancelled ones with STATUS:CANCELLED) and a VTIMEZONE
+    for the conference's zone; call .to_ical() for the bytes.
+    """
+    base_url = _base_url(request_or_base_url)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", schedule.time_zone)
+    # Ask subscribed calendars to look for changes every hour.
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    for session in sessions:
+        calendar.add_component(build_event(schedule, session, base_url=base_url))
+    first = min((session.local_start.date() for session in sessions), default=schedule.start_date)
+    last = max((session.local_end.date() for session in sessions), default=schedule.end_date)
+    calendar.add_missing_timezones(first_date=first - timedelta(days=366), last_date=last + timedelta(days=366))
+    return calendar
+
+
+class ICalExporter:
+    identifier = "ics"
+    extension = "ics"
+    content_type = CONTENT_TYPE
+
+    def render(self, schedule, sessions, *, name):
+        return build_calendar(sessions, schedule=schedule, name=name).to_ical()

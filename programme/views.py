@@ -1,0 +1,373 @@
+"""Programme views behind the page routes: the programme, print and now-and-next pages, session and speaker
+pages, and the calendar and frab exports. Thin: the data comes from programme.schedule."""
+
+import zoneinfo
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
+
+from .exporters.frab import FrabJsonExporter, FrabXmlExporter
+from .exporters.ical import CONTENT_TYPE as ICAL_CONTENT_TYPE
+from .exporters.ical import ICalExporter, build_calendar
+from .models import SessionPage, SessionSpeaker, SpeakerPage
+from .response_cache import CORS_HEADER, build_response, cached_response, etag_for, store_response
+from .schedule import (
+    CACHE_TIMEOUT,
+    ScheduleFilterError,
+    ScheduleFilters,
+    filter_sessions,
+    get_schedule,
+    now_and_next,
+    parse_filters,
+    sessions_by_day,
+)
+
+EXPORTERS = {exporter.identifier: exporter for exporter in (ICalExporter(), FrabXmlExporter(), FrabJsonExporter())}
+
+
+def conference_of(page):
+    """The ConferencePage (same language) a programme, session or speaker page belongs to."""
+    from conference.models import ConferencePage
+
+    conference = ConferencePage.objects.ancestor_of(page).first()
+    if conference is None:
+        raise Http404("This page is not part of a conference.")
+    return conference
+
+
+def schedule_for(page):
+    return get_schedule(conference_of(page), page.locale.language_code)
+
+
+# --- Presentation helpers ------------------------------------------------------------------------------------
+
+
+def session_rows(schedule, sessions):
+    """Each session with its room and track (dicts) and its grid column, for templates."""
+    rooms = schedule.rooms_by_id
+    tracks = schedule.tracks_by_id
+    columns = {room["id"]: index for index, room in enumerate(schedule.rooms, start=1)}
+    kinds = dict(SessionPage.KIND_CHOICES)
+    languages = dict(SessionPage.LANGUAGE_CHOICES)
+    interpretations = dict(SessionPage.INTERPRETATION_CHOICES)
+    roles = dict(SessionSpeaker.ROLE_CHOICES)
+    rows = []
+    for session in sessions:
+        rows.append(
+            {
+                "session": session,
+                "room": rooms.get(session.room_id),
+                "track": tracks.get(session.track_id),
+                "column": columns.get(session.room_id, 0),
+                "kind_label": kinds.get(session.kind, session.kind),
+                "language_label": languages.get(session.language, session.language),
+                "interpretation_label": interpretations.get(session.interpretation, "")
+                if session.interpretation
+                else "",
+                "speakers": [
+                    {"speaker": speaker, "role_label": roles.get(speaker.role, speaker.role)}
+                    for speaker in session.speakers
+                ],
+            }
+        )
+    return rows
+
+
+def grouped_rows(schedule, sessions):
+    """[(day, [(slot start, [rows])])] in the conference's zone."""
+    rows_by_id = {row["session"].id: row for row in session_rows(schedule, sessions)}
+    return [
+        (day, [(start, [rows_by_id[session.id] for session in slot]) for start, slot in slots])
+        for day, slots in sessions_by_day(schedule, sessions)
+    ]
+
+
+def query_string(filters):
+    pairs = filters.as_query() if filters else []
+    return ("?" + urlencode(pairs)) if pairs else ""
+
+
+def programme_context(request, page, schedule, filters, sessions):
+    return {
+        "page": page,
+        "self": page,
+        "schedule": schedule,
+        "filters": filters,
+        "days": grouped_rows(schedule, sessions),
+        "session_count": len(sessions),
+        "rooms": schedule.rooms,
+        "tracks": schedule.tracks,
+        "kind_choices": SessionPage.KIND_CHOICES,
+        "calendar_url": f"{schedule.programme_path}schedule.ics{query_string(filters)}",
+        "print_url": f"{schedule.programme_path}print/{query_string(filters)}",
+        "filter_query": query_string(filters),
+        "conference_days": schedule.days,
+    }
+
+
+def filter_error_response(request, page, schedule, error, template):
+    context = programme_context(request, page, schedule, ScheduleFilters(), [])
+    context["filter_error"] = error.message
+    context["days"] = []
+    return TemplateResponse(request, template, context, status=400)
+
+
+# --- Programme page routes -----------------------------------------------------------------------------------
+
+
+def serve_programme(request, page, *, template="programme/programme_page.html", cacheable=True):
+    """The programme by day (list on phones, a rooms-by-time grid on wide screens), with filters."""
+    schedule = schedule_for(page)
+    try:
+        filters = parse_filters(request.GET, schedule)
+    except ScheduleFilterError as error:
+        return filter_error_response(request, page, schedule, error, template)
+    sessions = filter_sessions(schedule, filters)
+    response = TemplateResponse(request, template, programme_context(request, page, schedule, filters, sessions))
+    if cacheable:
+        response.render()
+        store_response(request, response, conference_id=schedule.conference_id, generation=schedule.generation)
+    return response
+
+
+def serve_printable_programme(request, page):
+    """The programme as one table per day (rooms by time), one day per printed page."""
+    return serve_programme(request, page, template="programme/programme_print.html")
+
+
+def parse_moment(value, tzinfo):
+    """?at=2017-04-05T10:00 (local time of the conference) for previewing "now and next" on another day."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=tzinfo)
+    return moment.astimezone(UTC)
+
+
+def serve_now_and_next(request, page):
+    """What runs now and what starts next; refreshes itself every minute on a screen at the venue."""
+    schedule = schedule_for(page)
+    now = timezone.now()
+    at_error = ""
+    if request.GET.get("at"):
+        moment = parse_moment(request.GET["at"][:40], schedule.tzinfo)
+        if moment is None:
+            at_error = _("Write the moment as YYYY-MM-DDTHH:MM, for example 2017-04-05T10:00.")
+        else:
+            now = moment
+    running, following = now_and_next(schedule, now=now)
+    first = min((session.start for session in schedule.sessions), default=None)
+    last = max((session.end for session in schedule.sessions), default=None)
+    context = {
+        "page": page,
+        "self": page,
+        "schedule": schedule,
+        "now": now.astimezone(schedule.tzinfo),
+        "running": session_rows(schedule, running),
+        "following": session_rows(schedule, following),
+        "before_conference": first is not None and now < first,
+        "after_conference": last is not None and now >= last,
+        "at_error": at_error,
+        "calendar_url": f"{schedule.programme_path}schedule.ics",
+    }
+    response = TemplateResponse(request, "programme/now_and_next.html", context, status=400 if at_error else 200)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def serve_export(request, page, identifier):
+    """schedule.ics / schedule.xml / schedule.json, with filters, CORS, ETag and Last-Modified."""
+    exporter = EXPORTERS[identifier]
+    schedule = schedule_for(page)
+    try:
+        filters = parse_filters(request.GET, schedule)
+    except ScheduleFilterError as error:
+        response = HttpResponse(error.message + "\n", status=400, content_type="text/plain; charset=utf-8")
+        response[CORS_HEADER[0]] = CORS_HEADER[1]
+        return response
+    key = (
+        f"programme:export:{schedule.conference_id}:{schedule.language}:{identifier}:"
+        f"{urlencode(filters.as_query())}:{schedule.generation}"
+    )
+    entry = cache.get(key)
+    if entry is None:
+        sessions = filter_sessions(schedule, filters)
+        name = schedule.conference_title
+        if filters:
+            name = f"{name} ({', '.join(value for _name, value in filters.as_query())})"
+        body = exporter.render(schedule, sessions, name=name)
+        entry = {"body": body, "etag": etag_for(body)}
+        cache.set(key, entry, CACHE_TIMEOUT)
+    response = build_response(
+        request,
+        body=entry["body"],
+        content_type=exporter.content_type,
+        etag=entry["etag"],
+        last_modified=schedule.last_modified,
+        cors=True,
+    )
+    store_response(
+        request,
+        response,
+        conference_id=schedule.conference_id,
+        generation=schedule.generation,
+        last_modified=schedule.last_modified,
+        cors=True,
+    )
+    return response
+
+
+# --- Session pages -------------------------------------------------------------------------------------------
+
+
+def session_context(request, page):
+    """What a session page shows: facts from the default-language session, title and abstract from `page`."""
+    facts = page.default_language_session
+    conference = conference_of(page)
+    tzinfo = zoneinfo.ZoneInfo(conference.canonical.time_zone)
+    locale = page.locale
+    links = list(facts.speaker_links.all())
+    speaker_pages = [link.speaker for link in links]
+    localized = {}
+    if locale.pk != Locale.get_default().pk and speaker_pages:
+        keys = [speaker.translation_key for speaker in speaker_pages]
+        localized = {
+            speaker.translation_key: speaker
+            for speaker in SpeakerPage.objects.live().filter(locale=locale, translation_key__in=keys)
+        }
+    roles = dict(SessionSpeaker.ROLE_CHOICES)
+    speakers = []
+    for link in links:
+        if not link.speaker.live:
+            continue
+        shown = localized.get(link.speaker.translation_key, link.speaker)
+        speakers.append(
+            {
+                "page": shown,
+                "organisation": link.speaker.organisation,
+                "role_label": roles.get(link.role),
+                "is_moderator": link.role == "moderator",
+            }
+        )
+    abstract = page.abstract if len(page.abstract) else facts.abstract
+    start = facts.start.astimezone(tzinfo) if facts.start else None
+    end = facts.end.astimezone(tzinfo) if facts.end else None
+    return {
+        "facts": facts,
+        "conference": conference,
+        "local_start": start,
+        "local_end": end,
+        "time_zone": conference.canonical.time_zone,
+        "speakers": speakers,
+        "abstract": abstract,
+        "kind_label": dict(SessionPage.KIND_CHOICES).get(facts.kind),
+        "language_label": dict(SessionPage.LANGUAGE_CHOICES).get(facts.language),
+        "interpretation_label": dict(SessionPage.INTERPRETATION_CHOICES).get(facts.interpretation)
+        if facts.interpretation
+        else "",
+        "is_cancelled": facts.status == SessionPage.STATUS_CANCELLED,
+        "venue": conference.canonical.venue,
+        "calendar_url": (page.get_url(request) or "") + "session.ics",
+        "star_session": facts,
+    }
+
+
+def serve_session_page(request, page):
+    """A session page; a preview shows the draft being edited, never the cache."""
+    context = page.get_context(request)
+    response = TemplateResponse(request, "programme/session_page.html", context)
+    if not getattr(request, "is_preview", False):
+        response.render()
+        store_response(
+            request,
+            response,
+            conference_id=context["conference"].canonical.pk,
+            generation=get_schedule(context["conference"]).generation,
+        )
+    return response
+
+
+def serve_session_ics(request, page):
+    """session.ics: the one session as a calendar with its UID, SEQUENCE and STATUS."""
+    schedule = schedule_for(page)
+    entry = next(
+        (session for session in schedule.sessions if session.translation_key == str(page.translation_key)), None
+    )
+    if entry is None:
+        raise Http404("This session is not in the published programme.")
+    key = f"programme:session-ics:{entry.id}:{schedule.language}:{schedule.generation}"
+    cached = cache.get(key)
+    if cached is None:
+        body = build_calendar([entry], schedule=schedule, name=entry.title).to_ical()
+        cached = {"body": body, "etag": etag_for(body)}
+        cache.set(key, cached, CACHE_TIMEOUT)
+    response = build_response(
+        request,
+        body=cached["body"],
+        content_type=ICAL_CONTENT_TYPE,
+        etag=cached["etag"],
+        last_modified=entry.last_modified,
+        cors=True,
+    )
+    store_response(
+        request,
+        response,
+        conference_id=schedule.conference_id,
+        generation=schedule.generation,
+        last_modified=entry.last_modified,
+        cors=True,
+    )
+    return response
+
+
+# --- Speakers ------------------------------------------------------------------------------------------------
+
+
+def speaker_context(request, page):
+    """A speaker's sessions (from the gathered programme, in the page's language)."""
+    default_locale = Locale.get_default()
+    default_pk = page.pk
+    if page.locale_id != default_locale.pk:
+        default = SpeakerPage.objects.filter(translation_key=page.translation_key, locale=default_locale).first()
+        default_pk = default.pk if default else None
+    schedule = schedule_for(page)
+    sessions = [
+        session for session in schedule.sessions if any(speaker.id == default_pk for speaker in session.speakers)
+    ]
+    return {"schedule": schedule, "session_rows": session_rows(schedule, sessions)}
+
+
+def speaker_index_context(request, page):
+    speakers = SpeakerPage.objects.child_of(page).live().order_by("title")
+    if page.locale_id != Locale.get_default().pk:
+        speakers = speakers.filter(locale=page.locale)
+    return {"speakers": list(speakers.select_related("photo"))}
+
+
+def fast_path(request, path):
+    """Anonymous GETs of programme pages and exports straight from the shared cache; anything else goes to
+    Wagtail's page serving as usual."""
+    from wagtail.views import serve
+
+    response = cached_response(request)
+    if response is not None:
+        return response
+    return serve(request, path)
+
+
+def serve_file_route(request, path, filename):
+    """/…/schedule.ics (no trailing slash, as the contract says) is the page route "schedule.ics/"."""
+    from wagtail.views import serve
+
+    response = cached_response(request)
+    if response is not None:
+        return response
+    return serve(request, f"{path}{filename}/")

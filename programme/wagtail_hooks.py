@@ -1,0 +1,58 @@
+"""Admin for the programme: rooms and tracks as snippets, and a warning when a speaker is booked twice."""
+
+from django.contrib import messages
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .forms import conference_for_page
+from .models import Room, SessionPage, Track
+from .schedule import speaker_conflicts
+
+
+class RoomViewSet(SnippetViewSet):
+    model = Room
+    icon = "home"
+    menu_label = gettext_lazy("Rooms")
+    list_display = ["name", "slug", "capacity", "conference"]
+    list_filter = ["conference"]
+    search_fields = ["name"]
+
+
+class TrackViewSet(SnippetViewSet):
+    model = Track
+    icon = "tag"
+    menu_label = gettext_lazy("Tracks")
+    list_display = ["name", "slug", "colour", "conference"]
+    list_filter = ["conference"]
+    search_fields = ["name"]
+
+
+register_snippet(RoomViewSet)
+register_snippet(TrackViewSet)
+
+
+def warn_about_speaker_conflicts(request, page):
+    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if not isinstance(page, SessionPage) or page.status == SessionPage.STATUS_CANCELLED:
+        return
+    conference = conference_for_page(page) if page.pk else None
+    tzinfo = conference.tzinfo if conference else timezone.get_current_timezone()
+    for speaker, other in speaker_conflicts(page):
+        messages.warning(
+            request,
+            _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")
+            % {
+                "speaker": speaker.title,
+                "title": other.title,
+                "start": timezone.localtime(other.start, tzinfo).strftime("%Y-%m-%d %H:%M"),
+                "end": timezone.localtime(other.end, tzinfo).strftime("%H:%M"),
+            },
+        )
+
+
+hooks.register("after_create_page", warn_about_speaker_conflicts)
+hooks.register("after_edit_page", warn_about_speaker_conflicts)
