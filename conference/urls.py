@@ -27,6 +27,8 @@ urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settin
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("registration.urls")),
+    # Before programme.urls, whose cache-first route matches every page-like path.
+    path("", include("programme.agenda_urls")),
     path("", include("programme.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
