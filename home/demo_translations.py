@@ -108,44 +108,93 @@ INFO_PAGES = {
 
 PROGRAMME = {
     "title": "Программа",
-    "intro": "<p>Все сессии конференции по дням: время, зал, направление и докладчики. Отметьте звёздочкой "
-    "сессии, которые хотите посетить, — они появятся в вашей личной программе.</p>",
+    "intro": "<p>Три дня пленарных заседаний, панельных дискуссий, семинаров и тренингов на английском и "
+    "русском языках. Отметьте сессии, которые хотите посетить, — они появятся в вашей личной программе.</p>",
 }
 
 SPEAKER_INDEX = {
     "title": "Докладчики",
-    "intro": "<p>Люди, которые выступают, ведут и модерируют сессии конференции.</p>",
+    "intro": "<p>Докладчики из сетей-партнёров. <b>Демо:</b> все профили здесь вымышлены.</p>",
 }
 
-# Sessions and speakers translated in the demo, by the English page's slug. The rest show the English page
+DEMO_NOTE = "Вымышленный демо-профиль: такого человека не существует."
+
+# Sessions and speakers translated in the demo, by the English page's slug. The others show the English page
 # under /ru/ with a note (HomePage.route), the way a partly translated programme looks to a visitor.
-SESSIONS = [
-    (
+SESSIONS = {
+    "opening": (
         "Открытие: снижение вреда в новых условиях",
-        "<p>Организаторы и партнёры открывают конференцию: что изменилось в регионе с уходом доноров и "
-        "какие решения нужны от правительств, чтобы сервисы снижения вреда продолжали работать.</p>",
+        "Приветствие организаторов и сообщества: что изменилось с тех пор, как доноры начали уходить из региона.",
     ),
-    (
-        "С улицы — в правительство: выводы уличных юристов",
-        "<p>Уличные юристы из восьми стран рассказывают о 176 задокументированных случаях нарушения прав людей, "
-        "употребляющих наркотики, и о том, как эти доказательства дошли до министерств и парламентов.</p>",
+    "from-street-to-government": (
+        "«С улицы — в правительство»: 176 случаев и что они изменили",
+        "Уличные юристы из восьми стран рассказывают о задокументированных нарушениях прав и о реформах, "
+        "которых им удалось добиться.",
     ),
-    (
-        "Опиоидная заместительная терапия после Глобального фонда",
-        "<p>Как страны региона финансируют ОЗТ из собственных бюджетов, где программы оказались под угрозой и "
-        "что помогает сохранить доступ к лечению.</p>",
+    "community-led-testing": (
+        "Тестирование на ВИЧ силами сообществ, которое не заканчивается с грантом",
+        "Пункты тестирования, которые ведут равные консультанты в Казахстане и Таджикистане: как они появились, "
+        "кто платит за них сейчас и что говорят клиенты.",
     ),
-    (
-        "Сообщества во главе: сервисы, которые ведут люди, употребляющие наркотики",
-        "<p>Опыт сетей людей, употребляющих наркотики: равное консультирование, аутрич и защита прав, которые "
-        "сообщества организуют сами.</p>",
+    "naloxone-in-every-pocket": (
+        "Налоксон в каждом кармане",
+        "Учимся распознавать передозировку и вводить налоксон; наборы для вашего сервиса можно забрать с собой.",
     ),
-    (
-        "Молодёжь и новые психоактивные вещества",
-        "<p>Что меняется с распространением новых веществ среди молодых людей и как сервисы снижения вреда "
-        "могут на это ответить.</p>",
+    "ost-in-prisons": (
+        "Заместительная терапия за решёткой",
+        "Кыргызстан, Азербайджан и Марокко сравнивают ОЗТ в местах лишения свободы и непрерывность лечения после "
+        "освобождения.",
     ),
-]
+    "police-and-harm-reduction": (
+        "Полиция и снижение вреда: от облав к перенаправлению",
+        "Что изменилось там, где полицейских обучали вместе с представителями сообществ, и почему ничего не "
+        "изменилось в других местах.",
+    ),
+    "women-who-use-drugs": (
+        "Сервисы, которые выбирают женщины, употребляющие наркотики",
+        "Присмотр за детьми, убежища, насилие и опека: создаём сервисы вместе с женщинами, а не для них.",
+    ),
+}
+
+SPEAKERS = {
+    "aliya-demo-nurlanova": (
+        "Алия Нурланова (демо)",
+        "Казахстан",
+        "она",
+        "Координатор аутрича равных консультантов, создавшая сеть пунктов тестирования силами сообщества в Алматы.",
+    ),
+    "tomas-demo-kairys": (
+        "Томас Кайрис (демо)",
+        "Литва",
+        "он",
+        "Специалист по политике, работающий над устойчивостью программ снижения вреда после перехода от "
+        "финансирования Глобального фонда.",
+    ),
+    "giorgi-demo-beridze": (
+        "Георгий Беридзе (демо)",
+        "Грузия",
+        "он",
+        "Уличный юрист, документировавший случаи полицейского насилия в проекте «С улицы — в правительство».",
+    ),
+    "elena-demo-moraru": (
+        "Елена Морару (демо)",
+        "Молдова",
+        "она",
+        "Исследовательница реформы законодательства о наркотиках и альтернатив наказанию в Восточной Европе.",
+    ),
+    "sergei-demo-volkov": (
+        "Сергей Волков (демо)",
+        "Россия",
+        "он",
+        "Активист сообщества людей, употребляющих наркотики, защищающий доступ к опиоидной заместительной терапии.",
+    ),
+    "marina-demo-petrenko": (
+        "Марина Петренко (демо)",
+        "Украина",
+        "она",
+        "Молодёжная активистка, ведущая в Киеве проекты по проверке веществ и более безопасным вечеринкам.",
+    ),
+}
 
 
 def russian_locale():
@@ -172,29 +221,13 @@ def translate_page(page, locale, fields, sync_fields=()):
     return translation.specific_class.objects.get(pk=translation.pk)
 
 
-def demo_sessions(conference):
-    """The first sessions of the demo programme (plenaries first), to translate."""
-    from programme.models import SessionPage
-
-    sessions = SessionPage.objects.descendant_of(conference).live().order_by("start", "pk")
-    plenaries = [session for session in sessions if session.kind == "plenary"]
-    others = [session for session in sessions if session.kind not in {"plenary", "break"}]
-    return (plenaries + others)[: len(SESSIONS)]
-
-
-def demo_speakers(sessions):
-    speakers = []
-    for session in sessions:
-        for link in session.speaker_links.select_related("speaker"):
-            if link.speaker not in speakers:
-                speakers.append(link.speaker)
-    return speakers[:5]
+SESSION_SYNC_FIELDS = ("kind", "start", "end", "room", "track", "language", "interpretation", "status")
 
 
 def load_translations(conference):
     """Create or update the Russian versions of the demo conference's pages."""
     from home.models import StandardPage
-    from programme.models import ProgrammePage, SpeakerIndexPage
+    from programme.models import ProgrammePage, SessionPage, SpeakerIndexPage, SpeakerPage
 
     locale = russian_locale()
     home = conference.get_parent().specific
@@ -203,26 +236,28 @@ def load_translations(conference):
     for page in StandardPage.objects.child_of(conference):
         if page.slug in INFO_PAGES:
             info = INFO_PAGES[page.slug]
-            translate_page(
-                page, locale, {"title": info["title"], "intro": info["intro"], "body": [("paragraph", info["body"])]}
-            )
+            fields = {"title": info["title"], "intro": info["intro"], "body": [("paragraph", info["body"])]}
+            translate_page(page, locale, fields)
     programme = ProgrammePage.objects.child_of(conference).first()
     if programme is not None:
         translate_page(programme, locale, PROGRAMME)
+        for session in SessionPage.objects.child_of(programme).filter(slug__in=SESSIONS):
+            title, abstract = SESSIONS[session.slug]
+            fields = {"title": title, "abstract": [("paragraph", f"<p>{abstract}</p>")]}
+            translate_page(session, locale, fields, sync_fields=SESSION_SYNC_FIELDS)
     speaker_index = SpeakerIndexPage.objects.child_of(conference).first()
     if speaker_index is not None:
         translate_page(speaker_index, locale, SPEAKER_INDEX)
-    sessions = demo_sessions(conference) if programme is not None else []
-    for session, (title, abstract) in zip(sessions, SESSIONS, strict=False):
-        translate_page(
-            session,
-            locale,
-            {"title": title, "abstract": [("paragraph", abstract)]},
-            sync_fields=SESSION_SYNC_FIELDS,
-        )
-    if speaker_index is not None:
-        for speaker in demo_speakers(sessions):
-            translate_page(speaker, locale, speaker_fields(speaker))
+        for speaker in SpeakerPage.objects.child_of(speaker_index).filter(slug__in=SPEAKERS):
+            name, country, pronouns, short_bio = SPEAKERS[speaker.slug]
+            fields = {
+                "title": name,
+                "country": country,
+                "pronouns": pronouns,
+                "short_bio": short_bio,
+                "bio": f"<p>{short_bio}</p><p><i>{DEMO_NOTE}</i></p>",
+            }
+            translate_page(speaker, locale, fields, sync_fields=("organisation", "photo"))
     # The Russian conference's privacy notice is the Russian privacy page.
     if conference.privacy_notice_id:
         ru_conference = conference.get_translation(locale)
@@ -230,15 +265,3 @@ def load_translations(conference):
         if ru_privacy is not None and ru_conference.privacy_notice_id != ru_privacy.pk:
             ru_conference.privacy_notice = ru_privacy
             ru_conference.save_revision().publish()
-
-SESSION_SYNC_FIELDS = ("kind", "start", "end", "room", "track", "language", "interpretation", "status")
-
-
-def speaker_fields(speaker):
-    """A speaker's name stays as written; the Russian page gets a Russian short bio."""
-    bio = f"{speaker.title} выступает на конференции «Снижение вреда в новых условиях»"
-    if speaker.organisation:
-        bio += f" от организации {speaker.organisation}"
-    if speaker.country:
-        bio += f" ({speaker.country})"
-    return {"short_bio": bio + "."}

@@ -378,8 +378,8 @@ def gather_schedule(canonical, *, language, generation=""):
             )
     programme_path = page_path(localized_programme) if localized_programme else ""
     speakers_path = page_path(localized_speaker_index) if localized_speaker_index else ""
-    english_programme_path = page_path(programme) if programme else ""
-    english_speakers_path = page_path(speaker_index) if speaker_index else ""
+    # Untranslated sessions and speakers keep the visitor's language prefix: /ru/…/<english-slug>/ serves the
+    # English page in Russian menus with a note (HomePage.route), rather than dropping them into English.
 
     entries = []
     for session in sessions:
@@ -390,7 +390,7 @@ def gather_schedule(canonical, *, language, generation=""):
             if speaker_translation is not None:
                 name, path = speaker_translation.title, f"{speakers_path}{speaker_translation.slug}/"
             else:
-                name, path = link.speaker.title, f"{english_speakers_path}{link.speaker.slug}/"
+                name, path = link.speaker.title, f"{speakers_path}{link.speaker.slug}/"
             speakers.append(
                 SpeakerEntry(
                     id=link.speaker_id,
@@ -408,7 +408,7 @@ def gather_schedule(canonical, *, language, generation=""):
             )
             modified_candidates = [session.last_published_at, translation.last_published_at, session.facts_changed_at]
         else:
-            title, slug, path = session.title, session.slug, f"{english_programme_path}{session.slug}/"
+            title, slug, path = session.title, session.slug, f"{programme_path}{session.slug}/"
             abstract_text = abstract_as_text(session.abstract.raw_data)
             modified_candidates = [session.last_published_at, session.facts_changed_at]
         last_modified = max((moment for moment in modified_candidates if moment), default=datetime.now(UTC))

@@ -170,3 +170,31 @@ def test_load_translations_twice_keeps_one_russian_copy_of_each_page(conference)
     assert Page.objects.filter(locale=russian).count() == before
     assert Page.objects.filter(locale=russian, alias_of__isnull=False).count() == 0
     assert Page.objects.filter(locale=russian, live=False).count() == 0
+
+
+def test_russian_programme_shows_translated_sessions_under_ru(client, conference):
+    html = client.get("/ru/vilnius-2017/programme/").content.decode()
+    assert h1(html) == "Программа"
+    assert '<a href="/ru/vilnius-2017/programme/naloxone-in-every-pocket/">Налоксон в каждом кармане</a>' in html
+
+
+def test_russian_programme_keeps_untranslated_sessions_in_russian_menus(client, conference):
+    html = client.get("/ru/vilnius-2017/programme/").content.decode()
+    assert 'href="/ru/vilnius-2017/programme/costing-harm-reduction/"' in html
+    session = client.get("/ru/vilnius-2017/programme/costing-harm-reduction/").content.decode()
+    assert h1(session) == "Costing harm reduction for transition plans"
+    assert "translation-notice" in session
+
+
+@pytest.mark.parametrize(
+    "path, title",
+    [
+        ("/ru/vilnius-2017/programme/opening/", "Открытие: снижение вреда в новых условиях"),
+        ("/ru/vilnius-2017/speakers/", "Докладчики"),
+        ("/ru/vilnius-2017/speakers/giorgi-demo-beridze/", "Георгий Беридзе (демо)"),
+    ],
+)
+def test_russian_session_and_speaker_pages_show_russian_content(client, conference, path, title):
+    html = client.get(path).content.decode()
+    assert h1(html) == title
+    assert "translation-notice" not in html
