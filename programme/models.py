@@ -200,9 +200,19 @@ class SessionPage(RoutablePageMixin, Page):
 
     def with_content_json(self, content):
         obj = super().with_content_json(content)
-        obj.sequence = self.sequence
-        obj.published_facts = self.published_facts
-        obj.facts_changed_at = self.facts_changed_at
+        # From the database, not from `self`: a revision may hold a stale in-memory copy of the page.
+        current = (
+            SessionPage.objects.filter(pk=self.pk).values("sequence", "published_facts", "facts_changed_at").first()
+            if self.pk
+            else None
+        ) or {
+            "sequence": self.sequence,
+            "published_facts": self.published_facts,
+            "facts_changed_at": self.facts_changed_at,
+        }
+        obj.sequence = current["sequence"]
+        obj.published_facts = current["published_facts"]
+        obj.facts_changed_at = current["facts_changed_at"]
         return obj
 
     def facts_fingerprint(self):
