@@ -127,6 +127,11 @@ class Registration(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
     @property
+    def email(self):
+        """The account's email; empty for anonymised registrations and walk-ins without an account."""
+        return self.user.email if self.user_id else ""
+
+    @property
     def waitlist_position(self):
         """1 for the next person to get a seat of this type; None when not on the waiting list."""
         if self.status != self.WAITLISTED:

@@ -1,0 +1,164 @@
+"""Organiser tools in the Wagtail admin: counts per type, filters, search, CSV export, bulk approve and
+reject, and edits that go through the services."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+
+from conference.permissions import ORGANISERS
+from registration import services
+from registration.models import Registration
+
+from .registration_factories import make_type, make_user, register
+
+pytestmark = pytest.mark.django_db
+
+REGISTRATIONS = "/admin/snippets/registration/registration/"
+TYPES = "/admin/snippets/registration/registrationtype/"
+
+
+@pytest.fixture
+def organiser(client):
+    user = make_user("organiser@example.org")
+    user.groups.add(Group.objects.get(name=ORGANISERS))
+    client.force_login(user)
+    return user
+
+
+def test_type_listing_shows_counts_per_type(client, organiser, conference):
+    html = client.get(TYPES, {"conference": conference.pk}).content.decode()
+    workshop_row = html[html.index("Community skills workshop") :].split("</tr>")[0]
+    cells = [cell.split(">")[-1].strip() for cell in workshop_row.split("</td>")[1:-1]]
+    # capacity, confirmed, pending, waiting list, remaining (demo: 10 seats, all taken, 6 waiting)
+    assert cells[-5:] == ["10", "10", "0", "6", "0"]
+
+
+def test_registration_listing_filters_by_status_and_type(client, organiser, conference):
+    response = client.get(
+        REGISTRATIONS,
+        {
+            "status": "waitlisted",
+            "registration_type": conference.registration_types.get(slug="community-skills-workshop").pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 6
+
+
+def test_registration_listing_filters_by_country(client, organiser, conference):
+    response = client.get(REGISTRATIONS, {"country": "KZ"})
+    expected = Registration.objects.filter(country="KZ").count()
+    assert response.context["page_obj"].paginator.count == expected > 0
+
+
+def test_registration_search_finds_by_email(client, organiser, conference):
+    registration = register(make_user("findme@example.org"), conference, make_type(conference))
+    response = client.get(REGISTRATIONS, {"q": "findme@example"})
+    assert [r.pk for r in response.context["page_obj"]] == [registration.pk]
+
+
+def test_csv_export_has_one_row_per_registration(client, organiser, conference):
+    response = client.get(REGISTRATIONS, {"export": "csv", "status": "pending"})
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(rows) == Registration.objects.filter(status="pending").count() == 14
+    assert {row["Status"] for row in rows} == {"pending"}
+
+
+def test_bulk_approve_confirms_pending_and_emails(
+    client, organiser, conference, django_capture_on_commit_callbacks, mailoutbox
+):
+    scholarship = make_type(conference, needs_approval=True, capacity=5)
+    pending = [register(make_user(), conference, scholarship) for _ in range(2)]
+    url = "/admin/bulk/registration/registration/approve/?" + "&".join(f"id={r.pk}" for r in pending)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url + "&next=" + REGISTRATIONS)
+    statuses = list(Registration.objects.filter(pk__in=[r.pk for r in pending]).values_list("status", flat=True))
+    assert response.status_code == 302
+    assert statuses == ["confirmed", "confirmed"]
+    assert len(mailoutbox) == 2
+    assert Registration.objects.get(pk=pending[0].pk).status_changes.last().changed_by == organiser
+
+
+def test_bulk_reject_leaves_confirmed_ones_alone(client, organiser, conference):
+    scholarship = make_type(conference, needs_approval=True, capacity=5)
+    pending = register(make_user(), conference, scholarship)
+    confirmed = register(make_user(), conference, make_type(conference))
+    url = f"/admin/bulk/registration/registration/reject/?id={pending.pk}&id={confirmed.pk}"
+    confirmation_page = client.get(url).content.decode()
+    client.post(url)
+    pending.refresh_from_db()
+    confirmed.refresh_from_db()
+    assert "1 of them is not awaiting approval" in confirmation_page
+    assert (pending.status, confirmed.status) == ("cancelled", "confirmed")
+
+
+def test_edit_type_in_admin_goes_through_change_type(client, organiser, conference):
+    small, other = make_type(conference, capacity=1), make_type(conference, capacity=5)
+    moved = register(make_user(), conference, small)
+    waiting = register(make_user(), conference, small)
+    response = client.post(
+        f"{REGISTRATIONS}edit/{moved.pk}/",
+        {
+            "registration_type": other.pk,
+            "full_name": "Moved Person",
+            "badge_name": "Moved",
+            "organisation": "",
+            "country": "LT",
+            "role": "",
+            "dietary_needs": "",
+            "accessibility_needs": "",
+            "interpretation_language": "",
+        },
+    )
+    moved.refresh_from_db()
+    waiting.refresh_from_db()
+    assert response.status_code == 302
+    assert (moved.registration_type_id, moved.full_name, waiting.status) == (other.pk, "Moved Person", "confirmed")
+    assert moved.status_changes.last().note == f"type changed from {small.slug} to {other.slug}"
+
+
+def test_admin_cannot_add_or_delete_registrations(client, organiser, conference):
+    registration = register(make_user(), conference, make_type(conference))
+    assert client.get(f"{REGISTRATIONS}add/").status_code in (302, 403)
+    client.post(f"{REGISTRATIONS}delete/{registration.pk}/")
+    assert Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_inspect_shows_status_history(client, organiser, conference):
+    registration = register(make_user(), conference, make_type(conference))
+    services.cancel(registration=registration, by=organiser)
+    html = client.get(f"{REGISTRATIONS}inspect/{registration.pk}/").content.decode()
+    assert "confirmed → cancelled (organiser@example.org)" in html
+
+
+def test_raising_capacity_promotes_the_waiting_list(client, organiser, conference):
+    workshop = make_type(conference, capacity=1)
+    register(make_user(), conference, workshop)
+    waiting = register(make_user(), conference, workshop)
+    client.post(
+        f"{TYPES}edit/{workshop.pk}/",
+        {
+            "conference": conference.pk,
+            "name": workshop.name,
+            "slug": workshop.slug,
+            "description": "",
+            "capacity": 2,
+            "badge_colour": "#1f5f8b",
+            "sort_order": 0,
+        },
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+
+
+def test_door_staff_cannot_see_registrations(client, conference):
+    from conference.permissions import DOOR_STAFF
+
+    user = make_user()
+    user.groups.add(Group.objects.get(name=DOOR_STAFF))
+    client.force_login(user)
+    assert client.get(REGISTRATIONS).status_code in (302, 403)
