@@ -9,6 +9,7 @@ urlpatterns = [
     path("", checkin_views.scanner_page, name="scanner"),
     path("sw.js", checkin_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", checkin_views.manifest, name="manifest"),
+    path("manual/", checkin_views.manual_checkin_form, name="manual_form"),
     path("api/scan/", checkin_views.scan_api, name="scan"),
     path("api/manual/", checkin_views.manual_checkin_api, name="manual"),
     path("api/search/", checkin_views.search_api, name="search"),

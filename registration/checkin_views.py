@@ -4,14 +4,16 @@ import base64
 import hashlib
 import json
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -237,10 +239,47 @@ def _door_conferences():
     return conferences
 
 
+def _scanner_strings():
+    """Texts the scanner script shows, translated here because the script has no catalogue of its own."""
+    return {
+        "checked_in": _("Checked in"),
+        "already_checked_in": _("Already checked in"),
+        "invalid": _("Not a valid badge"),
+        "cancelled": _("Registration cancelled"),
+        "not_confirmed": _("Registration not confirmed"),
+        "wrong_conference": _("Badge of another conference"),
+        "first_at": _("First check-in today at {time}"),
+        "checked_in_at": _("Checked in at {time}"),
+        "saved_offline": _("Checked on this phone; it will be sent when the network is back."),
+        "unverified_offline": _(
+            "Saved unchecked: this phone cannot verify badges offline. It is checked when the network is back."
+        ),
+        "camera_ready": _("Point the camera at a badge."),
+        "camera_denied": _("The camera is blocked. Allow it in the browser's site settings, or find people by name."),
+        "camera_missing": _("No camera found. Find people by name below."),
+        "camera_starting": _("Starting the camera…"),
+        "session_expired": _("You are signed out. Sign in again to send the saved check-ins."),
+        "unsent_on_sign_out": _("Some check-ins made offline are not sent yet. Sign out and lose them?"),
+        "searching": _("Searching…"),
+        "nobody_found": _("Nobody found."),
+        "search_failed": _("Search needs the network."),
+        "check_in": _("Check in"),
+        "checked_in_today": _("Checked in today"),
+        "status_cancelled": _("Cancelled"),
+        "status_not_confirmed": _("Not confirmed"),
+    }
+
+
+def _with_status_labels(results):
+    labels = dict(Registration.STATUS_CHOICES)
+    return [{**result, "status_label": labels.get(result["status"], result["status"])} for result in results]
+
+
 @never_cache
 @ensure_csrf_cookie
 def scanner_page(request):
-    """/checkin/: the phone scanner for door staff (camera, answers, manual search, today's counters)."""
+    """/checkin/: the phone scanner for door staff (camera, answers, manual search, today's counters).
+    Search and manual check-in also work without JavaScript."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not is_door_staff(request.user):
@@ -248,10 +287,50 @@ def scanner_page(request):
     conferences = _door_conferences()
     chosen = get_conference(request.GET.get("conference", "")) if request.GET.get("conference") else None
     conference = chosen or (conferences[0] if conferences else None)
-    context = {"conference": conference, "conferences": conferences}
+    query = request.GET.get("q", "").strip()[:100]
+    context = {
+        "conference": conference,
+        "conferences": conferences,
+        "query": query,
+        "gate": request.GET.get("gate", "")[:60],
+        "strings": _scanner_strings(),
+        "results": [],
+    }
     if conference is not None:
         context["today"], context["counts"] = _today_counts(conference)
+        if query:
+            context["results"] = _with_status_labels(search_registrations(conference=conference, query=query))
     return render(request, "registration/checkin/scanner.html", context)
+
+
+@require_POST
+def manual_checkin_form(request):
+    """The no-JavaScript manual check-in: the search result's button posts here."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("checkin:scanner"))
+    if not is_door_staff(request.user):
+        raise PermissionDenied
+    slug = request.POST.get("conference", "")[:255]
+    try:
+        registration_id = int(request.POST.get("registration_id", ""))
+    except ValueError:
+        registration_id = 0
+    if registration_id <= 0 or registration_id >= 2**31:
+        messages.error(request, _("Choose someone from the search results."))
+    else:
+        try:
+            outcome = perform_checkin(
+                code=None, registration_id=registration_id, conference_slug=slug, staff=request.user
+            )
+        except CheckInError as error:
+            outcome = CheckInOutcome(error.code, error.registration, None)
+        message = _scanner_strings()[outcome.result]
+        if outcome.registration is not None:
+            message = f"{message}: {outcome.registration.badge_name}"
+        level = messages.SUCCESS if outcome.result == "checked_in" else messages.WARNING
+        messages.add_message(request, level, message)
+    query = urlencode({"conference": slug, "q": request.POST.get("q", "")[:100]})
+    return redirect(f"{reverse('checkin:scanner')}?{query}")
 
 
 def _asset_urls():

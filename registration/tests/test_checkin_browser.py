@@ -1,0 +1,119 @@
+"""The scanner in a real Chromium whose camera films a printed badge: checked in online, and offline
+with the network cut and restored (checked in exactly once)."""
+
+import subprocess
+import time
+
+import pytest
+from django.test import Client
+
+from conftest import CHROMIUM, CHROMIUM_ARGS
+from registration.badges import render_badge_pdf
+from registration.models import CheckIn, ScanAttempt
+
+from .checkin_factories import make_registration, make_staff
+
+pytestmark = pytest.mark.browser
+
+FAKE_CAMERA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+
+
+def badge_video(registration, folder):
+    """A y4m video of the printed badge: the PDF rasterised at 150 dpi, fitted into a 640×480 white frame."""
+    pdf = folder / "badge.pdf"
+    pdf.write_bytes(render_badge_pdf(registration))
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(folder / "badge")], check=True)
+    video = folder / "badge.y4m"
+    subprocess.run(
+        [
+            "ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-i", str(folder / "badge.png"),
+            "-vf", "crop=iw:iw*0.75:0:ih*0.38,scale=640:480,format=yuv420p", "-t", "2", "-r", "10", str(video),
+        ],
+        check=True,
+    )  # fmt: skip
+    return video
+
+
+def wait_until(page, expression, timeout=10.0):
+    """Poll a JavaScript expression (page.wait_for_function would need 'unsafe-eval', which our CSP refuses)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
+def signed_in_cookie(user, live_server):
+    client = Client()
+    client.force_login(user)
+    # With an expiry, like Django's own session cookie, so that it outlives a browser restart.
+    value = client.cookies["sessionid"].value
+    return {"name": "sessionid", "value": value, "url": live_server.url, "expires": time.time() + 3600}
+
+
+def open_scanner(context, live_server, cookie):
+    context.add_cookies([cookie])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/checkin/")
+    return page
+
+
+def test_camera_sees_a_printed_badge_and_it_is_checked_in(demo_tx, live_server, browser, tmp_path):
+    registration = make_registration(demo_tx, badge_name="Ona Petraitė")
+    video = badge_video(registration, tmp_path)
+    camera_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS + FAKE_CAMERA_ARGS + [f"--use-file-for-fake-video-capture={video}"]
+    )
+    try:
+        context = camera_browser.new_context(viewport={"width": 360, "height": 740})
+        page = open_scanner(context, live_server, signed_in_cookie(make_staff(), live_server))
+        page.wait_for_selector('#result[data-result="checked_in"]', timeout=15_000)
+        assert page.text_content("#result-name") == "Ona Petraitė"
+        assert page.text_content("#result-type") == "Participant"
+        # The camera keeps filming the badge: once the pause for the same code is over, it is a repeat.
+        page.wait_for_selector('#result[data-result="already_checked_in"]', timeout=15_000)
+        assert "First check-in today at" in page.text_content("#result-detail")
+    finally:
+        camera_browser.close()
+    assert CheckIn.objects.filter(registration=registration).count() == 1
+
+
+def test_offline_scan_is_answered_on_the_phone_and_synced_once(demo_tx, live_server, browser, tmp_path):
+    registration = make_registration(demo_tx, badge_name="Jonas")
+    video = badge_video(registration, tmp_path)
+    cookie = signed_in_cookie(make_staff(), live_server)
+    profile = tmp_path / "profile"
+    launch = {"executable_path": CHROMIUM, "viewport": {"width": 360, "height": 740}}
+
+    # First visit, online, with a camera that films no badge: the phone keeps the page and the data.
+    context = browser.browser_type.launch_persistent_context(
+        str(profile), args=CHROMIUM_ARGS + FAKE_CAMERA_ARGS, **launch
+    )
+    try:
+        page = open_scanner(context, live_server, cookie)
+        wait_until(page, "navigator.serviceWorker.controller !== null && window.checkinScanner.state.data !== null", 15)
+        page.evaluate("window.CheckinStore.loadConference('vilnius-2017').then(d => { if (!d) throw 'not kept'; })")
+    finally:
+        context.close()
+
+    # Back at the door with no network: the page opens from the phone and the badge is answered there.
+    context = browser.browser_type.launch_persistent_context(
+        str(profile), args=CHROMIUM_ARGS + FAKE_CAMERA_ARGS + [f"--use-file-for-fake-video-capture={video}"], **launch
+    )
+    try:
+        context.set_offline(True)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/checkin/")
+        page.wait_for_selector('#result[data-result="checked_in"][data-offline="true"]', timeout=15_000)
+        assert page.text_content("#result-name") == "Jonas"
+        assert page.text_content("#count-queued") == "1"
+        assert CheckIn.objects.filter(registration=registration).count() == 0
+
+        context.set_offline(False)
+        wait_until(page, "document.getElementById('count-queued').textContent === '0'", 10)
+        assert CheckIn.objects.filter(registration=registration).count() == 1
+        # Later scans of the same badge are repeats, whichever way they are answered.
+        page.wait_for_selector('#result[data-result="already_checked_in"]', timeout=15_000)
+    finally:
+        context.close()
+    assert CheckIn.objects.filter(registration=registration).count() == 1
+    assert ScanAttempt.objects.filter(registration=registration, offline=True).count() == 1
