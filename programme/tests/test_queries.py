@@ -1,0 +1,45 @@
+"""The programme page and every export cost the same number of queries for 1, 30 and 600 sessions."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .helpers import make_scale
+
+pytestmark = pytest.mark.django_db
+
+PATHS = ["programme/", "programme/schedule.ics", "programme/schedule.xml", "programme/schedule.json"]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+def test_query_counts_do_not_grow_with_sessions(client, conference):
+    sizes = [1, 30, 600]
+    for size in sizes:
+        make_scale(f"scale{size}", size)
+    counts = {}
+    for path in PATHS:
+        for size in sizes:
+            cache.clear()
+            cold = count_queries(client, f"/scale{size}/{path}")
+            # Signed-out visitors with a warm cache get the stored response.
+            warm = count_queries(client, f"/scale{size}/{path}")
+            counts[(path, size)] = (cold, warm)
+    for path in PATHS:
+        assert counts[(path, 1)] == counts[(path, 30)] == counts[(path, 600)], (path, counts)
+        assert counts[(path, 600)][1] == 0, path
+
+
+def test_signed_in_programme_query_count_does_not_grow(client, conference, django_user_model):
+    for size in (1, 600):
+        make_scale(f"scale{size}", size)
+    client.force_login(django_user_model.objects.create_user(username="u", email="u@example.org", password="x" * 12))
+    client.get("/scale1/programme/")
+    client.get("/scale600/programme/")
+    assert count_queries(client, "/scale1/programme/") == count_queries(client, "/scale600/programme/")
