@@ -20,9 +20,7 @@ def switcher_links(html):
     """{language code: href} of the language switcher in a rendered page."""
     switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S)
     assert switcher, "no language switcher on the page"
-    links = dict(
-        (code, href) for href, code in re.findall(r'<a href="([^"]*)" lang="([a-z-]+)"', switcher.group(0))
-    )
+    links = dict((code, href) for href, code in re.findall(r'<a href="([^"]*)" lang="([a-z-]+)"', switcher.group(0)))
     current = re.findall(r'aria-current="true" lang="([a-z-]+)"', switcher.group(0))
     return links, current
 
