@@ -259,10 +259,10 @@ def _text_on(colour_hex):
 def _conference_dates(conference):
     start, end = conference.start_date, conference.end_date
     if start == end:
-        return formats.date_format(start, "j F Y")
+        return formats.date_format(start, "j E Y")
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{formats.date_format(end, 'j F Y')}"
-    return f"{formats.date_format(start, 'j F')} – {formats.date_format(end, 'j F Y')}"
+        return f"{start.day}–{formats.date_format(end, 'j E Y')}"
+    return f"{formats.date_format(start, 'j E')} – {formats.date_format(end, 'j E Y')}"
 
 
 def _safe_colour(value):
