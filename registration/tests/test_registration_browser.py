@@ -1,0 +1,82 @@
+"""The attendee's whole journey in a real Chromium at phone width: sign up, verify the email, register,
+see /my/, edit, download the data, cancel, delete the account."""
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from registration.models import Registration
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "browser.attendee@example.org"
+PASSWORD = "correct horse battery staple 17"
+
+
+def confirmation_link(outbox):
+    for message in reversed(outbox):
+        match = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", message.body)
+        if match:
+            return match.group(0)
+    raise AssertionError("no confirmation email")
+
+
+def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
+    base = live_server.url
+    page.goto(base + "/vilnius-2017/register/")
+    assert "/accounts/login/" in page.url
+    page.get_by_role("link", name="sign up").click()
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+
+    # The link in the email, opened in the same browser, signs the person in and returns to the form.
+    link = confirmation_link(mailoutbox)
+    page.goto(base + urlsplit(link).path)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(base + "/vilnius-2017/register/")
+
+    page.get_by_label("Participant").check()
+    page.get_by_label("Full name").fill("Browser Attendee")
+    page.get_by_label("Name on your badge").fill("Bee")
+    page.get_by_label("Country where you work or live").select_option("LT")
+    page.get_by_label("I have read the privacy notice").check()
+    page.get_by_role("button", name="Register").click()
+    page.wait_for_url(base + "/my/")
+    assert page.get_by_text("Your registration is confirmed.").is_visible()
+    assert page.locator(".status--confirmed").inner_text() == "Confirmed"
+    registration = Registration.objects.get(user__email=EMAIL)
+    assert registration.status == "confirmed"
+    assert any("is confirmed" in message.subject for message in mailoutbox)
+
+    page.get_by_role("link", name="Change my details").click()
+    page.get_by_label("Name on your badge").fill("Bea")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(base + "/my/")
+    assert page.get_by_text("Your details are saved.").is_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download my data (JSON)").click()
+    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    assert data["account"]["email"] == EMAIL
+    assert data["registrations"][0]["badge_name"] == "Bea"
+
+    page.get_by_role("link", name="Cancel this registration").click()
+    page.get_by_role("button", name="Yes, cancel my registration").click()
+    page.wait_for_url(base + "/my/")
+    assert page.locator(".status--cancelled").inner_text() == "Cancelled"
+
+    page.get_by_role("link", name="Delete my account").click()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_label("I understand").check()
+    page.get_by_role("button", name="Delete my account").click()
+    page.wait_for_url(base + "/")
+    assert page.get_by_text("Your account is deleted").is_visible()
+    registration.refresh_from_db()
+    assert (registration.user_id, registration.full_name, registration.status) == (None, "", "cancelled")
+    page.goto(base + "/my/")
+    assert "/accounts/login/" in page.url
