@@ -247,7 +247,11 @@ SESSIONS = [
         "panel",
         "vilnius-room",
         "community-led-services",
-        [("aliya-demo-nurlanova", "speaker"), ("zarina-demo-rakhimova", "speaker"), ("jan-demo-kowalski", "moderator")],
+        [
+            ("aliya-demo-nurlanova", "speaker"),
+            ("zarina-demo-rakhimova", "speaker"),
+            ("irina-demo-sokolova", "moderator"),
+        ],
         "ru",
         "en-ru",
         "scheduled",

@@ -1,0 +1,105 @@
+"""The session admin form: times in the conference's zone, and clear errors and warnings for impossible plans."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
+
+from programme.models import SessionPage
+
+from .helpers import demo_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser(client, django_user_model):
+    user = django_user_model.objects.create_superuser(username="org", email="org@example.org", password="x" * 12)
+    client.force_login(user)
+    return client
+
+
+def edit_url(session):
+    return reverse("wagtailadmin_pages:edit", args=[session.pk])
+
+
+def submit(client, session, **changes):
+    """Post the session's own edit form back with `changes`, publishing it."""
+    data = querydict_from_html(client.get(edit_url(session)).content.decode(), form_id="page-edit-form")
+    # The StreamField editor is drawn by JavaScript, so its inputs are not in the HTML: send the abstract itself.
+    for name, value in nested_form_data(
+        {"abstract": streamfield([("paragraph", rich_text("<p>Practise giving naloxone.</p>"))])}
+    ).items():
+        data[name] = value
+    for name, value in changes.items():
+        data[name] = value
+    data["action-publish"] = "action-publish"
+    return client.post(edit_url(session), data, follow=True)
+
+
+def test_edit_form_shows_times_in_conference_zone(organiser, conference):
+    html = organiser.get(edit_url(demo_session(conference, "opening"))).content.decode()
+    assert 'value="2017-04-04 09:00"' in html
+    assert "In the conference&#x27;s time zone, Europe/Vilnius." in html
+
+
+def test_edit_form_reads_times_in_conference_zone(organiser, conference):
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    response = submit(organiser, session, start="2017-04-04 16:00", end="2017-04-04 17:00")
+    assert response.status_code == 200
+    session = SessionPage.objects.get(pk=session.pk)
+    assert session.start == datetime(2017, 4, 4, 13, 0, tzinfo=UTC)
+    assert session.sequence == 1
+
+
+def test_edit_form_rejects_end_before_start(organiser, conference):
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    response = submit(organiser, session, start="2017-04-04 16:00", end="2017-04-04 15:00")
+    assert "A session must end after it starts." in response.content.decode()
+    assert SessionPage.objects.get(pk=session.pk).start == session.start
+
+
+def test_edit_form_rejects_time_outside_conference_dates(organiser, conference):
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    response = submit(organiser, session, start="2017-04-07 10:00", end="2017-04-07 11:00")
+    assert "The session must take place during the conference, 2017-04-04 to 2017-04-06." in response.content.decode()
+
+
+def test_edit_form_rejects_a_second_session_in_a_room(organiser, conference):
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    response = submit(organiser, session, start="2017-04-04 14:30", end="2017-04-04 15:00")
+    assert (
+        "Trakai room is already taken by “Services that women who use drugs choose” from 2017-04-04 14:00 to 15:30."
+        in (response.content.decode())
+    )
+    assert SessionPage.objects.get(pk=session.pk).start == session.start
+
+
+def test_edit_form_allows_a_room_freed_by_a_cancelled_session(organiser, conference):
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    submit(organiser, session, start="2017-04-05 13:30", end="2017-04-05 14:30")
+    assert SessionPage.objects.get(pk=session.pk).start == datetime(2017, 4, 5, 10, 30, tzinfo=UTC)
+
+
+def test_edit_form_warns_when_a_speaker_is_booked_twice(organiser, conference):
+    # Jan Kowalski runs this session and is also in "Chemsex and harm reduction" on 5 April, 13:30–15:00.
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    response = submit(organiser, session, start="2017-04-05 13:30", end="2017-04-05 14:30")
+    assert "Jan Kowalski (demo) is also in “Chemsex and harm reduction” at 2017-04-05 13:30–15:00." in (
+        response.content.decode()
+    )
+    assert SessionPage.objects.get(pk=session.pk).live
+
+
+def test_edit_form_refuses_a_room_of_another_conference(organiser, conference):
+    from programme.models import Room
+
+    from .helpers import make_scale
+
+    make_scale("scale1", 1)
+    foreign_room = Room.objects.get(conference__slug="scale1", slug="room-1")
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    response = submit(organiser, session, room=str(foreign_room.pk))
+    assert "Select a valid choice." in response.content.decode()
+    assert SessionPage.objects.get(pk=session.pk).room_id == session.room_id
