@@ -27,7 +27,7 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
     base = live_server.url
     page.goto(base + "/vilnius-2017/register/")
     assert "/accounts/login/" in page.url
-    page.get_by_role("link", name="sign up").click()
+    page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
