@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.models import Locale
 
@@ -253,3 +253,57 @@ def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
             }
         )
     return results
+
+
+# --- figures for organisers (dashboard and attendance report) ---------------------------------------------
+
+
+def today_in(conference):
+    return timezone.now().astimezone(conference.tzinfo).date()
+
+
+def checkins_by_type(*, conference, day):
+    """[(registration type name, check-ins)] for one day, every type of the conference listed."""
+    counts = dict(
+        CheckIn.objects.filter(conference=conference, day=day)
+        .values_list("registration__registration_type_id")
+        .annotate(count=Count("pk"))
+        .values_list("registration__registration_type_id", "count")
+    )
+    return [(t.name, counts.get(t.pk, 0)) for t in conference.registration_types.order_by("sort_order", "name")]
+
+
+def checkins_by_hour(*, conference, day):
+    """[(hour, check-ins)] for one day, hours in the conference's time zone, from the first to the last busy hour."""
+    counts = {}
+    for at in CheckIn.objects.filter(conference=conference, day=day).values_list("checked_in_at", flat=True):
+        hour = at.astimezone(conference.tzinfo).hour
+        counts[hour] = counts.get(hour, 0) + 1
+    if not counts:
+        return []
+    return [(hour, counts.get(hour, 0)) for hour in range(min(counts), max(counts) + 1)]
+
+
+def latest_scans(*, conference, limit=25):
+    return list(
+        ScanAttempt.objects.filter(conference=conference)
+        .select_related("registration__registration_type", "staff")
+        .order_by("-scanned_at", "-pk")[:limit]
+    )
+
+
+ATTENDANCE_HEADER = ["day", "registration_type", "country", "role", "checked_in"]
+
+
+def attendance_rows(*, conference):
+    """Check-ins per conference day by registration type, country and role (what donors ask for): one row
+    per combination that has any check-in, days in order. Holds counts only, no names."""
+    rows = (
+        CheckIn.objects.filter(conference=conference)
+        .values_list("day", "registration__registration_type__name", "registration__country", "registration__role")
+        .annotate(count=Count("pk"))
+        .order_by("day", "registration__registration_type__name", "registration__country", "registration__role")
+    )
+    return [
+        [day.isoformat(), type_name, country or "", role or "", count] for day, type_name, country, role, count in rows
+    ]

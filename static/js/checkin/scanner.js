@@ -84,7 +84,7 @@
   function formatTime(iso) {
     try {
       return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-        hour: "2-digit", minute: "2-digit", timeZone: TIME_ZONE,
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: TIME_ZONE,
       }).format(new Date(iso));
     } catch (error) {
       return iso;
