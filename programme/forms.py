@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+FACT_FIELDS = ("kind", "status", "start", "end", "room", "track", "language", "interpretation")
+
 
 class ConferenceDateTimeField(forms.DateTimeField):
     """A date and time read and displayed in one fixed zone (the conference's), whatever the server's or the
@@ -66,6 +68,13 @@ class SessionPageForm(WagtailAdminPageForm):
             self.fields["room"].queryset = self.fields["room"].queryset.filter(conference=self.conference)
         if "track" in self.fields:
             self.fields["track"].queryset = self.fields["track"].queryset.filter(conference=self.conference)
+        if self.instance.pk and not self.is_default_language():
+            # A translation supplies only its title and abstract; the schedule facts come from the session in the
+            # default language (programme.schedule), so they are shown here but not editable.
+            for name in FACT_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("Edit this in the default-language session; it applies to all.")
 
     def is_default_language(self):
         from wagtail.models import Locale

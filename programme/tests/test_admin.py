@@ -103,3 +103,14 @@ def test_edit_form_refuses_a_room_of_another_conference(organiser, conference):
     response = submit(organiser, session, room=str(foreign_room.pk))
     assert "Select a valid choice." in response.content.decode()
     assert SessionPage.objects.get(pk=session.pk).room_id == session.room_id
+
+
+def test_translation_edit_form_keeps_schedule_facts_read_only(organiser, conference):
+    from wagtail.models import Locale
+
+    russian = demo_session(conference, "opening").get_translation(Locale.objects.get(language_code="ru"))
+    html = organiser.get(edit_url(russian)).content.decode()
+    assert "Edit this in the default-language session; it applies to all." in html
+    response = submit(organiser, russian, start="2017-04-05 16:00", end="2017-04-05 17:00")
+    assert response.status_code == 200
+    assert SessionPage.objects.get(pk=russian.pk).start == datetime(2017, 4, 4, 6, 0, tzinfo=UTC)

@@ -9,7 +9,13 @@ from .helpers import make_scale
 
 pytestmark = pytest.mark.django_db
 
-PATHS = ["programme/", "programme/schedule.ics", "programme/schedule.xml", "programme/schedule.json"]
+PATHS = [
+    "programme/",
+    "programme/schedule.ics",
+    "programme/schedule.xml",
+    "programme/schedule.json",
+    "programme/session-1/session.ics",
+]
 
 
 def count_queries(client, url):
