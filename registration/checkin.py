@@ -1,9 +1,11 @@
 """Door check-in: perform_checkin (one per attendee and conference day, idempotent, audited) and the
 door-staff search."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -60,14 +62,26 @@ class CheckInOutcome:
         return data
 
 
+# Door devices name their conference in every scan; looking the page up each time was the most expensive
+# part of a scan, so the shared cache keeps it for a minute (a changed time zone shows within a minute).
+CONFERENCE_CACHE_SECONDS = 60
+
+
 def get_conference(slug):
     """The default-language conference with this slug (badges and check-ins belong to it), or None."""
     if not isinstance(slug, str) or not slug or len(slug) > 255:
         return None
+    cache_key = f"checkin:conference:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
+    conference = cache.get(cache_key)
+    if conference is not None:
+        return conference
     conference = ConferencePage.objects.filter(slug=slug, locale=Locale.get_default()).first()
     if conference is None:
         conference = ConferencePage.objects.filter(slug=slug).first()
-    return conference.canonical if conference is not None else None
+    conference = conference.canonical if conference is not None else None
+    if conference is not None:
+        cache.set(cache_key, conference, CONFERENCE_CACHE_SECONDS)
+    return conference
 
 
 def _code_excerpt(code):
