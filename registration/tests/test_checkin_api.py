@@ -234,3 +234,37 @@ def test_badge_of_an_unconfirmed_registration_is_404(conference):
     client = Client()
     client.force_login(registration.user)
     assert client.get(f"/my/badges/{registration.pk}.pdf").status_code == 404
+
+
+def test_manual_checkin_without_javascript(conference):
+    registration = make_registration(conference, badge_name="Ona")
+    client = Client()
+    client.force_login(make_staff())
+    response = client.post(
+        "/checkin/manual/", {"conference": "vilnius-2017", "registration_id": registration.pk, "q": "Ona"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/checkin/?conference=vilnius-2017&q=Ona"
+    assert CheckIn.objects.get().registration == registration
+    assert "Checked in: Ona" in client.get(response["Location"]).content.decode()
+
+
+def test_search_without_javascript_lists_people_with_a_check_in_button(door, conference):
+    make_registration(conference, full_name="Ona Petraitė", badge_name="Ona P")
+    text = door.get("/checkin/", {"conference": "vilnius-2017", "q": "Petrai"}).content.decode()
+    assert "Ona P" in text and 'action="/checkin/manual/"' in text
+
+
+def test_scanner_page_has_no_inline_script(door):
+    text = door.get("/checkin/").content.decode()
+    assert "<script>" not in text
+    assert text.count("<script") == text.count('<script src="') + text.count('<script id="checkin-strings"')
+
+
+def test_my_page_links_the_badge_pdf_and_shows_the_qr(conference):
+    registration = make_registration(conference)
+    client = Client()
+    client.force_login(registration.user)
+    text = client.get("/my/").content.decode()
+    assert f'href="/my/badges/{registration.pk}.pdf"' in text
+    assert f'src="/my/badges/{registration.pk}.png"' in text
