@@ -10,7 +10,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from .schedule import CACHE_TIMEOUT, generation_key_names
+from .schedule import CACHE_TIMEOUT, generation_from, generation_key_names
 
 ALLOWED_QUERY_NAMES = {"day", "track", "room", "kind", "language"}
 CORS_HEADER = ("Access-Control-Allow-Origin", "*")
@@ -64,8 +64,7 @@ def cached_response(request):
     if entry is None:
         return None
     generations = cache.get_many(entry["generation_keys"])
-    current = ".".join(str(generations.get(name)) for name in entry["generation_keys"])
-    if current != entry["generation"]:
+    if generation_from(generations.get(name) for name in entry["generation_keys"]) != entry["generation"]:
         return None
     return build_response(
         request,

@@ -1,12 +1,14 @@
 """The published programme of one conference, gathered once (a constant number of queries) and cached per
 language until anything in it changes; every view and exporter reads it from here."""
 
+import hashlib
 import re
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html import unescape
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -250,15 +252,42 @@ def _new_token():
     return f"{time.time_ns():x}{uuid.uuid4().hex[:6]}"
 
 
+def _build_id():
+    """What this deployment renders with: the static files' manifest and the templates and code of the programme.
+    The same in every worker of one deployment; a new deployment retires pages cached by the previous one (they
+    would link old CSS and show old templates)."""
+    digest = hashlib.sha1()
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    package = Path(__file__).resolve().parent
+    for folder, pattern in (
+        (package, "*.py"),
+        (package / "exporters", "*.py"),
+        (Path(settings.BASE_DIR) / "templates", "**/*.html"),
+    ):
+        for path in sorted(folder.glob(pattern)):
+            digest.update(f"{path.relative_to(folder)}:{path.stat().st_mtime_ns}".encode())
+    return digest.hexdigest()[:10]
+
+
+BUILD_ID = _build_id()
+
+
+def generation_from(values):
+    """A generation string from the stored values of the generation keys (in generation_key_names order)."""
+    return ".".join([BUILD_ID, *(str(value) for value in values)])
+
+
 def schedule_generation(conference_id):
-    """The current generation of a conference's programme (global part and conference part)."""
-    keys = [GLOBAL_GENERATION_KEY, _generation_key(conference_id)]
+    """The current generation of a conference's programme: deployment, global part and conference part."""
+    keys = generation_key_names(conference_id)
     values = cache.get_many(keys)
     for key in keys:
         if key not in values:
             cache.add(key, _new_token(), timeout=None)
             values[key] = cache.get(key)
-    return f"{values[keys[0]]}.{values[keys[1]]}"
+    return generation_from(values[key] for key in keys)
 
 
 def generation_key_names(conference_id):

@@ -82,10 +82,17 @@ def session_rows(schedule, sessions):
 def grouped_rows(schedule, sessions):
     """[(day, [(slot start, [rows])])] in the conference's zone."""
     rows_by_id = {row["session"].id: row for row in session_rows(schedule, sessions)}
-    return [
-        (day, [(start, [rows_by_id[session.id] for session in slot]) for start, slot in slots])
-        for day, slots in sessions_by_day(schedule, sessions)
-    ]
+    days = []
+    for day, slots in sessions_by_day(schedule, sessions):
+        day_slots = []
+        for start, slot in slots:
+            rows = [rows_by_id[session.id] for session in slot]
+            if len(rows) == 1 and rows[0]["session"].kind in ("plenary", "break"):
+                # Nothing runs beside a plenary or a break: on the grid it spans every room's column.
+                rows = [{**rows[0], "column": 0}]
+            day_slots.append((start, rows))
+        days.append((day, day_slots))
+    return days
 
 
 def query_string(filters):
