@@ -113,7 +113,7 @@ class RegistrationForm(RegistrationDetailsForm):
         "consent_privacy",
     ]
 
-    def __init__(self, *args, registration_types, privacy_notice_url=None, **kwargs):
+    def __init__(self, *args, registration_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.registration_types = {t.slug: t for t in registration_types}
         self.fields["registration_type"].choices = [
@@ -121,10 +121,10 @@ class RegistrationForm(RegistrationDetailsForm):
         ]
         if len(self.registration_types) == 1:
             self.fields["registration_type"].initial = next(iter(self.registration_types))
-        if privacy_notice_url:
-            self.fields["consent_privacy"].help_text = format_html(
-                '<a href="{}">{}</a>', privacy_notice_url, _("Read the privacy notice")
-            )
+
+    def link_privacy_notice(self, url):
+        """Only for rendering: a successful POST never shows the form, so it need not look the page up."""
+        self.fields["consent_privacy"].help_text = format_html('<a href="{}">{}</a>', url, _("Read the privacy notice"))
 
     @staticmethod
     def _type_label(registration_type):

@@ -61,6 +61,9 @@ class Registration(models.Model):
         (CANCELLED, _("Cancelled")),
     ]
     ACTIVE_STATUSES = (CONFIRMED, WAITLISTED, PENDING)
+    # Registrations point at the conference page but are no content that a page's "usage" should list; skipping
+    # the reference index also spares every registration two queries.
+    wagtail_reference_index_ignore = True
 
     ROLE_CHOICES = [
         ("community", _("Community member or person who uses drugs")),

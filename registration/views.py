@@ -69,8 +69,7 @@ def _register(request, conference):
     registration_types = open_registration_types(canonical)
     if not registration_types:
         return render(request, "registration/register_closed.html", context)
-    privacy_url = canonical.privacy_notice.localized.url if canonical.privacy_notice_id else None
-    form = RegistrationForm(request.POST or None, registration_types=registration_types, privacy_notice_url=privacy_url)
+    form = RegistrationForm(request.POST or None, registration_types=registration_types)
     if request.method == "POST" and form.is_valid():
         details = dict(form.cleaned_data)
         try:
@@ -90,6 +89,8 @@ def _register(request, conference):
         else:
             messages.success(request, STATUS_MESSAGES[registration.status])
             return redirect("my_registrations")
+    if canonical.privacy_notice_id:
+        form.link_privacy_notice(canonical.privacy_notice.localized.url)
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -140,3 +140,7 @@ def test_russian_form_registers_on_the_canonical_conference_in_russian(client, c
 
 def test_email_on_form_is_the_accounts(client, conference, attendee):
     assert attendee.email in client.get(URL).content.decode()
+
+
+def test_consent_links_the_privacy_notice(client, conference, attendee):
+    assert 'href="/vilnius-2017/privacy/">Read the privacy notice</a>' in client.get(URL).content.decode()

@@ -1,0 +1,277 @@
+"""Registration benchmark: registrations per minute through gunicorn over HTTP on PostgreSQL, with 32
+concurrent clients, each POSTing the real form at /vilnius-2017/register/ with its own signed-in session
+(verified account, session row, CSRF cookie). Every registration runs the whole path: session and user
+lookup, the form, services.register (row lock on the type, seat count, insert, audit row) and, after the
+commit, the email (written to files) with the .ics and, for confirmed ones, the badge PDF.
+
+    .venv/bin/python bench/registration_bench.py [--registrations 3000] [--capacity 1000] [--clients 32]
+        [--database-url postgres://postgres@127.0.0.1:5432/hrne_registration_bench]
+
+Afterwards it counts confirmed against capacity (zero oversell wanted), waitlisted, and people with more
+than one registration. The bench database is dropped and created anew; loopback only, bounded loops; the
+temporary folder is removed at the end. Target: at least 1,500 registrations per minute, zero oversell."""
+
+import argparse
+import http.client
+import os
+import queue
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+FORM_PATH = "/vilnius-2017/register/"
+TYPE_SLUG = "bench-seats"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def recreate_database(database_url):
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    maintenance = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare_accounts(count, capacity):
+    """Verified accounts with a signed-in session each, and the benchmark's registration type."""
+    import django
+
+    django.setup()
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.db import connections
+    from django.utils import timezone
+    from wagtail.models import Locale
+
+    from conference.models import ConferencePage
+    from registration.models import RegistrationType
+
+    conference = ConferencePage.objects.get(slug="vilnius-2017", locale=Locale.get_default())
+    RegistrationType.objects.update_or_create(
+        conference=conference, slug=TYPE_SLUG, defaults={"name": "Benchmark seats", "capacity": capacity}
+    )
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        [
+            User(username=f"bench{n}@example.org", email=f"bench{n}@example.org", password="!unusable")
+            for n in range(count)
+        ]
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users]
+    )
+    store = SessionStore()
+    expiry = timezone.now() + timedelta(days=1)
+    sessions = []
+    for user in users:
+        key = store._get_new_session_key()
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
+    Session.objects.bulk_create(sessions)
+    connections.close_all()
+    return [session.session_key for session in sessions]
+
+
+def register_all(port, session_keys, clients):
+    """POST the form once per session from `clients` keep-alive connections; returns (seconds, latencies, errors)."""
+    work = queue.Queue()
+    for key in session_keys:
+        work.put(key)
+    latencies, errors = [], []
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine, failed = [], []
+        start.wait()
+        while True:
+            try:
+                key = work.get_nowait()
+            except queue.Empty:
+                break
+            csrf = secrets.token_hex(16)  # 32 characters: Django accepts the unmasked secret as the token
+            body = urlencode(
+                {
+                    "csrfmiddlewaretoken": csrf,
+                    "registration_type": TYPE_SLUG,
+                    "full_name": "Bench Person",
+                    "badge_name": "Bench",
+                    "organisation": "Benchmark Org",
+                    "country": "LT",
+                    "consent_privacy": "on",
+                }
+            )
+            headers = {
+                "Host": "127.0.0.1",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"sessionid={key}; csrftoken={csrf}",
+            }
+            began = time.perf_counter()
+            try:
+                connection.request("POST", FORM_PATH, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException) as error:
+                failed.append(repr(error))
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
+            if response.status != 302 or response.getheader("Location") != "/my/":
+                failed.append(f"HTTP {response.status}")
+            else:
+                mine.append(time.perf_counter() - began)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failed)
+
+    pool = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in pool:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in pool:
+        thread.join(timeout=900)
+    return time.perf_counter() - began, sorted(latencies), errors
+
+
+def count_outcome(database_url):
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            """SELECT t.capacity,
+                      count(*) FILTER (WHERE r.status = 'confirmed'),
+                      count(*) FILTER (WHERE r.status = 'waitlisted'),
+                      count(*)
+               FROM registration_registrationtype t
+               LEFT JOIN registration_registration r ON r.registration_type_id = t.id
+               WHERE t.slug = %s GROUP BY t.capacity""",
+            [TYPE_SLUG],
+        ).fetchone()
+        duplicates = connection.execute(
+            """SELECT count(*) FROM (SELECT user_id FROM registration_registration
+               WHERE status IN ('confirmed', 'waitlisted', 'pending') AND user_id IS NOT NULL
+               GROUP BY user_id, conference_id HAVING count(*) > 1) AS twice"""
+        ).fetchone()[0]
+    capacity, confirmed, waitlisted, total = rows
+    return {"capacity": capacity, "confirmed": confirmed, "waitlisted": waitlisted, "total": total, "twice": duplicates}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--registrations", type=int, default=3000)
+    parser.add_argument("--capacity", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/hrne_registration_bench", help="dropped first"
+    )
+    options = parser.parse_args()
+    if not options.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("the benchmark measures PostgreSQL: --database-url must be postgres://…")
+    workdir = Path(tempfile.mkdtemp(prefix="registration-bench-"))
+    port = free_port()
+    env = dict(
+        os.environ,
+        VAR_DIR=str(workdir),
+        DATABASE_URL=options.database_url,
+        DJANGO_SETTINGS_MODULE="conference.settings.production",
+        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        EMAIL_FILE_PATH=str(workdir / "mail"),
+        LOG_LEVEL="ERROR",
+    )
+    env.pop("REDIS_URL", None)
+    server = None
+    try:
+        print("Preparing PostgreSQL (migrate, load_demo, accounts and sessions)…", flush=True)
+        recreate_database(options.database_url)
+        for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load_demo", "-v0"]):
+            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600)
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT))
+        session_keys = prepare_accounts(options.registrations, options.capacity)
+        server = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "conference.wsgi",
+                "--workers",
+                str(options.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        for _attempt in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        print(
+            f"{options.registrations} registrations for {options.capacity} seats from {options.clients} clients "
+            f"(gunicorn, {options.workers} sync workers)…",
+            flush=True,
+        )
+        seconds, latencies, errors = register_all(port, session_keys, options.clients)
+        outcome = count_outcome(options.database_url)
+        per_minute = len(latencies) / seconds * 60
+        p50 = latencies[len(latencies) // 2] * 1000 if latencies else float("nan")
+        p99 = latencies[max(int(len(latencies) * 0.99) - 1, 0)] * 1000 if latencies else float("nan")
+        oversold = max(outcome["confirmed"] - outcome["capacity"], 0)
+        print(f"\nregistered          {len(latencies)} in {seconds:.1f} s, {len(errors)} errors")
+        print(f"per minute          {per_minute:,.0f}")
+        print(f"latency p50 / p99   {p50:.0f} ms / {p99:.0f} ms")
+        print(f"confirmed/capacity  {outcome['confirmed']}/{outcome['capacity']} (oversold: {oversold})")
+        print(f"waitlisted          {outcome['waitlisted']}")
+        print(f"people registered twice  {outcome['twice']}")
+        if errors:
+            print("first errors:", errors[:5])
+        met = per_minute >= 1500 and oversold == 0 and not errors and outcome["twice"] == 0
+        print("\nTarget (≥ 1,500 per minute, zero oversell):", "met" if met else "missed")
+        return 0 if met else 1
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
