@@ -196,3 +196,29 @@ def test_russian_session_and_speaker_pages_show_russian_content(client, conferen
     html = client.get(path).content.decode()
     assert h1(html) == title
     assert "translation-notice" not in html
+
+
+def test_registration_made_in_russian_is_emailed_in_russian(
+    client, conference, mailoutbox, django_capture_on_commit_callbacks
+):
+    from registration.tests.registration_factories import make_user
+
+    client.force_login(make_user())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/ru/vilnius-2017/register/",
+            {
+                "full_name": "Анна Петрова",
+                "badge_name": "Аня",
+                "organisation": "",
+                "country": "LT",
+                "registration_type": "press",
+                "consent_privacy": "on",
+            },
+        )
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    email = mailoutbox[0]
+    assert email.subject == "Ваша регистрация на конференцию «Снижение вреда в новых условиях» подтверждена"
+    assert "Здравствуйте, Аня!" in email.body or "Здравствуйте, Анна Петрова!" in email.body
+    assert "4 апреля" in email.body, email.body
