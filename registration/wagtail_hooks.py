@@ -19,7 +19,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from registration import services
 
@@ -122,6 +122,16 @@ class RegistrationEditView(EditView):
         return form
 
 
+def neutralise_formula(value):
+    """Attendees type these texts: a leading =, +, -, @ would run as a formula when an organiser opens the CSV
+    in a spreadsheet program, so such a cell starts with an apostrophe."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class RegistrationIndexView(IndexView):
+    custom_value_preprocess = {str: {"csv": neutralise_formula}, **IndexView.custom_value_preprocess}
+
+
 class RegistrationInspectView(InspectView):
     def get_status_changes_display_value(self):
         changes = self.object.status_changes.select_related("changed_by").order_by("changed_at", "pk")
@@ -153,6 +163,7 @@ class RegistrationViewSet(SnippetViewSet):
     menu_label = _("Registrations")
     copy_view_enabled = False
     inspect_view_enabled = True
+    index_view_class = RegistrationIndexView
     edit_view_class = RegistrationEditView
     inspect_view_class = RegistrationInspectView
     list_per_page = 50

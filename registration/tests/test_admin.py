@@ -162,3 +162,16 @@ def test_door_staff_cannot_see_registrations(client, conference):
     user.groups.add(Group.objects.get(name=DOOR_STAFF))
     client.force_login(user)
     assert client.get(REGISTRATIONS).status_code in (302, 403)
+
+
+def test_csv_export_neutralises_formulas(client, organiser, conference):
+    register(make_user("formula@example.org"), conference, make_type(conference), full_name='=HYPERLINK("x")')
+    response = client.get(REGISTRATIONS, {"export": "csv", "q": "formula@example"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["Full name"] for row in rows] == ['\'=HYPERLINK("x")']
+
+
+def test_xlsx_export_works(client, organiser, conference):
+    response = client.get(REGISTRATIONS, {"export": "xlsx", "status": "waitlisted"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
