@@ -107,7 +107,8 @@ def test_switcher_keeps_the_query_string(conference):
     "path, english, russian",
     [
         ("/ru/my/", "/my/", "/ru/my/"),
-        ("/accounts/login/?next=/my/", "/accounts/login/?next=/my/", "/ru/accounts/login/?next=/my/"),
+        ("/accounts/login/?next=/my/", "/accounts/login/?next=/my/", "/ru/accounts/login/?next=/ru/my/"),
+        ("/ru/accounts/login/?next=/ru/my/", "/accounts/login/?next=/my/", "/ru/accounts/login/?next=/ru/my/"),
     ],
 )
 def test_switcher_on_views_outside_the_page_tree_swaps_the_prefix(db, path, english, russian):
@@ -222,3 +223,28 @@ def test_registration_made_in_russian_is_emailed_in_russian(
     assert email.subject == "Ваша регистрация на конференцию «Снижение вреда в новых условиях» подтверждена"
     assert "Здравствуйте, Аня!" in email.body or "Здравствуйте, Анна Петрова!" in email.body
     assert "4 апреля" in email.body, email.body
+
+
+def test_switcher_on_the_sign_in_page_keeps_the_page_to_come_back_to(client, conference):
+    html = client.get("/ru/accounts/login/?next=/ru/vilnius-2017/register/").content.decode()
+    links, current = switcher_links(html)
+    assert unescape(links["en"]) == "/accounts/login/?next=/vilnius-2017/register/"
+    assert current == ["ru"]
+
+
+def test_switcher_on_the_registration_form_lands_on_the_english_form(client, conference):
+    from registration.tests.registration_factories import make_user
+
+    client.force_login(make_user())
+    html = client.get("/ru/vilnius-2017/register/").content.decode()
+    links, current = switcher_links(html)
+    assert links == {"en": "/vilnius-2017/register/"}
+    assert current == ["ru"]
+
+
+def test_switcher_on_my_page_lands_on_my_page(client, conference):
+    from registration.tests.registration_factories import make_user
+
+    client.force_login(make_user())
+    links, _ = switcher_links(client.get("/my/").content.decode())
+    assert links == {"ru": "/ru/my/"}

@@ -83,6 +83,17 @@ def strip_language_prefix(path):
     return path
 
 
+def query_in_language(query, code):
+    """The query string for the same page in language `code`; a sign-in's `next` page switches language too."""
+    if not query:
+        return ""
+    query = query.copy()
+    target = query.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        query["next"] = language_prefix(code) + strip_language_prefix(target).lstrip("/")
+    return "?" + query.urlencode(safe="/")
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """One link per language to this same page in that language: the page's translation (plus the sub-route
@@ -97,8 +108,7 @@ def language_links(context):
             for code, name in settings.LANGUAGES
         ]
     path = strip_language_prefix(request.path)
-    query = request.META.get("QUERY_STRING", "")
-    query = f"?{query}" if query else ""
+    query = request.GET.copy()
     translations, suffix = {}, None
     if isinstance(page, Page) and page.pk:
         page_path = strip_language_prefix(page.get_url(request) or "")
@@ -112,7 +122,9 @@ def language_links(context):
             url = (translations[code].get_url(request) or "/") + suffix
         else:
             url = language_prefix(code) + path.lstrip("/")
-        links.append({"code": code, "name": name, "url": url + query, "current": code == current})
+        links.append(
+            {"code": code, "name": name, "url": url + query_in_language(query, code), "current": code == current}
+        )
     return links
 
 
