@@ -123,9 +123,7 @@ def _public_key_for(conference_id, *, fresh=False):
     """The public key of a conference by id, cached for the life of the process (keys never change)."""
     key = None if fresh else _public_keys.get(conference_id)
     if key is None:
-        raw = (
-            BadgeSigningKey.objects.filter(conference_id=conference_id).values_list("public_key", flat=True).first()
-        )
+        raw = BadgeSigningKey.objects.filter(conference_id=conference_id).values_list("public_key", flat=True).first()
         if raw is None:
             _public_keys.pop(conference_id, None)
             return None
@@ -355,14 +353,11 @@ def _conference_texts(conference):
     }
 
 
-def _badge_language(registration):
-    return getattr(registration, "language", None) or settings.LANGUAGE_CODE
-
-
 def render_badge_pdf(registration):
     """The registration's badge: one A6 portrait page (CONTRACT.md, "Badges"). Returns the PDF bytes."""
     buffer = io.BytesIO()
-    with translation.override(_badge_language(registration)):
+    # Badges speak the conference's default language, like the print shop's sheets, whoever downloads them.
+    with translation.override(settings.LANGUAGE_CODE):
         pdf = pdf_canvas.Canvas(buffer, pagesize=A6, pageCompression=1)
         pdf.setTitle(f"{registration.conference.canonical.title} badge")
         pdf.setCreator("Harm reduction conference site")
@@ -393,7 +388,8 @@ def _draw_cut_marks(pdf):
 def render_badge_sheets_pdf(registrations, *, conference):
     """Many badges on A4 sheets, four A6 badges a sheet with cut marks, for the print shop."""
     buffer = io.BytesIO()
-    texts = _conference_texts(conference)
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = _conference_texts(conference)
     pdf = pdf_canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(f"{texts['conference_title']} badges")
     pdf.setCreator("Harm reduction conference site")

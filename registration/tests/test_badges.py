@@ -150,3 +150,12 @@ def test_badge_sheets_put_four_badges_on_each_a4_page(conference, tmp_path):
     tokens = [badges.issue_badge_token(registration) for registration in registrations]
     assert sorted(decode_qr_texts(pages[0])) == sorted(tokens[:4])
     assert decode_qr_texts(pages[1]) == tokens[4:]
+
+
+def test_badge_pdf_is_in_the_conference_language_whatever_the_request_language(conference, tmp_path):
+    from django.utils import translation
+
+    registration = make_registration(conference, language="ru")
+    with translation.override("ru"):
+        text = pdf_text(badges.render_badge_pdf(registration), tmp_path)
+    assert "4–6 April 2017" in text
