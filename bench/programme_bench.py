@@ -30,7 +30,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def load(port, path, seconds, threads):
+def load(port, path, seconds, threads, cookie=None):
     """Hammer one path from `threads` keep-alive clients for `seconds`; returns (requests/s, p99 ms, errors)."""
     latencies, errors = [], [0]
     lock = threading.Lock()
@@ -42,7 +42,10 @@ def load(port, path, seconds, threads):
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https"})
+                headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+                if cookie:
+                    headers["Cookie"] = cookie
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -136,10 +139,18 @@ def main():
         for path in PATHS:  # warm the caches and both workers
             load(port, path, 1, 2)
         results = {path: load(port, path, options.seconds, options.threads) for path in PATHS}
+        # With a (stale) session cookie the whole-response cache is skipped: Wagtail routes the request and the
+        # page is rendered from the cached programme data, as for a signed-in visitor. Informative only.
+        uncached = {
+            path + " (cookie)": load(port, path, options.seconds, options.threads, cookie="sessionid=bench")
+            for path in PATHS[1:2]
+        }
         base_rate = results["/healthz"][0]
-        print(f"\n{'path':36} {'req/s':>8} {'p99 ms':>8} {'errors':>6} {'ratio':>6}")
+        print(f"\n{'path':40} {'req/s':>8} {'p99 ms':>8} {'errors':>6} {'ratio':>6}")
         for path, (rate, p99, errors) in results.items():
-            print(f"{path:36} {rate:8.1f} {p99:8.1f} {errors:6d} {rate / base_rate:6.2f}")
+            print(f"{path:40} {rate:8.1f} {p99:8.1f} {errors:6d} {rate / base_rate:6.2f}")
+        for path, (rate, p99, errors) in uncached.items():
+            print(f"{path:40} {rate:8.1f} {p99:8.1f} {errors:6d} {rate / base_rate:6.2f}")
         failing = [path for path, (rate, _p99, _e) in results.items() if rate / base_rate < 0.5]
         print("\nTarget (every ratio ≥ 0.5):", "met" if not failing else f"missed by {', '.join(failing)}")
         return 0

@@ -53,15 +53,21 @@ def session_rows(schedule, sessions):
     rooms = schedule.rooms_by_id
     tracks = schedule.tracks_by_id
     columns = {room["id"]: index for index, room in enumerate(schedule.rooms, start=1)}
-    kinds = dict(SessionPage.KIND_CHOICES)
-    languages = dict(SessionPage.LANGUAGE_CHOICES)
-    interpretations = dict(SessionPage.INTERPRETATION_CHOICES)
-    roles = dict(SessionSpeaker.ROLE_CHOICES)
+    # Labels and times as plain strings once: lazy translations and date filters, 600 times over, are what
+    # makes a big programme slow to render for signed-in visitors.
+    kinds = {code: str(label) for code, label in SessionPage.KIND_CHOICES}
+    languages = {code: str(label) for code, label in SessionPage.LANGUAGE_CHOICES}
+    interpretations = {code: str(label) for code, label in SessionPage.INTERPRETATION_CHOICES}
+    roles = {code: str(label) for code, label in SessionSpeaker.ROLE_CHOICES}
     rows = []
     for session in sessions:
         rows.append(
             {
                 "session": session,
+                "start_iso": session.local_start.isoformat(),
+                "end_iso": session.local_end.isoformat(),
+                "start_time": session.local_start.strftime("%H:%M"),
+                "end_time": session.local_end.strftime("%H:%M"),
                 "room": rooms.get(session.room_id),
                 "track": tracks.get(session.track_id),
                 "column": columns.get(session.room_id, 0),

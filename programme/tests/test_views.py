@@ -129,3 +129,24 @@ def test_programme_nav_items_exist(client, conference):
     html = client.get("/vilnius-2017/").content.decode()
     assert 'href="/vilnius-2017/programme/"' in html
     assert 'href="/vilnius-2017/speakers/"' in html
+
+
+def test_deleted_session_leaves_programme_on_next_request(client, conference):
+    assert "Chemsex and harm reduction" in client.get(PROGRAMME).content.decode()
+    demo_session(conference, "chemsex").delete()
+    assert "Chemsex and harm reduction" not in client.get(PROGRAMME).content.decode()
+
+
+def test_speaker_rename_shows_in_programme_on_next_request(client, conference):
+    from programme.models import SpeakerPage
+
+    client.get(PROGRAMME)
+    speaker = SpeakerPage.objects.get(slug="jan-demo-kowalski", locale=conference.locale)
+    speaker.title = "Jan K. Kowalski (demo)"
+    speaker.save_revision().publish()
+    assert "Jan K. Kowalski (demo)" in client.get(PROGRAMME).content.decode()
+
+
+def test_exports_allow_cross_origin_reads(client, conference):
+    for path in ("schedule.ics", "schedule.xml", "schedule.json", "opening/session.ics"):
+        assert client.get(PROGRAMME + path)["Access-Control-Allow-Origin"] == "*", path
