@@ -55,6 +55,8 @@ def _conference_in(conference, language):
     """The conference page in the registration's language, for its title and link."""
     from wagtail.models import Locale
 
+    if language == settings.LANGUAGE_CODE:
+        return conference  # registrations belong to the default-language page already
     try:
         locale = Locale.objects.get(language_code=language)
     except Locale.DoesNotExist:
