@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
@@ -23,6 +24,14 @@ CANCELLED = "cancelled"
 NOT_CONFIRMED = "not_confirmed"
 WRONG_CONFERENCE = "wrong_conference"
 RESULTS = [CHECKED_IN, ALREADY_CHECKED_IN, INVALID, CANCELLED, NOT_CONFIRMED, WRONG_CONFERENCE]
+RESULT_LABELS = {
+    CHECKED_IN: _("Checked in"),
+    ALREADY_CHECKED_IN: _("Already checked in"),
+    INVALID: _("Not a valid badge"),
+    CANCELLED: _("Registration cancelled"),
+    NOT_CONFIRMED: _("Registration not confirmed"),
+    WRONG_CONFERENCE: _("Badge of another conference"),
+}
 
 # How far a door device's own clock is believed for queued offline scans; outside it, the server's time counts.
 OFFLINE_SCAN_MAX_AGE = timedelta(days=2)
@@ -299,11 +308,15 @@ def checkins_by_hour(*, conference, day):
 
 
 def latest_scans(*, conference, limit=25):
-    return list(
+    """The latest scan attempts, each with `result_label` for people."""
+    scans = list(
         ScanAttempt.objects.filter(conference=conference)
         .select_related("registration__registration_type", "staff")
         .order_by("-scanned_at", "-pk")[:limit]
     )
+    for scan in scans:
+        scan.result_label = RESULT_LABELS.get(scan.result, scan.result)
+    return scans
 
 
 ATTENDANCE_HEADER = ["day", "registration_type", "country", "role", "checked_in"]

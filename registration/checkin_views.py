@@ -29,6 +29,7 @@ from conference.permissions import is_door_staff
 from .badges import public_key_bytes
 from .checkin import (
     MIN_SEARCH_LENGTH,
+    RESULT_LABELS,
     CheckInError,
     CheckInOutcome,
     get_conference,
@@ -242,12 +243,7 @@ def _door_conferences():
 def _scanner_strings():
     """Texts the scanner script shows, translated here because the script has no catalogue of its own."""
     return {
-        "checked_in": _("Checked in"),
-        "already_checked_in": _("Already checked in"),
-        "invalid": _("Not a valid badge"),
-        "cancelled": _("Registration cancelled"),
-        "not_confirmed": _("Registration not confirmed"),
-        "wrong_conference": _("Badge of another conference"),
+        **{result: str(label) for result, label in RESULT_LABELS.items()},
         "first_at": _("First check-in today at {time}"),
         "checked_in_at": _("Checked in at {time}"),
         "saved_offline": _("Checked on this phone; it will be sent when the network is back."),
