@@ -137,3 +137,33 @@ def test_axe_finds_a_known_violation(browser, live_server, demo_tx):
     context.close()
     assert any(line.startswith("image-alt (critical)") for line in violations)
     assert any(line.startswith("color-contrast (serious)") for line in violations)
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(browser, live_server, demo_tx):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(live_server.url + "/vilnius-2017/programme/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    context.close()
+
+
+def test_star_is_reached_and_toggled_by_keyboard_with_a_visible_focus(browser, live_server, demo_tx):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(live_server.url + "/vilnius-2017/programme/?day=2017-04-04")
+    first_star = page.locator(".star-button").first
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('star-button')"):
+            break
+    else:
+        raise AssertionError("no star button in the tab order")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    first_star.locator(".star-button__label", has_text="Remove from my agenda").wait_for()
+    context.close()
