@@ -114,3 +114,21 @@ def test_translation_edit_form_keeps_schedule_facts_read_only(organiser, confere
     response = submit(organiser, russian, start="2017-04-05 16:00", end="2017-04-05 17:00")
     assert response.status_code == 200
     assert SessionPage.objects.get(pk=russian.pk).start == datetime(2017, 4, 4, 6, 0, tzinfo=UTC)
+
+
+def test_preview_shows_the_draft_time_in_conference_zone(organiser, conference):
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    data = querydict_from_html(organiser.get(edit_url(session)).content.decode(), form_id="page-edit-form")
+    for name, value in nested_form_data({"abstract": streamfield([])}).items():
+        data[name] = value
+    data["start"], data["end"] = "2017-04-06 16:40", "2017-04-06 17:10"
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[session.pk])
+    assert organiser.post(preview_url, data).json()["is_valid"] is True
+    html = organiser.get(preview_url).content.decode()
+    assert '<time datetime="2017-04-06T16:40:00+03:00">Thursday 6 April 2017, 16:40</time>' in html
+    assert client_sees_old_time(organiser, conference)
+
+
+def client_sees_old_time(client, conference):
+    html = client.get("/vilnius-2017/programme/naloxone-in-every-pocket/").content.decode()
+    return '<time datetime="2017-04-04T11:30:00+03:00">' in html
