@@ -167,3 +167,25 @@ def test_star_is_reached_and_toggled_by_keyboard_with_a_visible_focus(browser, l
     page.keyboard.press("Enter")
     first_star.locator(".star-button__label", has_text="Remove from my agenda").wait_for()
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_registration_form_with_errors_has_no_serious_axe_violations(browser, live_server, demo_tx, language):
+    prefix = "" if language == "en" else f"/{language}"
+    context = browser.new_context(viewport=VIEWPORTS["phone"], bypass_csp=True, locale=language)
+    context.add_cookies([signed_in_cookie_without_registration(live_server)])
+    page = context.new_page()
+    page.goto(f"{live_server.url}{prefix}/vilnius-2017/register/")
+    # Skip the browser's own checks so that the server's error messages are what gets audited.
+    page.evaluate("document.querySelectorAll('form').forEach((form) => { form.noValidate = true; })")
+    page.locator("main form[method=post] [type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 3
+    assert serious_violations(page) == []
+    context.close()
+
+
+def signed_in_cookie_without_registration(live_server):
+    client = Client()
+    client.force_login(make_user())
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
