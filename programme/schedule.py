@@ -5,7 +5,7 @@ import hashlib
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from html import unescape
 from pathlib import Path
@@ -113,7 +113,6 @@ class Schedule:
     sessions: list
     generation: str
     last_modified: datetime
-    built_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def tzinfo(self):

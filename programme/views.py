@@ -25,6 +25,7 @@ from .schedule import (
     get_schedule,
     now_and_next,
     parse_filters,
+    schedule_generation,
     sessions_by_day,
 )
 
@@ -295,16 +296,14 @@ def session_context(request, page):
 
 def serve_session_page(request, page):
     """A session page; a preview shows the draft being edited, never the cache."""
+    conference_id = conference_of(page).canonical.pk
+    # Read before rendering: a change published meanwhile must not be stored under its newer generation.
+    generation = schedule_generation(conference_id)
     context = page.get_context(request)
     response = TemplateResponse(request, "programme/session_page.html", context)
     if not getattr(request, "is_preview", False):
         response.render()
-        store_response(
-            request,
-            response,
-            conference_id=context["conference"].canonical.pk,
-            generation=get_schedule(context["conference"]).generation,
-        )
+        store_response(request, response, conference_id=conference_id, generation=generation)
     return response
 
 
