@@ -4,6 +4,7 @@ pages, and the calendar and frab exports. Thin: the data comes from programme.sc
 import zoneinfo
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -119,6 +120,10 @@ def programme_context(request, page, schedule, filters, sessions):
         "tracks": schedule.tracks,
         "kind_choices": SessionPage.KIND_CHOICES,
         "calendar_url": f"{schedule.programme_path}schedule.ics{query_string(filters)}",
+        # Calendar apps subscribe to webcal:// links (and then poll for changes) instead of importing once.
+        "subscribe_url": "webcal://"
+        + settings.SITE_URL.split("://", 1)[-1]
+        + f"{schedule.programme_path}schedule.ics{query_string(filters)}",
         "print_url": f"{schedule.programme_path}print/{query_string(filters)}",
         "filter_query": query_string(filters),
         "conference_days": schedule.days,
@@ -167,7 +172,7 @@ def parse_moment(value, tzinfo):
 
 
 def serve_now_and_next(request, page):
-    """What runs now and what starts next; refreshes itself every minute on a screen at the venue."""
+    """What runs now and what starts next; with ?screen=1 (a display at the venue) it reloads every minute."""
     schedule = schedule_for(page)
     now = timezone.now()
     at_error = ""
@@ -191,6 +196,8 @@ def serve_now_and_next(request, page):
         "after_conference": last is not None and now >= last,
         "at_error": at_error,
         "calendar_url": f"{schedule.programme_path}schedule.ics",
+        # Reloading is only for unattended screens: it would disturb someone reading or using a screen reader.
+        "auto_refresh": request.GET.get("screen") == "1",
     }
     response = TemplateResponse(request, "programme/now_and_next.html", context, status=400 if at_error else 200)
     response["Cache-Control"] = "no-cache"

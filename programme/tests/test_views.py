@@ -150,3 +150,15 @@ def test_speaker_rename_shows_in_programme_on_next_request(client, conference):
 def test_exports_allow_cross_origin_reads(client, conference):
     for path in ("schedule.ics", "schedule.xml", "schedule.json", "opening/session.ics"):
         assert client.get(PROGRAMME + path)["Access-Control-Allow-Origin"] == "*", path
+
+
+def test_programme_offers_webcal_subscription_with_filters(client, conference):
+    html = client.get(PROGRAMME, {"room": "trakai-room"}).content.decode()
+    assert 'href="webcal://127.0.0.1:8000/vilnius-2017/programme/schedule.ics?room=trakai-room"' in html
+
+
+def test_now_and_next_reloads_only_as_a_screen(client, conference):
+    assert 'http-equiv="refresh"' not in client.get(PROGRAMME + "now/").content.decode()
+    assert (
+        '<meta http-equiv="refresh" content="60">' in client.get(PROGRAMME + "now/", {"screen": "1"}).content.decode()
+    )
