@@ -48,7 +48,8 @@ self.addEventListener("fetch", function (event) {
     // The page: fresh from the network when there is one (counters, session), the kept copy otherwise.
     event.respondWith(
       fetch(request).then(function (response) {
-        if (response.ok && !response.redirected) {
+        // Keep the plain scanner, not a page of search results.
+        if (response.ok && !response.redirected && !url.searchParams.has("q")) {
           var copy = response.clone();
           caches.open(CACHE_NAME).then(function (cache) { cache.put(PAGE_URL, copy); });
         }
