@@ -6,7 +6,16 @@ ORGANISERS = "Organisers"
 DOOR_STAFF = "Door staff"
 
 # Apps whose model permissions organisers hold in full (snippets, registrations, check-ins, media).
-ORGANISER_APPS = ["conference", "programme", "registration", "wagtailimages", "wagtaildocs", "wagtailredirects"]
+# simple_translation: its submit_translation permission shows organisers the page's "Translate" action.
+ORGANISER_APPS = [
+    "conference",
+    "programme",
+    "registration",
+    "wagtailimages",
+    "wagtaildocs",
+    "wagtailredirects",
+    "simple_translation",
+]
 PAGE_PERMISSIONS = [
     "add_page",
     "change_page",

@@ -248,3 +248,25 @@ def test_switcher_on_my_page_lands_on_my_page(client, conference):
     client.force_login(make_user())
     links, _ = switcher_links(client.get("/my/").content.decode())
     assert links == {"ru": "/ru/my/"}
+
+
+def test_organiser_translates_a_page_into_russian_in_the_admin(client, conference):
+    from django.contrib.auth.models import Group
+
+    from registration.tests.registration_factories import make_user
+
+    organiser = make_user()
+    organiser.groups.add(Group.objects.get(name="Organisers"))
+    client.force_login(organiser)
+    page = make_untranslated_page(conference)
+    russian = Locale.objects.get(language_code="ru")
+    edit = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert f"/admin/translation/submit/page/{page.pk}/" in edit
+    response = client.post(f"/admin/translation/submit/page/{page.pk}/", {"locales": [russian.pk]})
+    assert response.status_code == 302
+    translation = page.get_translation(russian)
+    translation.title = "Сопутствующие мероприятия"
+    translation.save_revision(user=organiser).publish(user=organiser)
+    html = client.get("/ru/vilnius-2017/side-events/").content.decode()
+    assert h1(html) == "Сопутствующие мероприятия"
+    assert "translation-notice" not in html
