@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import agenda
 from .exporters.ical import CONTENT_TYPE
@@ -103,7 +103,7 @@ def revoke_feed(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def agenda_feed(request, token):
     """The agenda as an .ics subscription: the token in the address is the only key (no session cookie)."""
     feed = agenda.feed_for_token(token)

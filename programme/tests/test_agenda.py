@@ -327,3 +327,10 @@ def test_personal_data_download_includes_starred_sessions(signed_in, sessions):
     star(signed_in, sessions["later"])
     data = json.loads(signed_in.get("/my/data.json").content)
     assert [item["session"] for item in data["agenda"]["starred_sessions"]] == ["Agenda later"]
+
+
+def test_feed_answers_head_requests_of_calendar_apps(signed_in, sessions):
+    url = feed_url(signed_in)
+    response = Client().head(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
