@@ -270,3 +270,8 @@ def test_organiser_translates_a_page_into_russian_in_the_admin(client, conferenc
     html = client.get("/ru/vilnius-2017/side-events/").content.decode()
     assert h1(html) == "Сопутствующие мероприятия"
     assert "translation-notice" not in html
+
+
+def test_head_names_the_page_in_the_other_language(client, conference, settings):
+    html = client.get("/ru/vilnius-2017/code-of-conduct/").content.decode()
+    assert f'<link rel="alternate" hreflang="en" href="{settings.SITE_URL}/vilnius-2017/code-of-conduct/">' in html

@@ -107,6 +107,8 @@ def language_links(context):
             {"code": code, "name": name, "url": language_prefix(code), "current": code == current}
             for code, name in settings.LANGUAGES
         ]
+    if hasattr(request, "_language_links"):
+        return request._language_links
     path = strip_language_prefix(request.path)
     query = request.GET.copy()
     translations, suffix = {}, None
@@ -125,6 +127,7 @@ def language_links(context):
         links.append(
             {"code": code, "name": name, "url": url + query_in_language(query, code), "current": code == current}
         )
+    request._language_links = links
     return links
 
 
