@@ -132,3 +132,15 @@ def test_preview_shows_the_draft_time_in_conference_zone(organiser, conference):
 def client_sees_old_time(client, conference):
     html = client.get("/vilnius-2017/programme/naloxone-in-every-pocket/").content.decode()
     return '<time datetime="2017-04-04T11:30:00+03:00">' in html
+
+
+def test_publishing_a_new_time_in_the_admin_moves_the_calendar_event(organiser, conference, client):
+    from .helpers import events_by_uid
+
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    uid = f"{session.translation_key}@sessions.harm-reduction-conference"
+    before = events_by_uid(organiser.get("/vilnius-2017/programme/schedule.ics").content)[uid]
+    submit(organiser, session, start="2017-04-04 16:00", end="2017-04-04 17:00")
+    after = events_by_uid(organiser.get("/vilnius-2017/programme/schedule.ics").content)[uid]
+    assert (int(before["SEQUENCE"]), int(after["SEQUENCE"])) == (0, 1)
+    assert after.decoded("DTSTART").astimezone(UTC) == datetime(2017, 4, 4, 13, 0, tzinfo=UTC)
