@@ -134,7 +134,7 @@ def client_sees_old_time(client, conference):
     return '<time datetime="2017-04-04T11:30:00+03:00">' in html
 
 
-def test_publishing_a_new_time_in_the_admin_moves_the_calendar_event(organiser, conference, client):
+def test_publishing_a_new_time_in_the_admin_moves_the_calendar_event(organiser, conference):
     from .helpers import events_by_uid
 
     session = demo_session(conference, "naloxone-in-every-pocket")
@@ -144,3 +144,10 @@ def test_publishing_a_new_time_in_the_admin_moves_the_calendar_event(organiser, 
     after = events_by_uid(organiser.get("/vilnius-2017/programme/schedule.ics").content)[uid]
     assert (int(before["SEQUENCE"]), int(after["SEQUENCE"])) == (0, 1)
     assert after.decoded("DTSTART").astimezone(UTC) == datetime(2017, 4, 4, 13, 0, tzinfo=UTC)
+
+
+def test_rooms_and_tracks_are_listed_as_snippets(organiser, conference):
+    rooms = organiser.get(reverse("wagtailsnippets_programme_room:list")).content.decode()
+    tracks = organiser.get(reverse("wagtailsnippets_programme_track:list")).content.decode()
+    assert "Trakai room" in rooms and "Plenary hall Lietuva" in rooms
+    assert "Funding after donor transition" in tracks
