@@ -161,6 +161,38 @@ def register_all(port, session_keys, clients):
     return time.perf_counter() - began, sorted(latencies), errors
 
 
+def cpu_seconds(pids):
+    """User + system CPU time of the given processes, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def server_pids(master_pid, database_url):
+    """gunicorn's master and workers, and the PostgreSQL backends connected to the bench database."""
+    import psycopg
+
+    pids = {master_pid}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master_pid:
+                pids.add(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(database_url) as connection:
+        backends = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+        ).fetchall()
+    return pids | {pid for (pid,) in backends}
+
+
 def count_outcome(database_url):
     import psycopg
 
@@ -249,7 +281,11 @@ def main():
             f"(gunicorn, {options.workers} sync workers)…",
             flush=True,
         )
+        cpu_before = cpu_seconds(server_pids(server.pid, options.database_url))
         seconds, latencies, errors = register_all(port, session_keys, options.clients)
+        # Backends that connected during the run are counted whole; ones that closed are missed (conn_max_age
+        # keeps them open), so this is a lower bound of the server side's CPU.
+        cpu_used = cpu_seconds(server_pids(server.pid, options.database_url)) - cpu_before
         outcome = count_outcome(options.database_url)
         per_minute = len(latencies) / seconds * 60
         p50 = latencies[len(latencies) // 2] * 1000 if latencies else float("nan")
@@ -258,6 +294,13 @@ def main():
         print(f"\nregistered          {len(latencies)} in {seconds:.1f} s, {len(errors)} errors")
         print(f"per minute          {per_minute:,.0f}")
         print(f"latency p50 / p99   {p50:.0f} ms / {p99:.0f} ms")
+        if latencies:
+            per_registration = cpu_used / len(latencies)
+            print(
+                f"server CPU          {per_registration * 1000:.1f} ms per registration (gunicorn + PostgreSQL), "
+                f"i.e. {os.cpu_count() * 60 / per_registration:,.0f} per minute if all {os.cpu_count()} cores were free"
+            )
+            print(f"load average        {os.getloadavg()[0]:.1f} (other processes on this machine share the cores)")
         print(f"confirmed/capacity  {outcome['confirmed']}/{outcome['capacity']} (oversold: {oversold})")
         print(f"waitlisted          {outcome['waitlisted']}")
         print(f"people registered twice  {outcome['twice']}")

@@ -147,10 +147,9 @@ def register(*, user, conference, registration_type, details, language=None, by=
                 language=language or translation.get_language() or "en",
                 **fields,
             )
-            # A savepoint: a concurrent double submit that slips past the check above meets the
-            # partial unique constraint here, and only this insert is undone.
-            with transaction.atomic():
-                registration.save()
+            # A concurrent double submit (two tabs, two types) that slips past the check above meets the
+            # partial unique constraint here; the except below turns it into already_registered.
+            registration.save()
             RegistrationStatusChange.objects.create(
                 registration=registration, from_status="", to_status=status, changed_by=by or user
             )
