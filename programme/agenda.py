@@ -7,7 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Locale
 
+from conference.models import ConferencePage
+
 from .exporters.ical import build_calendar
+from .models import AgendaFeed, AgendaItem, SessionPage
 from .schedule import get_schedule
 
 # More stars than any programme has sessions: an import from browser storage is cut off here.
@@ -26,8 +29,6 @@ class AgendaError(Exception):
 def canonical_session_id(session):
     """The default-language SessionPage pk of a session given as a SessionEntry, a SessionPage in any language,
     or a pk; stars and calendar UIDs always refer to that page."""
-    from .models import SessionPage
-
     if isinstance(session, int):
         return session
     if isinstance(session, SessionPage):
@@ -44,10 +45,6 @@ def canonical_session_id(session):
 
 def _starrable_session(session_id):
     """The live default-language session with this pk and its conference, or AgendaError."""
-    from conference.models import ConferencePage
-
-    from .models import SessionPage
-
     session = SessionPage.objects.live().filter(pk=session_id, locale=Locale.get_default()).first()
     if session is None:
         raise AgendaError("unknown_session", "There is no published session with this number.")
@@ -58,8 +55,6 @@ def _starrable_session(session_id):
 def set_starred(*, user, session_id, starred):
     """Star or unstar one session for `user`; idempotent, so a double submit or a retry changes nothing.
     Returns whether the session is now starred."""
-    from .models import AgendaItem
-
     if not starred:
         AgendaItem.objects.filter(user=user, session_id=session_id).delete()
         return False
@@ -76,10 +71,6 @@ def set_starred(*, user, session_id, starred):
 def import_stars(*, user, session_ids):
     """Add the stars an anonymous visitor kept in browser storage; unknown or unpublished sessions are skipped.
     Returns the number of sessions newly starred."""
-    from conference.models import ConferencePage
-
-    from .models import AgendaItem, SessionPage
-
     wanted = []
     for value in list(session_ids)[:MAX_IMPORTED_STARS]:
         try:
@@ -103,8 +94,6 @@ def import_stars(*, user, session_ids):
 
 def starred_session_ids(user):
     """The pks of the sessions `user` has starred (an empty set for anonymous visitors)."""
-    from .models import AgendaItem
-
     if user is None or not user.is_authenticated:
         return set()
     return set(AgendaItem.objects.filter(user=user).values_list("session_id", flat=True))
@@ -148,10 +137,6 @@ def find_clashes(sessions):
 def personal_agenda(*, user, language):
     """The starred sessions of `user` that are still published, per conference and day, in `language`, each
     with the starred sessions it clashes with."""
-    from conference.models import ConferencePage
-
-    from .models import AgendaItem
-
     items = AgendaItem.objects.filter(user=user)
     conference_ids = sorted(set(items.values_list("conference_id", flat=True)))
     starred = set(items.values_list("session_id", flat=True))
@@ -179,8 +164,6 @@ def agenda_calendar(*, user, language, name, base_url=None):
     agendas = personal_agenda(user=user, language=language)
     if not agendas:
         # An empty agenda is still a valid calendar, so that a subscription made early keeps working.
-        from conference.models import ConferencePage
-
         conference = ConferencePage.objects.filter(locale=Locale.get_default()).order_by("-start_date").first()
         if conference is None:
             return None
@@ -201,12 +184,10 @@ def agenda_calendar(*, user, language, name, base_url=None):
 
 def issue_feed(*, user):
     """Create the private subscription link of `user`'s agenda, or replace it: the old link stops working."""
-    from .models import AgendaFeed
-
     token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
     with transaction.atomic():
-        feed, _created = AgendaFeed.objects.select_for_update().get_or_create(user=user, defaults={"token": token})
-        if not _created:
+        feed, created = AgendaFeed.objects.select_for_update().get_or_create(user=user, defaults={"token": token})
+        if not created:
             feed.token = token
             feed.created_at = timezone.now()
             feed.last_fetched_at = None
@@ -216,16 +197,12 @@ def issue_feed(*, user):
 
 def revoke_feed(*, user):
     """Delete the private subscription link: calendars that use it get 404 from now on."""
-    from .models import AgendaFeed
-
     AgendaFeed.objects.filter(user=user).delete()
 
 
 def feed_for_token(token):
     """The AgendaFeed whose secret is `token`, or None. Tokens are 43 URL-safe characters; anything else is
     refused before the database is asked."""
-    from .models import AgendaFeed
-
     if not token or len(token) > 100:
         return None
     feed = AgendaFeed.objects.select_related("user").filter(token=token).first()
@@ -236,8 +213,6 @@ def feed_for_token(token):
 
 def export_starred_sessions(user):
     """The personal-data export's part for the agenda: starred sessions and whether a feed link exists."""
-    from .models import AgendaFeed, AgendaItem
-
     items = AgendaItem.objects.filter(user=user).select_related("session").order_by("session__start")
     feed = AgendaFeed.objects.filter(user=user).first()
     return {

@@ -334,3 +334,8 @@ def test_feed_answers_head_requests_of_calendar_apps(signed_in, sessions):
     response = Client().head(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_feed_of_an_empty_agenda_is_an_empty_calendar(signed_in):
+    url = feed_url(signed_in)
+    assert events_of(Client().get(url)) == {}
