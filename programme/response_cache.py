@@ -6,7 +6,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -47,9 +47,15 @@ def build_response(request, *, body, content_type, etag, last_modified, cors, st
         response[CORS_HEADER[0]] = CORS_HEADER[1]
     # Calendars and apps come back for changes; a short shared lifetime keeps them fresh without hammering.
     response["Cache-Control"] = "public, max-age=60" if cors else "no-cache"
+    if not cors:
+        # Pages differ for signed-in visitors, who never get this cached copy.
+        patch_vary_headers(response, ["Cookie"])
     conditional = get_conditional_response(
         request, etag=etag, last_modified=last_modified.timestamp() if last_modified else None, response=response
     )
+    if cors and conditional is not response:
+        # A 304 must carry the CORS header too, or a browser app's revalidation fails.
+        conditional[CORS_HEADER[0]] = CORS_HEADER[1]
     return conditional
 
 

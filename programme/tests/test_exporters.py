@@ -139,7 +139,9 @@ def test_session_ics_holds_that_session_only(client, conference):
 def test_schedule_ics_answers_conditional_get_with_304(client, conference):
     first = client.get(ICS)
     assert first["ETag"] and first["Last-Modified"]
-    assert client.get(ICS, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    not_modified = client.get(ICS, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+    assert not_modified["Access-Control-Allow-Origin"] == "*"
     assert client.get(ICS, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
 
 
