@@ -365,10 +365,19 @@ def speaker_context(request, page):
 
 
 def speaker_index_context(request, page):
-    speakers = SpeakerPage.objects.child_of(page).live().order_by("title")
-    if page.locale_id != Locale.get_default().pk:
-        speakers = speakers.filter(locale=page.locale)
-    return {"speakers": list(speakers.select_related("photo"))}
+    """Every speaker of the conference, in this page's language where translated; an untranslated speaker keeps
+    this language's address prefix (HomePage.route serves the default-language page there)."""
+    index_url = page.get_url(request) or ""
+    own = list(SpeakerPage.objects.child_of(page).live().select_related("photo"))
+    default_index = (
+        page if page.locale_id == Locale.get_default().pk else page.get_translation_or_none(Locale.get_default())
+    )
+    speakers = {speaker.translation_key: speaker for speaker in own}
+    if default_index is not None and default_index.pk != page.pk:
+        for speaker in SpeakerPage.objects.child_of(default_index).live().select_related("photo"):
+            speakers.setdefault(speaker.translation_key, speaker)
+    listed = sorted(speakers.values(), key=lambda speaker: speaker.title.lower())
+    return {"speakers": [{"page": speaker, "url": f"{index_url}{speaker.slug}/"} for speaker in listed]}
 
 
 def fast_path(request, path):

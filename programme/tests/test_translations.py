@@ -37,3 +37,10 @@ def test_russian_frab_guid_matches_english(client, conference):
         return sorted(event["guid"] for day in days for room in day["rooms"].values() for event in room)
 
     assert guids("/ru/vilnius-2017/programme/schedule.json") == guids("/vilnius-2017/programme/schedule.json")
+
+
+def test_russian_speaker_index_lists_every_speaker(client, conference):
+    html = client.get("/ru/vilnius-2017/speakers/").content.decode()
+    assert html.count('class="speaker-card__name"') == 22
+    assert 'href="/ru/vilnius-2017/speakers/giorgi-demo-beridze/">Георгий Беридзе (демо)</a>' in html
+    assert 'href="/ru/vilnius-2017/speakers/jan-demo-kowalski/">Jan Kowalski (demo)</a>' in html
