@@ -9,6 +9,7 @@ Two loads, one after the other:
 - door: each scanner sends a scan every 1/rate seconds (a badge a second per door at the peak of the
   morning), open loop; latency counts from the planned send time, so a stalled server shows in p99.
 - flood: each scanner sends its next scan as soon as the previous answer is in (the server's ceiling).
+"view p50/p99" is the time spent in the view (the API's Server-Timing header), without queueing.
 One scan in ten repeats a badge the same scanner checked in before (amber). Loopback only, bounded in
 time; the benchmark database is dropped at the end."""
 
@@ -91,6 +92,7 @@ class Scanner(threading.Thread):
             "Cookie": f"sessionid={session}; csrftoken={CSRF_SECRET}",
         }
         self.latencies, self.results, self.errors, self.checked_in = [], Counter(), 0, set()
+        self.server_times = []
 
     def run(self):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -113,6 +115,9 @@ class Scanner(threading.Thread):
                 connection.request("POST", "/checkin/api/scan/", body=body, headers=self.headers)
                 response = connection.getresponse()
                 payload = response.read()
+                timing = response.getheader("Server-Timing", "")
+                if timing.startswith("app;dur="):
+                    self.server_times.append(float(timing[8:]))
                 if response.status != 200:
                     self.errors += 1
                 else:
@@ -142,6 +147,7 @@ def run_load(port, session, token_slices, *, interval, seconds):
     results = sum((scanner.results for scanner in scanners), Counter())
     errors = sum(scanner.errors for scanner in scanners)
     checked_in = set().union(*(scanner.checked_in for scanner in scanners))
+    server_times = sorted(time for scanner in scanners for time in scanner.server_times)
 
     def percentile(p):
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000 if latencies else float("nan")
@@ -156,6 +162,10 @@ def run_load(port, session, token_slices, *, interval, seconds):
         "errors": errors,
         "results": dict(results),
         "checked_in": checked_in,
+        "server_p50": server_times[len(server_times) // 2] if server_times else float("nan"),
+        "server_p99": server_times[min(len(server_times) - 1, int(len(server_times) * 0.99))]
+        if server_times
+        else float("nan"),
     }
 
 
@@ -257,7 +267,7 @@ def main():
         if options.flood_seconds:
             loads.append(("flood", flood_slices, 0, options.flood_seconds))
         print(f"\n{'load':6} {'scanners':>8} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-              f"{'p99 ms':>7} {'max ms':>7} {'errors':>6}  results")  # fmt: skip
+              f"{'p99 ms':>7} {'max ms':>7} {'errors':>6} {'view p50/p99 ms':>15}  results")  # fmt: skip
         print(f"Load average before: {os.getloadavg()[0]:.1f} (other processes share the 2 cores)", flush=True)
         figures = {}
         for name, token_slices, interval, seconds in loads:
@@ -266,8 +276,8 @@ def main():
             )
             print(
                 f"{name:6} {options.scanners:8d} {figure['requests']:8d} {figure['rate']:7.1f} {figure['p50']:7.1f} "
-                f"{figure['p95']:7.1f} {figure['p99']:7.1f} {figure['max']:7.1f} {figure['errors']:6d}  "
-                f"{figure['results']}",
+                f"{figure['p95']:7.1f} {figure['p99']:7.1f} {figure['max']:7.1f} {figure['errors']:6d} "
+                f"{figure['server_p50']:7.1f}/{figure['server_p99']:<7.1f}  {figure['results']}",
                 flush=True,
             )
         checked_in = set().union(*(figure["checked_in"] for figure in figures.values()))

@@ -9,7 +9,7 @@ from django.test import Client
 from PIL import Image
 
 from registration.badges import issue_badge_token
-from registration.models import CheckIn, Registration
+from registration.models import CheckIn, Registration, ScanAttempt
 
 from .checkin_factories import ORGANISERS, make_registration, make_staff
 
@@ -76,9 +76,10 @@ def test_bad_codes_are_invalid_not_errors(door, conference, code):
     assert (response.status_code, response.json()) == (200, {"result": "invalid"})
 
 
-def test_ten_megabyte_code_is_invalid_not_an_error(door, conference):
+def test_ten_megabyte_code_is_invalid_not_an_error_and_audited(door, conference):
     response = post_json(door, SCAN_URL, {"code": "A" * 10_000_000, "conference": "vilnius-2017"})
     assert (response.status_code, response.json()) == (200, {"result": "invalid"})
+    assert ScanAttempt.objects.get().code_excerpt == "(request body too large)"
 
 
 def test_badge_of_another_conference_is_wrong_conference(door, conference):
