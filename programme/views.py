@@ -133,14 +133,13 @@ def programme_context(request, page, schedule, filters, sessions):
 def filter_error_response(request, page, schedule, error, template):
     context = programme_context(request, page, schedule, ScheduleFilters(), [])
     context["filter_error"] = error.message
-    context["days"] = []
     return TemplateResponse(request, template, context, status=400)
 
 
 # --- Programme page routes -----------------------------------------------------------------------------------
 
 
-def serve_programme(request, page, *, template="programme/programme_page.html", cacheable=True):
+def serve_programme(request, page, *, template="programme/programme_page.html"):
     """The programme by day (list on phones, a rooms-by-time grid on wide screens), with filters."""
     schedule = schedule_for(page)
     try:
@@ -149,9 +148,8 @@ def serve_programme(request, page, *, template="programme/programme_page.html", 
         return filter_error_response(request, page, schedule, error, template)
     sessions = filter_sessions(schedule, filters)
     response = TemplateResponse(request, template, programme_context(request, page, schedule, filters, sessions))
-    if cacheable:
-        response.render()
-        store_response(request, response, conference_id=schedule.conference_id, generation=schedule.generation)
+    response.render()
+    store_response(request, response, conference_id=schedule.conference_id, generation=schedule.generation)
     return response
 
 
