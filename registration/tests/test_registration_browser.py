@@ -80,3 +80,36 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
     assert (registration.user_id, registration.full_name, registration.status) == (None, "", "cancelled")
     page.goto(base + "/my/")
     assert "/accounts/login/" in page.url
+
+
+def test_two_tabs_submitting_make_one_registration(page, live_server, demo_tx):
+    from .registration_factories import PASSWORD as KNOWN_PASSWORD
+    from .registration_factories import make_user
+
+    user = make_user("two.tabs@example.org")
+    base = live_server.url
+    page.goto(base + "/accounts/login/?next=/vilnius-2017/register/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(KNOWN_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(base + "/vilnius-2017/register/")
+    second_tab = page.context.new_page()
+    second_tab.goto(base + "/vilnius-2017/register/")
+    for tab, type_label in ((page, "Participant"), (second_tab, "Press")):
+        tab.get_by_label(type_label).check()
+        tab.get_by_label("Full name").fill("Two Tabs")
+        tab.get_by_label("Name on your badge").fill("Tabby")
+        tab.get_by_label("I have read the privacy notice").check()
+    posts = []
+    page.context.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.get_by_role("button", name="Register").click(no_wait_after=True)
+    second_tab.get_by_role("button", name="Register").click(no_wait_after=True)
+    page.wait_for_load_state("networkidle")
+    second_tab.wait_for_load_state("networkidle")
+    shown = {page.url, second_tab.url}
+    assert len(posts) == 2
+    assert Registration.objects.filter(user=user).count() == 1
+    assert shown == {base + "/my/", base + "/vilnius-2017/register/"}
+    assert "You already have a registration" in (
+        second_tab.content() if second_tab.url.endswith("/register/") else page.content()
+    )
