@@ -155,13 +155,6 @@ def perform_checkin(
     for attempt_number in range(2):
         try:
             with transaction.atomic():
-                if nonce:
-                    earlier = ScanAttempt.objects.select_related(
-                        "registration__registration_type", "checkin__conference"
-                    ).filter(nonce=nonce)
-                    earlier = earlier.first()
-                    if earlier is not None:
-                        return _outcome_of_attempt(earlier)
                 try:
                     outcome = _check_in_locked(
                         conference=conference,
@@ -174,6 +167,7 @@ def perform_checkin(
                     )
                 except CheckInError as error:
                     outcome = error
+                # The nonce's unique constraint tells a retry apart; no lookup first, retries are rare.
                 ScanAttempt.objects.create(
                     registration=outcome.registration,
                     checkin=outcome.checkin,
@@ -183,8 +177,17 @@ def perform_checkin(
                 )
             break
         except IntegrityError:
-            # A concurrent twin won the race for the nonce or the day's check-in (SQLite has no row locks):
-            # everything here was rolled back, and a second pass sees what the twin committed.
+            # Either a retry of a scan already recorded under this nonce (answer as then: everything here
+            # was rolled back), or a concurrent twin won the day's check-in (SQLite has no row locks): a
+            # second pass sees what the twin committed.
+            if nonce:
+                earlier = (
+                    ScanAttempt.objects.select_related("registration__registration_type", "checkin__conference")
+                    .filter(nonce=nonce)
+                    .first()
+                )
+                if earlier is not None:
+                    return _outcome_of_attempt(earlier)
             if attempt_number:
                 raise
     if isinstance(outcome, CheckInError):

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
@@ -35,6 +36,7 @@ from .checkin import (
     latest_scans,
     today_in,
 )
+from .checkin_views import door_rights_cache_key
 from .models import CheckIn, Registration, RegistrationType
 
 VIEW_CHECKINS = "registration.view_checkin"
@@ -243,6 +245,7 @@ class DoorStaffView(OrganiserView):
             user = group.user_set.filter(pk=request.POST.get("remove")).first()
             if user is not None:
                 group.user_set.remove(user)
+                cache.delete(door_rights_cache_key(user.pk))
                 messages.success(request, _("%(email)s is no longer door staff.") % {"email": user.email})
             return redirect("checkin_admin:door_staff")
         form = DoorStaffForm(request.POST)
@@ -259,6 +262,7 @@ class DoorStaffView(OrganiserView):
                     user=user, email=email, defaults={"verified": True, "primary": True}
                 )
             user.groups.add(group)
+        cache.delete(door_rights_cache_key(user.pk))
         messages.success(request, _("%(email)s can now open the door scanner.") % {"email": email})
         return redirect("checkin_admin:door_staff")
 

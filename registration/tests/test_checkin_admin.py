@@ -129,3 +129,13 @@ def test_new_door_staff_account_needs_a_good_password(organiser):
     assert response.status_code == 200
     assert not get_user_model().objects.filter(email="door@example.org").exists()
     assert "This password is too short" in response.content.decode()
+
+
+def test_removing_door_rights_stops_scans_at_once(organiser, conference):
+    door_user = make_staff(group=DOOR_STAFF)
+    door = Client()
+    door.force_login(door_user)
+    body = {"code": issue_badge_token(make_registration(conference)), "conference": "vilnius-2017"}
+    assert door.post("/checkin/api/scan/", body, content_type="application/json").status_code == 200
+    organiser.post("/admin/checkin/door-staff/", {"remove": door_user.pk})
+    assert door.post("/checkin/api/scan/", body, content_type="application/json").status_code == 403
