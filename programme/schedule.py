@@ -248,7 +248,19 @@ def _generation_key(conference_id):
 
 
 def _new_token():
+    # The moment of the change, then randomness so that two processes never pick the same token.
     return f"{time.time_ns():x}{uuid.uuid4().hex[:6]}"
+
+
+def generation_moment(generation):
+    """When the latest change behind `generation` happened (from its tokens), or None if it cannot tell."""
+    moments = []
+    for token in generation.split(".")[1:]:
+        try:
+            moments.append(datetime.fromtimestamp(int(token[:-6], 16) / 1e9, tz=UTC).replace(microsecond=0))
+        except (ValueError, OverflowError, OSError):
+            continue
+    return max(moments, default=None)
 
 
 def _build_id():
@@ -489,6 +501,11 @@ def gather_schedule(canonical, *, language, generation=""):
         moments.append(programme.last_published_at.replace(microsecond=0))
     if canonical.last_published_at:
         moments.append(canonical.last_published_at.replace(microsecond=0))
+    # Unpublishing or deleting the newest session must not turn Last-Modified back (If-Modified-Since would
+    # then answer 304 for a changed file): the moment of the change itself counts too.
+    changed_at = generation_moment(generation)
+    if changed_at:
+        moments.append(changed_at)
     return Schedule(
         conference_id=canonical.pk,
         conference_title=localized_conference.title,

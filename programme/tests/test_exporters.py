@@ -185,3 +185,17 @@ def test_frab_guid_stays_after_an_edit(client, conference):
     before = guid_of("Chemsex")
     publish_change(demo_session(conference, "chemsex"), title="Chemsex and sexual health")
     assert guid_of("Chemsex and sexual health") == before
+
+
+def test_last_modified_never_goes_back_after_an_unpublish(client, conference):
+    from django.utils.http import http_date, parse_http_date
+
+    newest = publish_change(demo_session(conference, "chemsex"), title="Chemsex, the newest change")
+    before = client.get(ICS)
+    newest.unpublish()
+    # A calendar that fetched a second before `before` must get the changed file.
+    earlier_fetch = http_date(parse_http_date(before["Last-Modified"]) - 1)
+    after = client.get(ICS, HTTP_IF_MODIFIED_SINCE=earlier_fetch)
+    assert after.status_code == 200
+    assert parse_http_date(after["Last-Modified"]) >= parse_http_date(before["Last-Modified"])
+    assert after["ETag"] != before["ETag"]
