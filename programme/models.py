@@ -289,13 +289,6 @@ class SpeakerLinkBlock(blocks.StructBlock):
 class SpeakerPage(Page):
     """A speaker; the page title is the speaker's name."""
 
-    def get_context(self, request, *args, **kwargs):
-        from .views import speaker_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(speaker_context(request, self))
-        return context
-
     photo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("photo"),
@@ -327,6 +320,13 @@ class SpeakerPage(Page):
     class Meta:
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import speaker_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(speaker_context(request, self))
+        return context
 
 
 class AgendaItem(models.Model):
