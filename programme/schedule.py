@@ -278,7 +278,10 @@ def _build_id():
         (Path(settings.BASE_DIR) / "templates", "**/*.html"),
     ):
         for path in sorted(folder.glob(pattern)):
-            digest.update(f"{path.relative_to(folder)}:{path.stat().st_mtime_ns}".encode())
+            try:
+                digest.update(f"{path.relative_to(folder)}:{path.stat().st_mtime_ns}".encode())
+            except OSError:  # removed while we looked (an editor's temporary file): it does not count
+                continue
     return digest.hexdigest()[:10]
 
 
