@@ -275,3 +275,16 @@ def test_organiser_translates_a_page_into_russian_in_the_admin(client, conferenc
 def test_head_names_the_page_in_the_other_language(client, conference, settings):
     html = client.get("/ru/vilnius-2017/code-of-conduct/").content.decode()
     assert f'<link rel="alternate" hreflang="en" href="{settings.SITE_URL}/vilnius-2017/code-of-conduct/">' in html
+
+
+def test_untranslated_page_under_ru_has_the_russian_conference_menus(client, conference):
+    html = client.get("/ru/vilnius-2017/programme/costing-harm-reduction/").content.decode()
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    assert "Снижение вреда в новых условиях" in header
+    assert '<a href="/ru/vilnius-2017/programme/">Программа</a>' in header
+
+
+def test_untranslated_session_under_ru_links_back_and_to_speakers_in_russian(client, conference):
+    html = client.get("/ru/vilnius-2017/programme/costing-harm-reduction/").content.decode()
+    assert '<p class="breadcrumb no-print"><a href="/ru/vilnius-2017/programme/">' in html
+    assert 'href="/ru/vilnius-2017/speakers/oleksandr-demo-shevchuk/"' in html

@@ -31,6 +31,9 @@ def current_conference(context):
             conference = page.specific_deferred
         else:
             conference = ConferencePage.objects.ancestor_of(page).first()
+    if conference is not None:
+        # An untranslated page shown under /ru/ still gets the Russian conference's menus.
+        conference = conference.localized
     if request is not None:
         request._current_conference = conference
     return conference
@@ -129,6 +132,17 @@ def language_links(context):
         )
     request._language_links = links
     return links
+
+
+@register.simple_tag(takes_context=True)
+def localized_pageurl(context, page):
+    """`page`'s address in the active language: its live translation's, or else the same path under the active
+    language's prefix (served as an untranslated fallback), so that links keep the reader in their language."""
+    request = context.get("request")
+    translation = page.localized
+    if translation.locale_id == Locale.get_active().pk:
+        return translation.get_url(request)
+    return language_prefix(get_language()) + strip_language_prefix(page.get_url(request) or "/").lstrip("/")
 
 
 @register.simple_tag(takes_context=True)
