@@ -272,6 +272,8 @@ def test_cancel_sends_cancelled_and_promoted_emails(conference, django_capture_o
         (holder.user.email, "Your registration for Harm Reduction in the New Environment is cancelled"),
         (waiting.user.email, "A seat is free"),
     ]
+    promoted_attachments = sorted(mimetype for _name, _content, mimetype in mailoutbox[1].attachments)
+    assert promoted_attachments == ["application/pdf", "text/calendar"]
 
 
 def test_emails_for_approval_and_rejection(conference, django_capture_on_commit_callbacks, mailoutbox):
