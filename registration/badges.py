@@ -138,10 +138,10 @@ def _encode(data):
     return base64.b32encode(data).decode("ascii").rstrip("=")
 
 
-def issue_badge_token(registration):
-    """The text of a registration's QR code. Deterministic: the same registration always gets the same code."""
-    conference = registration.conference
-    key = get_or_create_signing_key(conference)
+def issue_badge_token(registration, *, signing_key=None):
+    """The text of a registration's QR code. Deterministic: the same registration always gets the same code.
+    `signing_key` (the conference's BadgeSigningKey) saves a query per badge when making many."""
+    key = signing_key or get_or_create_signing_key(registration.conference)
     payload = struct.pack(PAYLOAD_FORMAT, TOKEN_VERSION, key.conference_id, registration.pk)
     signature = _private_key(key.conference_id, bytes(key.encrypted_private_key)).sign(SIGNATURE_CONTEXT + payload)
     return _encode(payload + signature)
@@ -271,6 +271,35 @@ def _safe_colour(value):
         return "#1f5f8b"
 
 
+def _dark_rectangles(matrix):
+    """The dark modules as few rectangles (column, row, width, height): runs along each row, merged with the
+    same run in the rows below. Fewer rectangles make the many-badge PDF much faster to write."""
+    runs_by_row = []
+    for row in matrix:
+        runs, column, size = [], 0, len(row)
+        while column < size:
+            if row[column]:
+                start = column
+                while column < size and row[column]:
+                    column += 1
+                runs.append((start, column - start))
+            else:
+                column += 1
+        runs_by_row.append(runs)
+    taken = [set() for _ in runs_by_row]
+    rectangles = []
+    for row_index, runs in enumerate(runs_by_row):
+        for run in runs:
+            if run in taken[row_index]:
+                continue
+            height = 1
+            while row_index + height < len(runs_by_row) and run in runs_by_row[row_index + height]:
+                taken[row_index + height].add(run)
+                height += 1
+            rectangles.append((run[0], row_index, run[1], height))
+    return rectangles
+
+
 def _draw_badge(pdf, registration, token, *, conference_title, conference_dates, place):
     """One A6 badge with its lower-left corner at the current origin."""
     regular, bold = _fonts()
@@ -312,17 +341,8 @@ def _draw_badge(pdf, registration, token, *, conference_title, conference_dates,
     qr_x = (BADGE_WIDTH - qr_size) / 2
     qr_y = 24 * mm
     path = pdf.beginPath()
-    for row_index, row in enumerate(matrix):
-        y = qr_y + qr_size - (row_index + 1) * module
-        column = 0
-        while column < modules:
-            if row[column]:
-                run_start = column
-                while column < modules and row[column]:
-                    column += 1
-                path.rect(qr_x + run_start * module, y, (column - run_start) * module, module)
-            else:
-                column += 1
+    for column, row, width, height in _dark_rectangles(matrix):
+        path.rect(qr_x + column * module, qr_y + qr_size - (row + height) * module, width * module, height * module)
     pdf.setFillColor(black)
     pdf.drawPath(path, stroke=0, fill=1)
 
@@ -390,17 +410,21 @@ def render_badge_sheets_pdf(registrations, *, conference):
     buffer = io.BytesIO()
     with translation.override(settings.LANGUAGE_CODE):
         texts = _conference_texts(conference)
+    signing_key = get_or_create_signing_key(conference)
     pdf = pdf_canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(f"{texts['conference_title']} badges")
     pdf.setCreator("Harm reduction conference site")
-    # Top-left, top-right, bottom-left, bottom-right; A4 is 297 mm high, so 0.5 mm is left over at the top.
-    slots = [(0, BADGE_HEIGHT), (BADGE_WIDTH, BADGE_HEIGHT), (0, 0), (BADGE_WIDTH, 0)]
+    # Top-left, top-right, bottom-left, bottom-right. A4 is 297 mm high and two badges 296 mm: half a
+    # millimetre above and below keeps the cut between the rows on the sheet's middle, where the marks are.
+    bottom = (A4[1] - 2 * BADGE_HEIGHT) / 2
+    slots = [(0, bottom + BADGE_HEIGHT), (BADGE_WIDTH, bottom + BADGE_HEIGHT), (0, bottom), (BADGE_WIDTH, bottom)]
     count = 0
     for count, registration in enumerate(registrations, start=1):
         x, y = slots[(count - 1) % 4]
         pdf.saveState()
         pdf.translate(x, y)
-        _draw_badge(pdf, registration, issue_badge_token(registration), **texts)
+        key = signing_key if registration.conference_id == signing_key.conference_id else None
+        _draw_badge(pdf, registration, issue_badge_token(registration, signing_key=key), **texts)
         pdf.restoreState()
         if count % 4 == 0:
             _draw_cut_marks(pdf)
