@@ -106,4 +106,3 @@ def send_registration_email(*, registration_id, kind):
         return False
     build_registration_email(registration, kind).send()
     return True
-
