@@ -78,3 +78,48 @@ def test_offer_can_be_declined(browser, live_server, demo_tx):
     assert page.evaluate("localStorage.getItem('hrne.agenda.stars')") is None
     assert AgendaItem.objects.count() == 0
     context.close()
+
+
+def test_russian_attendee_stars_subscribes_and_sees_a_moved_session_move(browser, live_server, demo_tx):
+    """The issue's "done when", in Russian: star on the programme, make the calendar link on /ru/my/, read the
+    feed without any cookie, and see the session move after an organiser publishes a new time."""
+    from datetime import datetime, timedelta
+
+    import icalendar
+
+    user = make_user()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ru-RU")
+    context.add_cookies([session_cookie(live_server, user)])
+    page = context.new_page()
+    page.goto(live_server.url + "/ru" + DAY_ONE)
+    star = page.locator(f"form[data-agenda-star='{naloxone().pk}']")
+    star.locator("button").click()
+    star.locator(".star-button__label", has_text="Убрать из моей программы").wait_for()
+    page.goto(live_server.url + "/ru/my/")
+    page.get_by_role("button", name="Создать ссылку для календаря").click()
+    page.wait_for_load_state()
+    webcal = page.get_by_role("link", name="Подписаться в приложении календаря").get_attribute("href")
+    assert webcal.startswith("webcal://")
+    feed_url = page.locator("#agenda-feed-url").input_value()
+    assert feed_url == "http:" + webcal.removeprefix("webcal:")
+
+    anonymous = browser.new_context()  # a calendar app: no session cookie
+
+    def event():
+        response = anonymous.request.get(feed_url)
+        assert response.status == 200
+        return next(iter(icalendar.Calendar.from_ical(response.body()).walk("VEVENT")))
+
+    before = event()
+    assert str(before["summary"]) == "Налоксон в каждом кармане"
+    session = naloxone()
+    session.start = session.start + timedelta(days=1)
+    session.end = session.end + timedelta(days=1)
+    session.save_revision().publish()
+    after = event()
+    assert after["uid"] == before["uid"]
+    assert after["dtstart"].dt - before["dtstart"].dt == timedelta(days=1)
+    assert after["sequence"] > before["sequence"]
+    assert isinstance(after["dtstart"].dt, datetime)
+    anonymous.close()
+    context.close()
