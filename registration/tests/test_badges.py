@@ -159,3 +159,19 @@ def test_badge_pdf_is_in_the_conference_language_whatever_the_request_language(c
     with translation.override("ru"):
         text = pdf_text(badges.render_badge_pdf(registration), tmp_path)
     assert "4–6 April 2017" in text
+
+
+def test_badge_sheets_have_cut_marks_on_the_cutting_lines(conference, tmp_path):
+    registrations = [make_registration(conference) for _ in range(4)]
+    (page,) = rasterise(badges.render_badge_sheets_pdf(registrations, conference=conference), tmp_path)
+    grey = page.convert("L")
+    width, height = grey.size
+    middle_x, middle_y = width // 2, height // 2
+    top_tick = [grey.getpixel((x, y)) for x in range(middle_x - 2, middle_x + 3) for y in range(0, 20)]
+    # Below the middle the lower badges start white; the centre cross reaches 3 mm into it.
+    centre_cross = [
+        grey.getpixel((x, y)) for x in range(middle_x - 2, middle_x + 3) for y in range(middle_y + 4, middle_y + 14)
+    ]
+    blank_margin = [grey.getpixel((x, y)) for x in range(middle_x - 60, middle_x - 40) for y in range(0, 20)]
+    assert min(top_tick) < 160 and min(centre_cross) < 160
+    assert min(blank_margin) > 240
