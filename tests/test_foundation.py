@@ -123,9 +123,15 @@ def test_healthz_answers_ok(client, db):
     assert response.json() == {"status": "ok"}
 
 
+def process_env(**env):
+    """This process's environment for a child, minus what the browser fixture sets for Playwright."""
+    inherited = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**inherited, **env}
+
+
 def run_django(code, **env):
     """Run `code` in a fresh Python process with the given environment, return its stdout."""
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings.test", **env}
+    full_env = process_env(DJANGO_SETTINGS_MODULE="conference.settings.test", **env)
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + code],
         cwd=ROOT,
@@ -210,7 +216,7 @@ def test_production_settings_refuse_to_start_without_secret_key():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "conference.settings.production", "SECRET_KEY": ""},
+        env=process_env(DJANGO_SETTINGS_MODULE="conference.settings.production", SECRET_KEY=""),
         capture_output=True,
         text=True,
         timeout=60,
@@ -223,13 +229,12 @@ def test_production_settings_pass_check_deploy():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "conference.settings.production",
-            "SECRET_KEY": "k3y-" + "x9Q!zr7#Lm2@" * 5,
-            "SITE_URL": "https://conf.example.org",
-            "ALLOWED_HOSTS": "conf.example.org",
-        },
+        env=process_env(
+            DJANGO_SETTINGS_MODULE="conference.settings.production",
+            SECRET_KEY="k3y-" + "x9Q!zr7#Lm2@" * 5,
+            SITE_URL="https://conf.example.org",
+            ALLOWED_HOSTS="conf.example.org",
+        ),
         capture_output=True,
         text=True,
         timeout=120,
