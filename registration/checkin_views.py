@@ -48,6 +48,7 @@ SCANNER_ASSETS = [
     "js/checkin/offline-store.js",
     "vendor/jsqr-1.4.0/jsQR.js",
     "img/favicon.svg",
+    "img/checkin-icon-192.png",
 ]
 MAX_NONCE_LENGTH = 64
 
@@ -395,6 +396,10 @@ def manifest(request):
         "orientation": "portrait",
         "background_color": "#ffffff",
         "theme_color": "#1f5f8b",
-        "icons": [{"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        "icons": [
+            {"src": static("img/checkin-icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/checkin-icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
     }
     return JsonResponse(data, content_type="application/manifest+json")

@@ -92,6 +92,9 @@ def test_offline_scan_is_answered_on_the_phone_and_synced_once(demo_tx, live_ser
         page = open_scanner(context, live_server, cookie)
         wait_until(page, "navigator.serviceWorker.controller !== null && window.checkinScanner.state.data !== null", 15)
         page.evaluate("window.CheckinStore.loadConference('vilnius-2017').then(d => { if (!d) throw 'not kept'; })")
+        # Installable as an app (manifest, icons, service worker), as Chromium itself judges it.
+        installability = context.new_cdp_session(page).send("Page.getInstallabilityErrors")
+        assert installability["installabilityErrors"] == []
     finally:
         context.close()
 
