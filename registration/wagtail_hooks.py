@@ -262,12 +262,13 @@ def fill_seats_after_capacity_change(request, instance):
 
 
 class RegistrationStatusBulkAction(SnippetBulkAction):
-    """Approve or reject many pending registrations; the others are left as they are and reported."""
+    """Change the status of many registrations through a service; those the action does not apply to (e.g.
+    approving a confirmed one) are left as they are and reported."""
 
     models = [Registration]
     template_name = "registration/admin/confirm_bulk_status.html"
     service = None
-    done_message = None
+    applies_to = (Registration.PENDING,)
 
     def check_perm(self, obj):
         return self.permission_policy.user_has_permission_for_instance(self.request.user, "change", obj)
@@ -291,17 +292,24 @@ class RegistrationStatusBulkAction(SnippetBulkAction):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_name"] = self.display_name
-        context["not_pending"] = [item for item in context["items"] if item["item"].status != Registration.PENDING]
+        skipped = [item for item in context["items"] if item["item"].status not in self.applies_to]
+        context["skipped_note"] = self.skipped_message(len(skipped)) if skipped else ""
         return context
 
+    def done_message(self, count):
+        raise NotImplementedError
+
+    def skipped_message(self, count):
+        return ngettext(
+            "%(count)d was not awaiting approval and was left as it was.",
+            "%(count)d were not awaiting approval and were left as they were.",
+            count,
+        ) % {"count": count}
+
     def get_success_message(self, num_parent_objects, num_child_objects):
-        message = self.done_message(num_parent_objects) % {"count": num_parent_objects}
+        message = self.done_message(num_parent_objects)
         if getattr(self, "skipped", 0):
-            message += " " + ngettext(
-                "%(count)d was not awaiting approval and was left as it was.",
-                "%(count)d were not awaiting approval and were left as they were.",
-                self.skipped,
-            ) % {"count": self.skipped}
+            message += " " + self.skipped_message(self.skipped)
         return message
 
 
@@ -313,9 +321,10 @@ class ApproveBulkAction(RegistrationStatusBulkAction):
     action_priority = 10
     service = staticmethod(services.approve)
 
-    @staticmethod
-    def done_message(count):
-        return ngettext("%(count)d registration approved.", "%(count)d registrations approved.", count)
+    def done_message(self, count):
+        return ngettext("%(count)d registration approved.", "%(count)d registrations approved.", count) % {
+            "count": count
+        }
 
 
 @hooks.register("register_bulk_action")
@@ -327,6 +336,34 @@ class RejectBulkAction(RegistrationStatusBulkAction):
     classes = {"serious"}
     service = staticmethod(services.reject)
 
-    @staticmethod
-    def done_message(count):
-        return ngettext("%(count)d registration rejected.", "%(count)d registrations rejected.", count)
+    def done_message(self, count):
+        return ngettext("%(count)d registration rejected.", "%(count)d registrations rejected.", count) % {
+            "count": count
+        }
+
+
+@hooks.register("register_bulk_action")
+class CancelBulkAction(RegistrationStatusBulkAction):
+    """For people who told the organisers they cannot come: their seats go to the waiting list."""
+
+    display_name = _("Cancel")
+    action_type = "cancel"
+    aria_label = _("Cancel the selected registrations")
+    action_priority = 30
+    classes = {"serious"}
+    service = staticmethod(services.cancel)
+    applies_to = Registration.ACTIVE_STATUSES
+
+    def done_message(self, count):
+        return ngettext(
+            "%(count)d registration cancelled; freed seats went to the waiting list.",
+            "%(count)d registrations cancelled; freed seats went to the waiting list.",
+            count,
+        ) % {"count": count}
+
+    def skipped_message(self, count):
+        return ngettext(
+            "%(count)d was already cancelled.",
+            "%(count)d were already cancelled.",
+            count,
+        ) % {"count": count}

@@ -92,8 +92,20 @@ def test_bulk_reject_leaves_confirmed_ones_alone(client, organiser, conference):
     client.post(url)
     pending.refresh_from_db()
     confirmed.refresh_from_db()
-    assert "1 of them is not awaiting approval" in confirmation_page
+    assert "1 was not awaiting approval and was left as it was." in confirmation_page
     assert (pending.status, confirmed.status) == ("cancelled", "confirmed")
+
+
+def test_bulk_cancel_frees_seats_for_the_waiting_list(client, organiser, conference):
+    workshop = make_type(conference, capacity=1)
+    holder = register(make_user(), conference, workshop)
+    waiting = register(make_user(), conference, workshop)
+    response = client.post(f"/admin/bulk/registration/registration/cancel/?id={holder.pk}")
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert response.status_code == 302
+    assert (holder.status, waiting.status) == ("cancelled", "confirmed")
+    assert holder.status_changes.last().changed_by == organiser
 
 
 def test_edit_type_in_admin_goes_through_change_type(client, organiser, conference):
