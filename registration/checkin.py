@@ -141,16 +141,16 @@ def perform_checkin(
     audit = {"staff": staff, "gate": gate, "device": device, "scanned_at": scanned_at, "offline": offline}
     audit["code_excerpt"] = _code_excerpt(code) if registration_id is None else f"manual:{registration_id}"
 
-    conference = get_conference(conference_slug)
-    audit["conference"] = conference
-
-    # The signature is checked before any registration is read.
+    # The signature is checked first, before the database is asked anything about the badge or the door.
     token = None
     if registration_id is None:
         try:
             token = verify_badge_token(code) if isinstance(code, str) and len(code) <= MAX_CODE_LENGTH else None
         except InvalidToken:
             token = None
+
+    conference = get_conference(conference_slug)
+    audit["conference"] = conference
 
     for attempt_number in range(2):
         try:
