@@ -214,3 +214,15 @@ def test_results_are_the_contracts_list():
         "not_confirmed",
         "wrong_conference",
     ]
+
+
+def test_forged_code_never_reads_a_registration(conference, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    code = issue_badge_token(make_registration(conference))
+    forged = code[:-2] + ("AA" if code[-2:] != "AA" else "BA")
+    with CaptureQueriesContext(connection) as queries, pytest.raises(CheckInError):
+        scan(forged, staff)
+    assert not [q["sql"] for q in queries if 'FROM "registration_registration"' in q["sql"]]
+    assert ScanAttempt.objects.get().result == "invalid"
