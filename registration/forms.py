@@ -116,28 +116,13 @@ class RegistrationForm(RegistrationDetailsForm):
     def __init__(self, *args, registration_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.registration_types = {t.slug: t for t in registration_types}
-        self.fields["registration_type"].choices = [
-            (t.slug, self._type_label(t)) for t in self.registration_types.values()
-        ]
+        self.fields["registration_type"].choices = [(t.slug, t.name) for t in self.registration_types.values()]
         if len(self.registration_types) == 1:
             self.fields["registration_type"].initial = next(iter(self.registration_types))
 
     def link_privacy_notice(self, url):
         """Only for rendering: a successful POST never shows the form, so it need not look the page up."""
         self.fields["consent_privacy"].help_text = format_html('<a href="{}">{}</a>', url, _("Read the privacy notice"))
-
-    @staticmethod
-    def _type_label(registration_type):
-        if registration_type.needs_approval:
-            note = _("an organiser reviews each application")
-        elif getattr(registration_type, "seats_left", None) == 0:
-            note = _("full: you will join the waiting list")
-        else:
-            note = None
-        label = registration_type.name
-        if note:
-            label = f"{label} ({note})"
-        return label
 
     def clean_registration_type(self):
         return self.registration_types[self.cleaned_data["registration_type"]]

@@ -6,7 +6,7 @@ from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,16 +32,23 @@ STATUS_MESSAGES = {
 
 
 def open_registration_types(conference, now=None):
-    """The conference's types open now, each with `seats_left` (confirmed seats still free)."""
-    types = conference.registration_types.annotate(
-        confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.CONFIRMED))
-    ).order_by("sort_order", "name")
-    open_types = []
-    for registration_type in types:
-        if services.type_is_open(registration_type, now):
-            registration_type.seats_left = max(registration_type.capacity - registration_type.confirmed_count, 0)
-            open_types.append(registration_type)
-    return open_types
+    """The conference's types open for registration now."""
+    types = conference.registration_types.order_by("sort_order", "name")
+    return [registration_type for registration_type in types if services.type_is_open(registration_type, now)]
+
+
+def add_seats_left(registration_types):
+    """Set `seats_left` (confirmed seats still free) on each type; only for showing the form, so that a
+    successful POST does not count the whole conference's registrations."""
+    confirmed = dict(
+        Registration.objects.filter(registration_type__in=registration_types, status=Registration.CONFIRMED)
+        .values_list("registration_type")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for registration_type in registration_types:
+        registration_type.seats_left = max(registration_type.capacity - confirmed.get(registration_type.pk, 0), 0)
+    return registration_types
 
 
 def _localised(conference):
@@ -89,6 +96,7 @@ def _register(request, conference):
         else:
             messages.success(request, STATUS_MESSAGES[registration.status])
             return redirect("my_registrations")
+    add_seats_left(registration_types)
     if canonical.privacy_notice_id:
         form.link_privacy_notice(canonical.privacy_notice.localized.url)
     status = 400 if request.method == "POST" else 200

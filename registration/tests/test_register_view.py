@@ -66,6 +66,7 @@ def test_form_has_contract_field_names_and_labels(client, conference, attendee):
         assert f'<label for="{field_id}"' in html
     assert 'value="community-skills-workshop"' in html
     assert "Full: you will join the waiting list" in html
+    assert "160 seats left." in html  # demo participants: 350 seats, 190 confirmed
 
 
 def test_valid_post_registers_and_redirects_to_my(client, conference, attendee):
