@@ -131,7 +131,7 @@ def process_env(**env):
 
 def run_django(code, **env):
     """Run `code` in a fresh Python process with the given environment, return its stdout."""
-    full_env = process_env(DJANGO_SETTINGS_MODULE="conference.settings.test", **env)
+    full_env = process_env(**{"DJANGO_SETTINGS_MODULE": "conference.settings.test", **env})
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + code],
         cwd=ROOT,
