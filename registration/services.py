@@ -174,11 +174,21 @@ def _lock_registration(registration_id):
     return Registration.objects.select_for_update().select_related("conference").get(pk=registration_id)
 
 
+def _lock_type_and_registration(registration_id):
+    """Lock the registration's type, then the registration (always in that order, as register does). The type
+    is read inside the transaction, so a concurrent change_type cannot make us count seats of the old one."""
+    while True:
+        type_id = Registration.objects.values_list("registration_type_id", flat=True).get(pk=registration_id)
+        locked_type = _lock_type(type_id)
+        current = _lock_registration(registration_id)
+        if current.registration_type_id == type_id:
+            return locked_type, current
+
+
 def cancel(*, registration, by, notify=True, note=""):
     """Cancel an active registration; a confirmed one frees its seat for the oldest waitlisted person."""
     with transaction.atomic():
-        locked_type = _lock_type(registration.registration_type_id)
-        current = _lock_registration(registration.pk)
+        locked_type, current = _lock_type_and_registration(registration.pk)
         if not current.is_active:
             raise RegistrationError("not_active", registration=current)
         _set_status(current, Registration.CANCELLED, by=by, note=note)
@@ -192,8 +202,7 @@ def cancel(*, registration, by, notify=True, note=""):
 def approve(*, registration, by):
     """An organiser accepts a pending registration: confirmed if a seat is free, otherwise waitlisted."""
     with transaction.atomic():
-        locked_type = _lock_type(registration.registration_type_id)
-        current = _lock_registration(registration.pk)
+        locked_type, current = _lock_type_and_registration(registration.pk)
         if current.status != Registration.PENDING:
             raise RegistrationError("not_pending", registration=current)
         if has_free_seat(locked_type):
@@ -209,8 +218,7 @@ def approve(*, registration, by):
 def reject(*, registration, by):
     """An organiser turns down a pending registration; it ends cancelled, and the attendee is told."""
     with transaction.atomic():
-        _lock_type(registration.registration_type_id)
-        current = _lock_registration(registration.pk)
+        _locked_type, current = _lock_type_and_registration(registration.pk)
         if current.status != Registration.PENDING:
             raise RegistrationError("not_pending", registration=current)
         _set_status(current, Registration.CANCELLED, by=by, note="rejected")
@@ -228,15 +236,21 @@ def change_type(*, registration, registration_type, by):
     if registration_type.conference_id != registration.conference_id:
         raise RegistrationError("wrong_conference", registration=registration)
     with transaction.atomic():
-        # Lock both types in a fixed order so that two opposite moves cannot deadlock.
-        locked = {
-            t.pk: t
-            for t in RegistrationType.objects.select_for_update()
-            .filter(pk__in=[registration.registration_type_id, registration_type.pk])
-            .order_by("pk")
-        }
-        old_type, new_type = locked[registration.registration_type_id], locked[registration_type.pk]
-        current = _lock_registration(registration.pk)
+        while True:
+            old_type_id = Registration.objects.values_list("registration_type_id", flat=True).get(pk=registration.pk)
+            if old_type_id == registration_type.pk:
+                raise RegistrationError("same_type", registration=registration)
+            # Both types in a fixed order, then the registration, so that two opposite moves cannot deadlock.
+            locked = {
+                t.pk: t
+                for t in RegistrationType.objects.select_for_update()
+                .filter(pk__in=[old_type_id, registration_type.pk])
+                .order_by("pk")
+            }
+            current = _lock_registration(registration.pk)
+            if current.registration_type_id == old_type_id:
+                break
+        old_type, new_type = locked[old_type_id], locked[registration_type.pk]
         if not current.is_active:
             raise RegistrationError("not_active", registration=current)
         previous_status = current.status
