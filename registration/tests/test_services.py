@@ -301,3 +301,30 @@ def test_email_goes_out_in_the_registration_language(conference, django_capture_
     russian_title = conference.get_translations().get(locale__language_code="ru").title
     assert russian_title in mailoutbox[0].subject
     assert "/ru/my/" in mailoutbox[0].body
+
+
+def test_refused_second_registration_sends_no_email(conference, django_capture_on_commit_callbacks, mailoutbox):
+    user = make_user()
+    participant = make_type(conference)
+    register(user, conference, participant)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.RegistrationError):
+        register(user, conference, participant)
+    assert mailoutbox == []
+
+
+def test_organiser_entry_without_account_skips_approval_and_email(
+    conference, django_capture_on_commit_callbacks, mailoutbox
+):
+    organiser = make_user()
+    scholarship = make_type(conference, needs_approval=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.register(
+            user=None,
+            conference=conference,
+            registration_type=scholarship,
+            details={"full_name": "Walk In", "badge_name": "Walk"},
+            by=organiser,
+        )
+    assert (registration.status, registration.status_changes.get().changed_by) == ("confirmed", organiser)
+    assert mailoutbox == []
