@@ -36,7 +36,9 @@ class RegistrationPermissionPolicy(ModelPermissionPolicy):
         return action not in FORBIDDEN_ACTIONS and super().user_has_permission(user, action)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return action not in FORBIDDEN_ACTIONS and super().user_has_permission_for_instance(user, action, instance)
+        if action in FORBIDDEN_ACTIONS or (action == "change" and instance.anonymised_at is not None):
+            return False  # an anonymised registration stays anonymous
+        return super().user_has_permission_for_instance(user, action, instance)
 
     def users_with_any_permission(self, actions):
         allowed = [action for action in actions if action not in FORBIDDEN_ACTIONS]
@@ -97,17 +99,21 @@ class RegistrationTypeViewSet(SnippetViewSet):
 
 
 class RegistrationEditView(EditView):
-    """Saves through the services: details with update_details, a new type with change_type."""
+    """Saves through the services: details with update_details, a new type with change_type. A cancelled
+    registration keeps its type (register again instead); anonymised ones are not editable (permission policy)."""
 
     def save_instance(self):
         registration = self.form.instance
         stored_type_id = Registration.objects.values_list("registration_type_id", flat=True).get(pk=registration.pk)
-        details = {
-            name: self.form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in self.form.cleaned_data
-        }
-        services.update_details(registration=registration, details=details, by=self.request.user)
+        if registration.anonymised_at is None:
+            details = {
+                name: self.form.cleaned_data[name]
+                for name in services.EDITABLE_FIELDS
+                if name in self.form.cleaned_data
+            }
+            services.update_details(registration=registration, details=details, by=self.request.user)
         new_type = self.form.cleaned_data.get("registration_type")
-        if new_type is not None and new_type.pk != stored_type_id:
+        if registration.is_active and new_type is not None and new_type.pk != stored_type_id:
             registration.registration_type_id = stored_type_id
             services.change_type(registration=registration, registration_type=new_type, by=self.request.user)
         registration.refresh_from_db()
@@ -119,6 +125,8 @@ class RegistrationEditView(EditView):
             form.fields["registration_type"].queryset = RegistrationType.objects.filter(
                 conference_id=self.object.conference_id
             )
+            if not self.object.is_active:
+                form.fields["registration_type"].disabled = True
         return form
 
 

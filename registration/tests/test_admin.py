@@ -187,3 +187,40 @@ def test_xlsx_export_works(client, organiser, conference):
     response = client.get(REGISTRATIONS, {"export": "xlsx", "status": "waitlisted"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def admin_edit_data(registration_type, **overrides):
+    data = {
+        "registration_type": registration_type.pk,
+        "full_name": "Someone",
+        "badge_name": "Some",
+        "organisation": "",
+        "country": "",
+        "role": "",
+        "dietary_needs": "",
+        "accessibility_needs": "",
+        "interpretation_language": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_cancelled_registration_keeps_its_type_in_admin(client, organiser, conference):
+    first, second = make_type(conference), make_type(conference)
+    registration = register(make_user(), conference, first)
+    services.cancel(registration=registration, by=None)
+    response = client.post(f"{REGISTRATIONS}edit/{registration.pk}/", admin_edit_data(second))
+    registration.refresh_from_db()
+    assert response.status_code == 302
+    assert (registration.registration_type_id, registration.status) == (first.pk, "cancelled")
+
+
+def test_anonymised_registration_cannot_be_refilled_in_admin(client, organiser, conference):
+    registration = register(make_user(), conference, make_type(conference))
+    services.anonymise(registrations=Registration.objects.filter(pk=registration.pk))
+    response = client.post(
+        f"{REGISTRATIONS}edit/{registration.pk}/", admin_edit_data(registration.registration_type, full_name="Back")
+    )
+    registration.refresh_from_db()
+    assert response.status_code in (302, 403)
+    assert (registration.full_name, registration.badge_name) == ("", "")
