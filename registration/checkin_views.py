@@ -220,7 +220,7 @@ def _today_counts(conference):
 def offline_data_api(request):
     """What a door device needs to answer on its own while the network is down: the conference's public
     key, which badges are refused (cancelled, not confirmed), who is already in today, and the badge name
-    and type of each confirmed registration (what the door may see anyway)."""
+    and type of each registration (what the door sees online too)."""
     conference = get_conference(request.GET.get("conference", ""))
     if conference is None:
         return _bad_request(_("Unknown conference."))
@@ -230,9 +230,10 @@ def offline_data_api(request):
     )
     badges, refused = {}, {}
     for pk, status, badge_name, type_name in registrations.iterator(chunk_size=2000):
+        badges[pk] = [badge_name, type_name]
         if status == Registration.CONFIRMED:
-            badges[pk] = [badge_name, type_name]
-        elif status == Registration.CANCELLED:
+            continue
+        if status == Registration.CANCELLED:
             refused[pk] = "cancelled"
         else:
             refused[pk] = "not_confirmed"

@@ -120,3 +120,38 @@ def test_offline_scan_is_answered_on_the_phone_and_synced_once(demo_tx, live_ser
         context.close()
     assert CheckIn.objects.filter(registration=registration).count() == 1
     assert ScanAttempt.objects.filter(registration=registration, offline=True).count() == 1
+
+
+def test_offline_answers_check_the_signature_and_the_refused_list_in_the_browser(demo_tx, live_server, page):
+    from registration.badges import issue_badge_token
+    from registration.models import Registration
+
+    valid = make_registration(demo_tx, badge_name="Ona")
+    cancelled = make_registration(demo_tx, badge_name="Petras", status=Registration.CANCELLED)
+    code = issue_badge_token(valid)
+    forged = code[:50] + ("B" if code[50] != "B" else "C") + code[51:]
+    page.context.add_cookies([signed_in_cookie(make_staff(), live_server)])
+    page.goto(f"{live_server.url}/checkin/")
+    wait_until(page, "window.checkinScanner.state.publicKey !== null", 15)  # WebCrypto Ed25519 key imported
+    page.context.set_offline(True)
+
+    def answer_to(text):
+        page.evaluate("code => window.checkinScanner.checkCode(code)", text)
+        wait_until(page, "!document.getElementById('result').hidden", 5)
+        answer = page.evaluate(
+            "() => { const r = document.getElementById('result');"
+            " const a = [r.dataset.result, r.dataset.offline, document.getElementById('result-name').textContent];"
+            " r.click(); return a; }"
+        )
+        return tuple(answer)
+
+    assert answer_to(forged) == ("invalid", "true", "")
+    assert answer_to(issue_badge_token(cancelled)) == ("cancelled", "true", "Petras")
+    assert answer_to(code) == ("checked_in", "true", "Ona")
+    assert answer_to(code) == ("already_checked_in", "true", "Ona")
+    assert page.text_content("#count-queued") == "1"
+    assert CheckIn.objects.count() == 0
+
+    page.context.set_offline(False)
+    wait_until(page, "document.getElementById('count-queued').textContent === '0'", 10)
+    assert list(CheckIn.objects.values_list("registration_id", flat=True)) == [valid.pk]
