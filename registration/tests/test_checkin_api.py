@@ -269,3 +269,11 @@ def test_my_page_links_the_badge_pdf_and_shows_the_qr(conference):
     text = client.get("/my/").content.decode()
     assert f'href="/my/badges/{registration.pk}.pdf"' in text
     assert f'src="/my/badges/{registration.pk}.png"' in text
+
+
+def test_scanner_works_under_the_russian_prefix(door, conference):
+    page = door.get("/ru/checkin/")
+    assert page.status_code == 200
+    assert 'data-scan-url="/ru/checkin/api/scan/"' in page.content.decode()
+    worker = door.get("/ru/checkin/sw.js")
+    assert b'"/ru/checkin/"' in worker.content
