@@ -1,6 +1,8 @@
 """Admin registration for the conference's snippets."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -24,3 +26,28 @@ class VenueViewSet(SnippetViewSet):
 
 register_snippet(OrganisationViewSet)
 register_snippet(VenueViewSet)
+
+
+# Organisers manage staff accounts, but Wagtail's user forms offer "Administrator" to anyone who may edit
+# users: only an administrator may make or change an administrator.
+def _refuse_administrator_rights(request, target=None):
+    if request.user.is_superuser:
+        return None
+    if (target is not None and target.is_superuser) or (request.method == "POST" and request.POST.get("is_superuser")):
+        raise PermissionDenied(_("Only an administrator can grant or change administrator rights."))
+    return None
+
+
+@hooks.register("before_create_user")
+def refuse_administrator_creation(request):
+    return _refuse_administrator_rights(request)
+
+
+@hooks.register("before_edit_user")
+def refuse_administrator_edit(request, user):
+    return _refuse_administrator_rights(request, user)
+
+
+@hooks.register("before_delete_user")
+def refuse_administrator_deletion(request, user):
+    return _refuse_administrator_rights(request, user)
