@@ -207,8 +207,11 @@ def render_qr_png(registration, *, box_size=8):
 
 # --- PDF ------------------------------------------------------------------------------------------------
 
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_CANDIDATES = [
-    # DejaVu covers Latin and Cyrillic (Debian: fonts-dejavu-core); reportlab's own Vera covers Latin only.
+    # DejaVu covers Latin and Cyrillic; reportlab's own Vera covers Latin only. A copy ships with the app
+    # (registration/fonts/) so that a fresh machine prints Russian names without any system package.
+    (str(FONTS_DIR / "DejaVuSans.ttf"), str(FONTS_DIR / "DejaVuSans-Bold.ttf")),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
 ]
 

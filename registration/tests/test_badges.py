@@ -175,3 +175,11 @@ def test_badge_sheets_have_cut_marks_on_the_cutting_lines(conference, tmp_path):
     blank_margin = [grey.getpixel((x, y)) for x in range(middle_x - 60, middle_x - 40) for y in range(0, 20)]
     assert min(top_tick) < 160 and min(centre_cross) < 160
     assert min(blank_margin) > 240
+
+
+def test_badge_font_ships_with_the_app_so_a_fresh_machine_prints_cyrillic():
+    from reportlab.pdfbase import pdfmetrics
+
+    regular, bold = badges._fonts()
+    assert pdfmetrics.getFont(regular).face.filename == str(badges.FONTS_DIR / "DejaVuSans.ttf")
+    assert pdfmetrics.getFont(bold).face.filename == str(badges.FONTS_DIR / "DejaVuSans-Bold.ttf")
