@@ -225,12 +225,23 @@ def serve_export(request, page, identifier):
         body = exporter.render(schedule, sessions, name=name)
         entry = {"body": body, "etag": etag_for(body)}
         cache.set(key, entry, CACHE_TIMEOUT)
+    return export_response(
+        request,
+        schedule=schedule,
+        entry=entry,
+        content_type=exporter.content_type,
+        last_modified=schedule.last_modified,
+    )
+
+
+def export_response(request, *, schedule, entry, content_type, last_modified):
+    """Answer with a rendered export (`entry`: body and etag), conditionally, and keep it for anonymous GETs."""
     response = build_response(
         request,
         body=entry["body"],
-        content_type=exporter.content_type,
+        content_type=content_type,
         etag=entry["etag"],
-        last_modified=schedule.last_modified,
+        last_modified=last_modified,
         cors=True,
     )
     store_response(
@@ -238,7 +249,7 @@ def serve_export(request, page, identifier):
         response,
         conference_id=schedule.conference_id,
         generation=schedule.generation,
-        last_modified=schedule.last_modified,
+        last_modified=last_modified,
         cors=True,
     )
     return response
@@ -326,23 +337,9 @@ def serve_session_ics(request, page):
         body = build_calendar([entry], schedule=schedule, name=entry.title).to_ical()
         cached = {"body": body, "etag": etag_for(body)}
         cache.set(key, cached, CACHE_TIMEOUT)
-    response = build_response(
-        request,
-        body=cached["body"],
-        content_type=ICAL_CONTENT_TYPE,
-        etag=cached["etag"],
-        last_modified=entry.last_modified,
-        cors=True,
+    return export_response(
+        request, schedule=schedule, entry=cached, content_type=ICAL_CONTENT_TYPE, last_modified=entry.last_modified
     )
-    store_response(
-        request,
-        response,
-        conference_id=schedule.conference_id,
-        generation=schedule.generation,
-        last_modified=entry.last_modified,
-        cors=True,
-    )
-    return response
 
 
 # --- Speakers ------------------------------------------------------------------------------------------------
