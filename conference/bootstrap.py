@@ -1,6 +1,7 @@
 """What every database needs before anyone can use the site: locales, the page and collection roots,
 a home page and a default site. Migrations create these once; this puts them back when they are missing
 (a test framework's flush, a restored empty dump) and does nothing otherwise."""
+
 from django.conf import settings
 
 

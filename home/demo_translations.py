@@ -221,6 +221,51 @@ def translate_page(page, locale, fields, sync_fields=()):
     return translation.specific_class.objects.get(pk=translation.pk)
 
 
+# Names kept on plain models (rooms, tracks, registration types) carry a Russian column of their own.
+ROOM_NAMES = {
+    "plenary-hall": "Пленарный зал «Литва»",
+    "vilnius-room": "Зал «Вильнюс»",
+    "neris-room": "Зал «Нерис»",
+    "trakai-room": "Зал «Тракай»",
+}
+TRACK_NAMES = {
+    "community-led-services": "Услуги под руководством сообществ",
+    "drug-policy-human-rights": "Наркополитика и права человека",
+    "hiv-hcv-ost": "ВИЧ, ВГС и ОЗТ",
+    "funding-after-transition": "Финансирование после ухода доноров",
+}
+REGISTRATION_TYPES = {
+    "participant": ("Участник", "Все три дня: пленарные заседания, секции, мастер-классы, обед и кофе-брейки."),
+    "speaker": ("Докладчик", "Для выступающих в программе; программный комитет подтвердит вашу регистрацию."),
+    "scholarship": (
+        "Стипендия",
+        "Оплата проезда, проживания и взноса; приоритет у представителей сообществ и аутрич-работников. "
+        "Каждую заявку рассматривает организатор.",
+    ),
+    "press": ("Пресса", "Журналисты. Пожалуйста, уважайте бейджи «без фото» и закрытые сессии."),
+    "community-skills-workshop": (
+        "Мастер-класс для сообществ",
+        "Практический день накануне конференции: налоксон, поддержка равных и более безопасное употребление. "
+        "Десять мест.",
+    ),
+}
+
+
+def load_name_translations(conference):
+    """Russian names of the demo's rooms, tracks and registration types."""
+    from programme.models import Room, Track
+    from registration.models import RegistrationType
+
+    for slug, name in ROOM_NAMES.items():
+        Room.objects.filter(conference=conference, slug=slug).update(name_ru=name)
+    for slug, name in TRACK_NAMES.items():
+        Track.objects.filter(conference=conference, slug=slug).update(name_ru=name)
+    for slug, (name, description) in REGISTRATION_TYPES.items():
+        RegistrationType.objects.filter(conference=conference, slug=slug).update(
+            name_ru=name, description_ru=description
+        )
+
+
 SESSION_SYNC_FIELDS = ("kind", "start", "end", "room", "track", "language", "interpretation", "status")
 
 
@@ -230,6 +275,7 @@ def load_translations(conference):
     from programme.models import ProgrammePage, SessionPage, SpeakerIndexPage, SpeakerPage
 
     locale = russian_locale()
+    load_name_translations(conference)
     home = conference.get_parent().specific
     translate_page(home, locale, HOME)
     translate_page(conference, locale, CONFERENCE)

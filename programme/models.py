@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
+from conference.localized_fields import localized
 from home.blocks import BodyBlock
 
 from .forms import SessionPageForm
@@ -25,6 +26,7 @@ class Room(models.Model):
         "conference.ConferencePage", verbose_name=_("conference"), on_delete=models.CASCADE, related_name="rooms"
     )
     name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     accessibility = models.TextField(_("accessibility notes"), blank=True, max_length=1000)
@@ -33,6 +35,7 @@ class Room(models.Model):
     panels = [
         FieldPanel("conference"),
         FieldPanel("name"),
+        FieldPanel("name_ru"),
         FieldPanel("slug"),
         FieldPanel("capacity"),
         FieldPanel("accessibility"),
@@ -48,12 +51,17 @@ class Room(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def localized_name(self):
+        return localized(self, "name")
+
 
 class Track(models.Model):
     conference = models.ForeignKey(
         "conference.ConferencePage", verbose_name=_("conference"), on_delete=models.CASCADE, related_name="tracks"
     )
     name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100)
     colour = models.CharField(
         _("colour"),
@@ -67,6 +75,7 @@ class Track(models.Model):
     panels = [
         FieldPanel("conference"),
         FieldPanel("name"),
+        FieldPanel("name_ru"),
         FieldPanel("slug"),
         FieldPanel("colour"),
         FieldPanel("description"),
@@ -81,6 +90,10 @@ class Track(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
 
     def clean(self):
         import re

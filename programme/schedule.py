@@ -17,6 +17,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from conference.localized_fields import localized
+
 # The UID suffix never changes, whatever the site's address becomes, so that calendars keep matching events.
 UID_DOMAIN = "sessions.harm-reduction-conference"
 GUID_NAMESPACE = uuid.UUID("5d1f8e36-4b1c-4a43-9c55-0f3e8e1b2a10")
@@ -481,7 +483,7 @@ def gather_schedule(canonical, *, language, generation=""):
     rooms = [
         {
             "id": room.pk,
-            "name": room.name,
+            "name": localized(room, "name", language),
             "slug": room.slug,
             "capacity": room.capacity,
             "accessibility": room.accessibility,
@@ -491,7 +493,7 @@ def gather_schedule(canonical, *, language, generation=""):
     tracks = [
         {
             "id": track.pk,
-            "name": track.name,
+            "name": localized(track, "name", language),
             "slug": track.slug,
             "colour": track.colour,
             "description": track.description,

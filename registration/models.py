@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from conference.localized_fields import localized
+
 
 class RegistrationType(models.Model):
     conference = models.ForeignKey(
@@ -17,8 +19,10 @@ class RegistrationType(models.Model):
         related_name="registration_types",
     )
     name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=60)
     description = models.TextField(_("description"), blank=True, max_length=1000)
+    description_ru = models.TextField(_("description in Russian"), blank=True, max_length=1000)
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Seats that can be confirmed."))
     needs_approval = models.BooleanField(
         _("needs approval"), default=False, help_text=_("Registrations wait for an organiser (e.g. scholarships).")
@@ -30,8 +34,9 @@ class RegistrationType(models.Model):
 
     panels = [
         FieldPanel("conference"),
-        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("slug")]),
         FieldPanel("description"),
+        FieldPanel("description_ru"),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("needs_approval")]),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("Open for registration")
@@ -47,6 +52,14 @@ class RegistrationType(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
+
+    @property
+    def localized_description(self):
+        return localized(self, "description")
 
 
 class Registration(models.Model):
