@@ -19,8 +19,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,8 +29,8 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+from gunicorn_server import PYTHON, ROOT, free_port, start_gunicorn, stop_gunicorn
+
 CSRF_SECRET = "benchcsrfsecret0123456789abcdefg"  # 32 characters, sent as cookie and header
 
 SETUP = r"""
@@ -67,12 +65,6 @@ client.force_login(get_user_model().objects.get(email="door@bench.example"))
 print(json.dumps({"tokens": tokens, "session": client.cookies["sessionid"].value,
                   "badge_seconds": badge_seconds, "badge_pdf_bytes": len(pdf)}))
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def psql(admin_url, sql):
@@ -249,19 +241,7 @@ def main():
         door_slices = [piece[:door_requests] for piece in slices]
         flood_slices = [piece[door_requests:] for piece in slices]
 
-        server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "conference.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--no-control-socket", "--log-level", "warning"],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )  # fmt: skip
-        for _attempt in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        server = start_gunicorn(port=port, env=env, workers=2)
         # Warm both workers (imports, connections, the conference's key) with badges nobody scans later.
         run_load(
             port, prepared["session"], [tokens[-(n + 1) : len(tokens) - n] for n in range(4)], interval=0, seconds=1
@@ -304,9 +284,7 @@ def main():
         print(f"Target (door load p99 under 50 ms, no errors): {'met' if met else 'missed'}")
         return 0 if met else 1
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
+        stop_gunicorn(server)
         shutil.rmtree(workdir, ignore_errors=True)
         subprocess.run(
             ["psql", admin_url, "-q", "-c", f'DROP DATABASE IF EXISTS "{database_name}"'],

@@ -10,8 +10,6 @@ import argparse
 import http.client
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,15 +17,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+from gunicorn_server import PYTHON, ROOT, free_port, start_gunicorn, stop_gunicorn
+
 PATHS = ["/healthz", "/scale/programme/", "/scale/programme/schedule.ics", "/scale/programme/schedule.json"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load(port, path, seconds, threads, cookie=None):
@@ -112,30 +104,7 @@ def main():
             ],
         ):
             subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
-        server = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "conference.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        for _attempt in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        server = start_gunicorn(port=port, env=env, workers=2)
         for path in PATHS:  # warm the caches and both workers
             load(port, path, 1, 2)
         results = {path: load(port, path, options.seconds, options.threads) for path in PATHS}
@@ -155,9 +124,7 @@ def main():
         print("\nTarget (every ratio ≥ 0.5):", "met" if not failing else f"missed by {', '.join(failing)}")
         return 0
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
+        stop_gunicorn(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -17,8 +17,6 @@ import os
 import queue
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,16 +26,10 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+from gunicorn_server import PYTHON, ROOT, free_port, start_gunicorn, stop_gunicorn
+
 FORM_PATH = "/vilnius-2017/register/"
 TYPE_SLUG = "bench-seats"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def recreate_database(database_url):
@@ -252,30 +244,7 @@ def main():
         os.environ.update(env)
         sys.path.insert(0, str(ROOT))
         session_keys = prepare_accounts(options.registrations, options.capacity)
-        server = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "conference.wsgi",
-                "--workers",
-                str(options.workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        for _attempt in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        server = start_gunicorn(port=port, env=env, workers=options.workers)
         print(
             f"{options.registrations} registrations for {options.capacity} seats from {options.clients} clients "
             f"(gunicorn, {options.workers} sync workers)…",
@@ -310,9 +279,7 @@ def main():
         print("\nTarget (≥ 1,500 per minute, zero oversell):", "met" if met else "missed")
         return 0 if met else 1
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
+        stop_gunicorn(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
