@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from gunicorn_server import PYTHON, ROOT, free_port, start_gunicorn, stop_gunicorn
+from gunicorn_server import PYTHON, ROOT, free_port, server_environment, start_gunicorn, stop_gunicorn
 
 CSRF_SECRET = "benchcsrfsecret0123456789abcdefg"  # 32 characters, sent as cookie and header
 
@@ -189,18 +189,7 @@ def main():
 
     workdir = Path(tempfile.mkdtemp(prefix="checkin-bench-"))
     port = free_port()
-    env = dict(
-        os.environ,
-        VAR_DIR=str(workdir),
-        DATABASE_URL=options.database_url,
-        DJANGO_SETTINGS_MODULE="conference.settings.production",
-        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_COOKIES="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="ERROR",
-    )
-    env.pop("REDIS_URL", None)
+    env = server_environment(workdir=workdir, database_url=options.database_url)
     server = None
     try:
         print(f"Preparing {database_name} (migrate, load_demo, {registrations} registrations)…", flush=True)

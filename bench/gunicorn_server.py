@@ -39,3 +39,22 @@ def stop_gunicorn(server):
     if server is not None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def server_environment(*, workdir, database_url, **extra):
+    """The environment every benchmark serves with: production settings over plain HTTP on loopback, its
+    own var/ folder and database, no Redis (the file cache, as on a single machine)."""
+    env = dict(
+        os.environ,
+        VAR_DIR=str(workdir),
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="conference.settings.production",
+        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        LOG_LEVEL="ERROR",
+        **extra,
+    )
+    env.pop("REDIS_URL", None)
+    return env

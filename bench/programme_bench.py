@@ -8,7 +8,6 @@ Loopback only, bounded loops; the temporary folder is removed at the end."""
 
 import argparse
 import http.client
-import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from gunicorn_server import PYTHON, ROOT, free_port, start_gunicorn, stop_gunicorn
+from gunicorn_server import PYTHON, ROOT, free_port, server_environment, start_gunicorn, stop_gunicorn
 
 PATHS = ["/healthz", "/scale/programme/", "/scale/programme/schedule.ics", "/scale/programme/schedule.json"]
 
@@ -72,18 +71,7 @@ def main():
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="programme-bench-"))
     port = free_port()
-    env = dict(
-        os.environ,
-        VAR_DIR=str(workdir),
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="conference.settings.production",
-        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_COOKIES="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="ERROR",
-    )
-    env.pop("REDIS_URL", None)
+    env = server_environment(workdir=workdir, database_url=f"sqlite:///{workdir / 'db.sqlite3'}")
     server = None
     try:
         print("Preparing the database (migrate, collectstatic, load_demo, make_scale_conference)…", flush=True)

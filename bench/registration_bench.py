@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from gunicorn_server import PYTHON, ROOT, free_port, start_gunicorn, stop_gunicorn
+from gunicorn_server import PYTHON, ROOT, free_port, server_environment, start_gunicorn, stop_gunicorn
 
 FORM_PATH = "/vilnius-2017/register/"
 TYPE_SLUG = "bench-seats"
@@ -222,19 +222,7 @@ def main():
         parser.error("the benchmark measures PostgreSQL: --database-url must be postgres://…")
     workdir = Path(tempfile.mkdtemp(prefix="registration-bench-"))
     port = free_port()
-    env = dict(
-        os.environ,
-        VAR_DIR=str(workdir),
-        DATABASE_URL=options.database_url,
-        DJANGO_SETTINGS_MODULE="conference.settings.production",
-        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_COOKIES="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        EMAIL_FILE_PATH=str(workdir / "mail"),
-        LOG_LEVEL="ERROR",
-    )
-    env.pop("REDIS_URL", None)
+    env = server_environment(workdir=workdir, database_url=options.database_url, EMAIL_FILE_PATH=str(workdir / "mail"))
     server = None
     try:
         print("Preparing PostgreSQL (migrate, load_demo, accounts and sessions)…", flush=True)
