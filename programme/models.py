@@ -381,3 +381,7 @@ class AgendaFeed(models.Model):
 
     def __str__(self):
         return f"agenda feed of user {self.user_id}"
+
+
+# Schedule releases live in their own module; imported here so that Django registers their models.
+from .release_models import ScheduleChange, ScheduleRelease  # noqa: E402, F401
