@@ -131,6 +131,19 @@ class ProgrammePage(RoutablePageMixin, Page):
 
         return serve_now_and_next(request, self)
 
+    @path("changes/")
+    def changes(self, request):
+        # release_views imports views, which import these models: imported on use.
+        from .release_views import serve_changes
+
+        return serve_changes(request, self)
+
+    @path("changes/feed/")
+    def changes_feed(self, request):
+        from .release_views import serve_changes_feed
+
+        return serve_changes_feed(request, self)
+
     @path("schedule.ics/")
     def schedule_ics(self, request):
         from .views import serve_export

@@ -144,7 +144,9 @@ def release_schedule(*, conference, note="", by=None, name=""):
             ScheduleChange.objects.bulk_create(
                 _change_row(release, change, room_ids) for change in diff_snapshots(previous.snapshot, snapshot)
             )
-        # The frab exports carry the release's name as <version>.
+        # The frab exports carry the release's name as <version>. Now and again after the commit, so that a
+        # request racing the transaction cannot keep the old version under the new generation (as signals.py).
+        invalidate_programme(canonical.pk)
         transaction.on_commit(lambda: invalidate_programme(canonical.pk))
     return release
 
