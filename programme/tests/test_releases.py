@@ -120,6 +120,11 @@ def test_changes_feed_is_atom_with_one_entry_per_release(client, conference):
     assert entries[0].find(f"{ATOM}link").get("href").endswith("/vilnius-2017/programme/changes/#release-2")
 
 
+def test_programme_page_links_the_changes_page(client, conference):
+    assert 'href="/vilnius-2017/programme/changes/"' in client.get("/vilnius-2017/programme/").content.decode()
+    assert 'href="/ru/vilnius-2017/programme/changes/"' in client.get("/ru/vilnius-2017/programme/").content.decode()
+
+
 def test_changes_page_before_any_release(client, conference):
     response = client.get(CHANGES)
     assert response.status_code == 200
