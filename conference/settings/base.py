@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "conference",
     "programme",
     "registration",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
