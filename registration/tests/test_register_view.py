@@ -1,4 +1,4 @@
-"""The registration form at /vilnius-2017/register/ (CONTRACT.md, "Registration")."""
+"""The registration form at /vilnius-2017/register/ (docs/contract.md, "Registration")."""
 
 from datetime import timedelta
 

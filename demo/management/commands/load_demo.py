@@ -1,4 +1,4 @@
-"""load_demo: the demo conference (CONTRACT.md), idempotent; staff accounts only when asked."""
+"""load_demo: the demo conference (docs/contract.md), idempotent; staff accounts only when asked."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model

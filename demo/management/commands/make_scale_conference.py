@@ -1,4 +1,4 @@
-"""make_scale_conference: a synthetic conference for benchmarks, built with bulk inserts (CONTRACT.md)."""
+"""make_scale_conference: a synthetic conference for benchmarks, built with bulk inserts (docs/contract.md)."""
 
 import time as clock
 import uuid
