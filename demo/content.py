@@ -247,4 +247,3 @@ def load_conference(home):
         conference.privacy_notice = privacy
         conference.save_revision().publish()
     return ConferencePage.objects.get(pk=conference.pk)
-
