@@ -1,4 +1,4 @@
-"""The two staff groups (CONTRACT.md): Organisers run the admin, Door staff only scan badges."""
+"""The two staff groups (docs/contract.md): Organisers run the admin, Door staff only scan badges."""
 
 from django.contrib.auth.models import Group, Permission
 

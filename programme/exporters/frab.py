@@ -1,5 +1,5 @@
 """frab-compatible schedule exports (schedule.xml and schedule.json) for Giggity, ConfClerk, EventFahrplan and
-the c3voc tools; valid against ../shared/schemas/frab/."""
+the c3voc tools; valid against the frab schemas in programme/tests/schemas/frab/."""
 
 import json
 import re

@@ -28,23 +28,22 @@ def organiser(client):
 
 
 def test_type_listing_shows_counts_per_type(client, organiser, conference):
+    small = make_type(conference, name="Small counted type", capacity=3)
+    for _ in range(5):
+        register(make_user(), conference, small)
     html = client.get(TYPES, {"conference": conference.pk}).content.decode()
-    workshop_row = html[html.index("Community skills workshop") :].split("</tr>")[0]
-    cells = [cell.split(">")[-1].strip() for cell in workshop_row.split("</td>")[1:-1]]
-    # capacity, confirmed, pending, waiting list, remaining (demo: 10 seats, all taken, 6 waiting)
-    assert cells[-5:] == ["10", "10", "0", "6", "0"]
+    row = html[html.index("Small counted type") :].split("</tr>")[0]
+    cells = [cell.split(">")[-1].strip() for cell in row.split("</td>")[1:-1]]
+    # capacity, confirmed, pending, waiting list, remaining
+    assert cells[-5:] == ["3", "3", "0", "2", "0"]
 
 
 def test_registration_listing_filters_by_status_and_type(client, organiser, conference):
-    response = client.get(
-        REGISTRATIONS,
-        {
-            "status": "waitlisted",
-            "registration_type": conference.registration_types.get(slug="community-skills-workshop").pk,
-        },
-    )
+    small = make_type(conference, capacity=1)
+    waiting = [register(make_user(), conference, small) for _ in range(3)][1:]
+    response = client.get(REGISTRATIONS, {"status": "waitlisted", "registration_type": small.pk})
     assert response.status_code == 200
-    assert response.context["page_obj"].paginator.count == 6
+    assert sorted(r.pk for r in response.context["page_obj"]) == sorted(r.pk for r in waiting)
 
 
 def test_registration_listing_filters_by_country(client, organiser, conference):
@@ -64,7 +63,7 @@ def test_csv_export_has_one_row_per_registration(client, organiser, conference):
     body = b"".join(response.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     assert response["Content-Type"].startswith("text/csv")
-    assert len(rows) == Registration.objects.filter(status="pending").count() == 14
+    assert len(rows) == Registration.objects.filter(status="pending").count() > 0
     assert {row["Status"] for row in rows} == {"pending"}
 
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from registration import checkin
 from registration.badges import issue_badge_token
 from registration.checkin import CheckInError, perform_checkin, search_registrations
 from registration.models import CheckIn, Registration, ScanAttempt
@@ -205,15 +204,27 @@ def test_search_needs_three_characters(conference):
     assert search_registrations(conference=conference, query="On") == []
 
 
-def test_results_are_the_contracts_list():
-    assert checkin.RESULTS == [
-        "checked_in",
-        "already_checked_in",
-        "invalid",
-        "cancelled",
-        "not_confirmed",
-        "wrong_conference",
+def test_every_contract_result_comes_from_a_real_scan_and_is_audited(conference, staff):
+    contract_results = ["checked_in", "already_checked_in", "invalid", "cancelled", "not_confirmed", "wrong_conference"]
+    conference.slug = "other-2018"
+    other = conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    valid = issue_badge_token(make_registration(conference))
+    scans = [
+        (valid, "vilnius-2017"),
+        (valid, "vilnius-2017"),
+        ("not a badge", "vilnius-2017"),
+        (issue_badge_token(make_registration(conference, status="cancelled")), "vilnius-2017"),
+        (issue_badge_token(make_registration(conference, status="pending")), "vilnius-2017"),
+        (issue_badge_token(make_registration(conference)), other.slug),
     ]
+    answers = []
+    for code, conference_slug in scans:
+        try:
+            answers.append(scan(code, staff, conference_slug=conference_slug).result)
+        except CheckInError as error:
+            answers.append(error.code)
+    assert answers == contract_results
+    assert list(ScanAttempt.objects.order_by("pk").values_list("result", flat=True)) == contract_results
 
 
 def test_forged_code_never_reads_a_registration(conference, staff):

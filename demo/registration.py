@@ -4,7 +4,7 @@ from itertools import cycle
 
 from django.utils import timezone
 
-from .models import Registration, RegistrationStatusChange, RegistrationType
+from registration.models import Registration, RegistrationStatusChange, RegistrationType
 
 REGISTRATION_TYPES = [
     # slug, name, capacity, needs approval, description
