@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from .badges import badge_filename, render_badge_pdf, render_qr_png
+from .badge_pdf import badge_filename, render_badge_pdf, render_qr_png
 from .models import Registration
 
 

@@ -14,7 +14,7 @@ from wagtail.models import Locale
 
 from conference.models import ConferencePage
 
-from .badges import MAX_CODE_LENGTH, InvalidToken, verify_badge_token
+from .badge_tokens import MAX_CODE_LENGTH, InvalidToken, verify_badge_token
 from .models import CheckIn, Registration, ScanAttempt
 
 CHECKED_IN = "checked_in"

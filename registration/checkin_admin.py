@@ -27,7 +27,7 @@ from wagtail.models import Locale
 from conference.models import ConferencePage
 from conference.permissions import DOOR_STAFF
 
-from .badges import render_badge_sheets_pdf
+from .badge_pdf import render_badge_sheets_pdf
 from .checkin import (
     ATTENDANCE_HEADER,
     attendance_rows,

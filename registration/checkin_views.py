@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from conference.models import ConferencePage
 from conference.permissions import is_door_staff
 
-from .badges import public_key_bytes
+from .badge_tokens import public_key_bytes
 from .checkin import (
     MIN_SEARCH_LENGTH,
     RESULT_LABELS,

@@ -11,7 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
 
+from .badge_pdf import badge_filename, render_badge_pdf
 from .models import Registration
 
 logger = logging.getLogger(__name__)
@@ -53,8 +55,6 @@ def conference_dates_ics(conference, *, uid_suffix="dates"):
 
 def _conference_in(conference, language):
     """The conference page in the registration's language, for its title and link."""
-    from wagtail.models import Locale
-
     if language == settings.LANGUAGE_CODE:
         return conference  # registrations belong to the default-language page already
     try:
@@ -66,8 +66,6 @@ def _conference_in(conference, language):
 
 def build_registration_email(registration, kind):
     """The EmailMultiAlternatives for one registration and one kind (see SUBJECTS)."""
-    from .badges import badge_filename, render_badge_pdf
-
     language = registration.language or settings.LANGUAGE_CODE
     with translation.override(language):
         conference = _conference_in(registration.conference, language)

@@ -11,6 +11,7 @@ if given, runs before the account is deleted (rows with on_delete=CASCADE to the
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,8 +45,6 @@ def _iso(value):
 
 
 def export_account(user):
-    from allauth.account.models import EmailAddress
-
     return {
         "email": user.email,
         "date_joined": _iso(user.date_joined),

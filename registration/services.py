@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .emails import send_registration_email
 from .models import Registration, RegistrationStatusChange, RegistrationType
 
 PERSONAL_FIELDS = (
@@ -79,8 +80,6 @@ def _set_status(registration, status, *, by, note=""):
 
 
 def _email_after_commit(registration, kind):
-    from .emails import send_registration_email
-
     registration_id = registration.pk
     transaction.on_commit(lambda: send_registration_email(registration_id=registration_id, kind=kind), robust=True)
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from registration.badges import issue_badge_token
+from registration.badge_tokens import issue_badge_token
 from registration.checkin import perform_checkin
 from registration.models import Registration
 

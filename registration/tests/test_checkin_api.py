@@ -8,7 +8,7 @@ import zxingcpp
 from django.test import Client
 from PIL import Image
 
-from registration.badges import issue_badge_token
+from registration.badge_tokens import issue_badge_token
 from registration.models import CheckIn, Registration, ScanAttempt
 
 from .checkin_factories import ORGANISERS, make_registration, make_staff

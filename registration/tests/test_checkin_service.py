@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from registration import checkin
-from registration.badges import issue_badge_token
+from registration.badge_tokens import issue_badge_token
 from registration.checkin import CheckInError, perform_checkin, search_registrations
 from registration.models import CheckIn, Registration, ScanAttempt
 
