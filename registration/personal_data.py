@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import services
+from .enums import ACTIVE_STATUSES
 from .models import CheckIn, Registration
 
 FORMAT = "hrne-personal-data/1"
@@ -125,7 +126,7 @@ def delete_account(*, user):
     with transaction.atomic():
         today = timezone.now().date()
         upcoming = Registration.objects.filter(
-            user=user, status__in=Registration.ACTIVE_STATUSES, conference__end_date__gte=today
+            user=user, status__in=ACTIVE_STATUSES, conference__end_date__gte=today
         )
         for registration in upcoming:
             services.cancel(registration=registration, by=None, notify=False, note="account deleted")

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .emails import send_registration_email
+from .enums import ACTIVE_STATUSES, RegistrationStatus
 from .models import Registration, RegistrationStatusChange, RegistrationType
 
 PERSONAL_FIELDS = (
@@ -61,13 +62,9 @@ def _lock_type(registration_type_id):
     return RegistrationType.objects.select_for_update().get(pk=registration_type_id)
 
 
-def _confirmed_count(registration_type):
-    return Registration.objects.filter(registration_type=registration_type, status=Registration.CONFIRMED).count()
-
-
 def has_free_seat(registration_type):
     """Call with the type's row locked."""
-    return _confirmed_count(registration_type) < registration_type.capacity
+    return registration_type.count_free_seats() > 0
 
 
 def _set_status(registration, status, *, by, note=""):
@@ -87,28 +84,19 @@ def _email_after_commit(registration, kind):
 def _promote_waitlisted(registration_type, *, by):
     """Confirm the oldest waitlisted registrations while seats are free; the type's row must be locked."""
     promoted = []
-    free = registration_type.capacity - _confirmed_count(registration_type)
+    free = registration_type.count_free_seats()
     if free <= 0:
         return promoted
     queue = (
         Registration.objects.select_for_update()
-        .filter(registration_type=registration_type, status=Registration.WAITLISTED)
+        .filter(registration_type=registration_type, status=RegistrationStatus.WAITLISTED)
         .order_by("created_at", "pk")[:free]
     )
     for registration in queue:
-        _set_status(registration, Registration.CONFIRMED, by=by, note="promoted from the waiting list")
+        _set_status(registration, RegistrationStatus.CONFIRMED, by=by, note="promoted from the waiting list")
         _email_after_commit(registration, "promoted")
         promoted.append(registration)
     return promoted
-
-
-def type_is_open(registration_type, now=None):
-    now = now or timezone.now()
-    if registration_type.opens_at and now < registration_type.opens_at:
-        return False
-    if registration_type.closes_at and now >= registration_type.closes_at:
-        return False
-    return True
 
 
 def register(*, user, conference, registration_type, details, language=None, by=None):
@@ -120,7 +108,7 @@ def register(*, user, conference, registration_type, details, language=None, by=
         raise RegistrationError("wrong_conference")
     if by is None and not conference.registration_is_open():
         raise RegistrationError("closed")
-    if by is None and not type_is_open(registration_type):
+    if by is None and not registration_type.is_open():
         raise RegistrationError("type_closed")
     try:
         with transaction.atomic():
@@ -130,11 +118,11 @@ def register(*, user, conference, registration_type, details, language=None, by=
                 if existing is not None:
                     raise RegistrationError("already_registered", registration=existing)
             if locked_type.needs_approval and by is None:
-                status = Registration.PENDING
+                status = RegistrationStatus.PENDING
             elif has_free_seat(locked_type):
-                status = Registration.CONFIRMED
+                status = RegistrationStatus.CONFIRMED
             else:
-                status = Registration.WAITLISTED
+                status = RegistrationStatus.WAITLISTED
             fields = {name: details[name] for name in EDITABLE_FIELDS if name in details}
             registration = Registration(
                 user=user,
@@ -163,7 +151,7 @@ def register(*, user, conference, registration_type, details, language=None, by=
 
 def _active_registration(*, user, conference):
     return (
-        Registration.objects.filter(user=user, conference=conference, status__in=Registration.ACTIVE_STATUSES)
+        Registration.objects.filter(user=user, conference=conference, status__in=ACTIVE_STATUSES)
         .select_related("registration_type")
         .first()
     )
@@ -190,7 +178,7 @@ def cancel(*, registration, by, notify=True, note=""):
         locked_type, current = _lock_type_and_registration(registration.pk)
         if not current.is_active:
             raise RegistrationError("not_active", registration=current)
-        _set_status(current, Registration.CANCELLED, by=by, note=note)
+        _set_status(current, RegistrationStatus.CANCELLED, by=by, note=note)
         if notify:
             _email_after_commit(current, "cancelled")
         _promote_waitlisted(locked_type, by=by)
@@ -202,13 +190,13 @@ def approve(*, registration, by):
     """An organiser accepts a pending registration: confirmed if a seat is free, otherwise waitlisted."""
     with transaction.atomic():
         locked_type, current = _lock_type_and_registration(registration.pk)
-        if current.status != Registration.PENDING:
+        if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
         if has_free_seat(locked_type):
-            _set_status(current, Registration.CONFIRMED, by=by, note="approved")
+            _set_status(current, RegistrationStatus.CONFIRMED, by=by, note="approved")
             _email_after_commit(current, "approved")
         else:
-            _set_status(current, Registration.WAITLISTED, by=by, note="approved, no seat free")
+            _set_status(current, RegistrationStatus.WAITLISTED, by=by, note="approved, no seat free")
             _email_after_commit(current, "waitlisted")
     registration.refresh_from_db()
     return registration
@@ -218,9 +206,9 @@ def reject(*, registration, by):
     """An organiser turns down a pending registration; it ends cancelled, and the attendee is told."""
     with transaction.atomic():
         _locked_type, current = _lock_type_and_registration(registration.pk)
-        if current.status != Registration.PENDING:
+        if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
-        _set_status(current, Registration.CANCELLED, by=by, note="rejected")
+        _set_status(current, RegistrationStatus.CANCELLED, by=by, note="rejected")
         _email_after_commit(current, "rejected")
     registration.refresh_from_db()
     return registration
@@ -254,12 +242,12 @@ def change_type(*, registration, registration_type, by):
             raise RegistrationError("not_active", registration=current)
         previous_status = current.status
         # Counted before the move, so the registration itself is not yet among the new type's seats.
-        if previous_status == Registration.PENDING and new_type.needs_approval:
-            status = Registration.PENDING
+        if previous_status == RegistrationStatus.PENDING and new_type.needs_approval:
+            status = RegistrationStatus.PENDING
         elif has_free_seat(new_type):
-            status = Registration.CONFIRMED
+            status = RegistrationStatus.CONFIRMED
         else:
-            status = Registration.WAITLISTED
+            status = RegistrationStatus.WAITLISTED
         current.registration_type = new_type
         current.status = status
         current.save(update_fields=["registration_type", "status", "updated_at"])
@@ -271,7 +259,7 @@ def change_type(*, registration, registration_type, by):
             note=f"type changed from {old_type.slug} to {new_type.slug}",
         )
         _email_after_commit(current, status)
-        if previous_status == Registration.CONFIRMED:
+        if previous_status == RegistrationStatus.CONFIRMED:
             _promote_waitlisted(old_type, by=by)
     registration.refresh_from_db()
     return registration
