@@ -291,7 +291,7 @@ def update_details(*, registration, details, by):
     return registration
 
 
-def anonymise(*, registrations, by=None, now=None):
+def anonymise(*, registrations, now=None):
     """Blank the personal fields of `registrations` (a queryset) and detach them from their accounts.
     Status, type, country and role stay, for counts in reports. Returns how many were anonymised."""
     now = now or timezone.now()
