@@ -1,4 +1,5 @@
-"""The registration app's choices: registration status, attendee role, interpretation language, scan result."""
+"""The registration app's choices: registration status, attendee role, interpretation language, scan result,
+email kind."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +43,16 @@ class ScanResult(models.TextChoices):
     CANCELLED = "cancelled", _("Registration cancelled")
     NOT_CONFIRMED = "not_confirmed", _("Registration not confirmed")
     WRONG_CONFERENCE = "wrong_conference", _("Badge of another conference")
+
+
+class EmailKind(models.TextChoices):
+    """The attendee's registration emails; each has templates registration/emails/<value>.txt and .html. The
+    first four are named after the status the registration has just taken."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waiting list")
+    PENDING = "pending", _("Awaiting approval")
+    CANCELLED = "cancelled", _("Cancelled")
+    PROMOTED = "promoted", _("Promoted from the waiting list")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .emails import send_registration_email
-from .enums import ACTIVE_STATUSES, RegistrationStatus
+from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
 from .models import Registration, RegistrationStatusChange, RegistrationType
 
 PERSONAL_FIELDS = (
@@ -77,6 +77,7 @@ def _set_status(registration, status, *, by, note=""):
 
 
 def _email_after_commit(registration, kind):
+    """`kind` is an EmailKind; a status names the email of the same name."""
     registration_id = registration.pk
     transaction.on_commit(lambda: send_registration_email(registration_id=registration_id, kind=kind), robust=True)
 
@@ -94,7 +95,7 @@ def _promote_waitlisted(registration_type, *, by):
     )
     for registration in queue:
         _set_status(registration, RegistrationStatus.CONFIRMED, by=by, note="promoted from the waiting list")
-        _email_after_commit(registration, "promoted")
+        _email_after_commit(registration, EmailKind.PROMOTED)
         promoted.append(registration)
     return promoted
 
@@ -180,7 +181,7 @@ def cancel(*, registration, by, notify=True, note=""):
             raise RegistrationError("not_active", registration=current)
         _set_status(current, RegistrationStatus.CANCELLED, by=by, note=note)
         if notify:
-            _email_after_commit(current, "cancelled")
+            _email_after_commit(current, EmailKind.CANCELLED)
         _promote_waitlisted(locked_type, by=by)
     registration.refresh_from_db()
     return registration
@@ -194,10 +195,10 @@ def approve(*, registration, by):
             raise RegistrationError("not_pending", registration=current)
         if has_free_seat(locked_type):
             _set_status(current, RegistrationStatus.CONFIRMED, by=by, note="approved")
-            _email_after_commit(current, "approved")
+            _email_after_commit(current, EmailKind.APPROVED)
         else:
             _set_status(current, RegistrationStatus.WAITLISTED, by=by, note="approved, no seat free")
-            _email_after_commit(current, "waitlisted")
+            _email_after_commit(current, EmailKind.WAITLISTED)
     registration.refresh_from_db()
     return registration
 
@@ -209,7 +210,7 @@ def reject(*, registration, by):
         if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
         _set_status(current, RegistrationStatus.CANCELLED, by=by, note="rejected")
-        _email_after_commit(current, "rejected")
+        _email_after_commit(current, EmailKind.REJECTED)
     registration.refresh_from_db()
     return registration
 
