@@ -3,7 +3,9 @@ reject, and edits that go through the services."""
 
 import csv
 import io
+from datetime import UTC, timedelta
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 
@@ -182,10 +184,58 @@ def test_csv_export_neutralises_formulas(client, organiser, conference):
     assert [row["Full name"] for row in rows] == ['\'=HYPERLINK("x")']
 
 
-def test_xlsx_export_works(client, organiser, conference):
-    response = client.get(REGISTRATIONS, {"export": "xlsx", "status": "waitlisted"})
-    assert response.status_code == 200
+def test_xlsx_export_reads_back_with_the_registrations_values(client, organiser, conference):
+    registration_type = make_type(conference, name="Excel Type")
+    registration = register(
+        make_user("excel@example.org"),
+        conference,
+        registration_type,
+        full_name='=HYPERLINK("x")',
+        badge_name="Ёлка",
+        organisation="Example Org",
+        country="KZ",
+    )
+    response = client.get(REGISTRATIONS, {"export": "xlsx", "q": "excel@example"})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert len(rows) == 1
+    assert header[:14] == [
+        "ID",
+        "Conference",
+        "Registration type",
+        "Status",
+        "Full name",
+        "Name on badge",
+        "Organisation",
+        "Country",
+        "Role",
+        "Dietary needs",
+        "Accessibility needs",
+        "Interpretation",
+        "Agrees to be photographed",
+        "Email",
+    ]
+    assert rows[0][:14] == [
+        registration.pk,
+        conference.title,
+        "Excel Type",
+        "confirmed",
+        '=HYPERLINK("x")',
+        "Ёлка",
+        "Example Org",
+        "KZ",
+        None,
+        None,
+        None,
+        None,
+        False,
+        "excel@example.org",
+    ]
+    registered = dict(zip(header, rows[0], strict=True))["Registered"]
+    assert abs(registered - registration.created_at.astimezone(UTC).replace(tzinfo=None)) < timedelta(seconds=1)
+    # Written as text, never as a formula that a spreadsheet program would run.
+    assert sheet.cell(row=2, column=header.index("Full name") + 1).data_type == "s"
 
 
 def admin_edit_data(registration_type, **overrides):
