@@ -5,12 +5,7 @@ class ProgrammeConfig(AppConfig):
     name = "programme"
 
     def ready(self):
+        # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
         from . import signals
 
         signals.connect()
-        # The personal-data download on /my/ includes the attendee's starred sessions.
-        from registration.personal_data import register_section
-
-        from .agenda import export_starred_sessions
-
-        register_section("agenda", export=export_starred_sessions)

@@ -10,7 +10,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from .schedule import CACHE_TIMEOUT, generation_from, generation_key_names
+from .cache import CACHE_TIMEOUT, generation_from, generation_key_names
 
 ALLOWED_QUERY_NAMES = {"day", "track", "room", "kind", "language"}
 CORS_HEADER = ("Access-Control-Allow-Origin", "*")

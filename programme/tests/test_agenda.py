@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from wagtail.models import Locale
 
+from programme.enums import SessionStatus
 from programme.models import AgendaFeed, AgendaItem, ProgrammePage, Room, SessionPage
 
 pytestmark = pytest.mark.django_db
@@ -201,7 +202,7 @@ def test_my_agenda_lists_starred_sessions_by_day_with_clashes_marked(signed_in, 
 def test_cancelled_session_clashes_with_nothing(signed_in, sessions):
     star(signed_in, sessions["morning"])
     star(signed_in, sessions["overlap"])
-    publish_change(sessions["overlap"], status=SessionPage.STATUS_CANCELLED)
+    publish_change(sessions["overlap"], status=SessionStatus.CANCELLED)
     html = signed_in.get("/my/").content.decode()
     assert "agenda-item--clash" not in html
     assert "agenda-item--cancelled" in html
@@ -288,7 +289,7 @@ def test_cancelled_session_stays_in_the_feed_as_cancelled(signed_in, sessions):
     star(signed_in, sessions["later"])
     url = feed_url(signed_in)
     before = next(iter(events_of(Client().get(url)).values()))
-    publish_change(sessions["later"], status=SessionPage.STATUS_CANCELLED)
+    publish_change(sessions["later"], status=SessionStatus.CANCELLED)
     after = next(iter(events_of(Client().get(url)).values()))
     assert after["uid"] == before["uid"]
     assert after["status"] == "CANCELLED"

@@ -12,8 +12,8 @@ from wagtail.models import Locale, Page
 
 from conference.models import ConferencePage
 from home.demo import get_home_page
+from programme.cache import invalidate_programme
 from programme.models import ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track
-from programme.schedule import invalidate_programme
 
 ROOM_COUNT = 10
 TRACK_NAMES = ["Community", "Policy", "Health", "Funding", "Research"]
