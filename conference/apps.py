@@ -7,6 +7,7 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Conference"
 
     def ready(self):
+        # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
         from .permissions import sync_group_permissions
 
         # Permissions of every app exist only once the last app has migrated.
