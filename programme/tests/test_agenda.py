@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import icalendar
 import pytest
 from allauth.account.models import EmailAddress
-from django.test import Client
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from wagtail.models import Locale
 
 from programme.enums import SessionStatus
@@ -154,9 +155,6 @@ def test_star_next_to_another_site_goes_to_my_agenda_instead(signed_in, sessions
 
 
 def test_star_button_on_a_russian_session_page_stars_the_english_session(signed_in, attendee, sessions):
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
-
     russian = sessions["morning"].copy_for_translation(Locale.objects.get(language_code="ru"), copy_parents=True)
     star(signed_in, sessions["morning"])
     request = RequestFactory().get("/ru/vilnius-2017/programme/agenda-morning/")
