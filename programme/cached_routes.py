@@ -4,7 +4,7 @@ view cannot be imported while the page models load."""
 
 from wagtail.views import serve
 
-from .response_cache import cached_response
+from .cache import cached_response
 
 
 def fast_path(request, path):

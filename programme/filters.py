@@ -18,7 +18,6 @@ class ScheduleFilterError(ValueError):
         self.message = message
 
 
-
 @dataclass(frozen=True)
 class ScheduleFilters:
     day: date | None = None

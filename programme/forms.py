@@ -112,4 +112,3 @@ class SessionPageForm(WagtailAdminPageForm):
                     },
                 )
         return cleaned_data
-

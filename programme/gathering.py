@@ -13,7 +13,7 @@ from wagtail.models import Locale
 
 from conference.localized_fields import localized
 
-from .cache import CACHE_TIMEOUT, generation_moment, schedule_generation
+from .cache import CACHE_TIMEOUT, generation_moment, schedule_generation, schedule_key
 from .schedule import Schedule, SessionEntry, SpeakerEntry
 
 
@@ -43,7 +43,7 @@ def get_schedule(conference, language=None):
     if language is None:
         language = conference.locale.language_code
     generation = schedule_generation(canonical.pk)
-    key = f"programme:schedule:{canonical.pk}:{language}:{generation}"
+    key = schedule_key(canonical.pk, language, generation)
     schedule = cache.get(key)
     if schedule is None:
         schedule = gather_schedule(canonical, language=language, generation=generation)

@@ -14,14 +14,22 @@ from django.utils.translation import gettext as _
 
 from conference.models import ConferencePage
 
-from .cache import CACHE_TIMEOUT, schedule_generation
+from .cache import (
+    CACHE_TIMEOUT,
+    CORS_HEADER,
+    build_response,
+    etag_for,
+    export_key,
+    schedule_generation,
+    session_calendar_key,
+    store_response,
+)
 from .enums import Interpretation, SessionKind, SessionLanguage, SpeakerRole
 from .exporters.frab import FrabJsonExporter, FrabXmlExporter
 from .exporters.ical import CONTENT_TYPE as ICAL_CONTENT_TYPE
 from .exporters.ical import ICalExporter, build_calendar
 from .filters import ScheduleFilterError, ScheduleFilters, filter_sessions, parse_filters
 from .gathering import get_schedule
-from .response_cache import CORS_HEADER, build_response, etag_for, store_response
 from .schedule import now_and_next, sessions_by_day
 
 EXPORTERS = {exporter.identifier: exporter for exporter in (ICalExporter(), FrabXmlExporter(), FrabJsonExporter())}
@@ -210,10 +218,7 @@ def serve_export(request, page, identifier):
         response = HttpResponse(error.message + "\n", status=400, content_type="text/plain; charset=utf-8")
         response[CORS_HEADER[0]] = CORS_HEADER[1]
         return response
-    key = (
-        f"programme:export:{schedule.conference_id}:{schedule.language}:{identifier}:"
-        f"{urlencode(filters.as_query())}:{schedule.generation}"
-    )
+    key = export_key(schedule.conference_id, schedule.language, identifier, filters, schedule.generation)
     entry = cache.get(key)
     if entry is None:
         sessions = filter_sessions(schedule, filters)
@@ -277,7 +282,7 @@ def serve_session_ics(request, page):
     )
     if entry is None:
         raise Http404("This session is not in the published programme.")
-    key = f"programme:session-ics:{entry.id}:{schedule.language}:{schedule.generation}"
+    key = session_calendar_key(entry.id, schedule.language, schedule.generation)
     cached = cache.get(key)
     if cached is None:
         body = build_calendar([entry], schedule=schedule, name=entry.title).to_ical()
