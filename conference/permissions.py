@@ -1,4 +1,4 @@
-"""The two staff groups (CONTRACT.md): Organisers run the admin, Door staff only scan badges."""
+"""The two staff groups: Organisers run the admin, Door staff only scan badges."""
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission

@@ -1,4 +1,4 @@
-"""Settings shared by every environment, read from the environment variables in CONTRACT.md."""
+"""Settings shared by every environment, read from the environment variables listed in README.md."""
 
 import os
 from pathlib import Path
@@ -115,7 +115,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: every worker and every manage.py process must see the same cache (CONTRACT.md), so never a
+# Cache: every worker and every manage.py process must see the same cache, so never a
 # per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -162,7 +162,7 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# Email: files when EMAIL_FILE_PATH is set (CONTRACT.md), SMTP when EMAIL_HOST is, else the console.
+# Email: files when EMAIL_FILE_PATH is set, SMTP when EMAIL_HOST is, else the console.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Harm Reduction Conference <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
