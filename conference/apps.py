@@ -1,3 +1,5 @@
+"""The conference app: on start, keeps the staff groups' permissions in step after every migrate."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 

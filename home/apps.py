@@ -1,3 +1,5 @@
+"""The home app: on start, puts back the base content (locales, roots, home page, site) after every migrate."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 

@@ -1,3 +1,5 @@
+"""The programme app: on start, connects the signals that keep the cached programme current."""
+
 from django.apps import AppConfig
 
 
