@@ -80,11 +80,6 @@ def get_conference(slug):
     return conference
 
 
-def today_in(conference):
-    """The date at the conference now (in its time zone): the check-in day the door works on."""
-    # TODO(merge): use ConferencePage.today() (i9-programme adds it) and drop this function.
-    return timezone.now().astimezone(conference.tzinfo).date()
-
 
 # --- who may work the door --------------------------------------------------------------------------------
 
@@ -281,7 +276,7 @@ def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
     if len(query) < MIN_SEARCH_LENGTH:
         return []
     query = query[:100]
-    today = today_in(conference)
+    today = conference.today()
     registrations = (
         Registration.objects.filter(conference=conference)
         .filter(Q(full_name__icontains=query) | Q(badge_name__icontains=query))
@@ -331,7 +326,7 @@ def offline_data(*, conference):
     """What a door device needs to answer on its own while the network is down: the conference's public key,
     which badges are refused and why, who is already in today, and the badge name and type of each
     registration (what the door sees online too)."""
-    today = today_in(conference)
+    today = conference.today()
     registrations = Registration.objects.filter(conference=conference).values_list(
         "pk", "status", "badge_name", "registration_type__name"
     )

@@ -23,7 +23,6 @@ from .checkin import (
     get_conference,
     perform_checkin,
     search_registrations,
-    today_in,
 )
 from .enums import RegistrationStatus, ScanResult
 
@@ -81,7 +80,7 @@ def scanner_page(request):
         "results": [],
     }
     if conference is not None:
-        context["today"] = today_in(conference)
+        context["today"] = conference.today()
         context["counts"] = door_counts(conference=conference, day=context["today"])
         if query:
             context["results"] = _with_status_labels(search_registrations(conference=conference, query=query))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from conference.localized_fields import localized
+from conference.models import window_is_open
 
 from .enums import ACTIVE_STATUSES, InterpretationLanguage, RegistrationStatus, Role, ScanResult
 
@@ -28,15 +29,6 @@ class RegistrationTypeQuerySet(models.QuerySet):
 def _count_of(status):
     return Count("registrations", filter=Q(registrations__status=status))
 
-
-def window_is_open(opens_at, closes_at, now):
-    """Whether `now` lies in [opens_at, closes_at), either end being optional: the rule of every registration
-    window (a conference's and a registration type's)."""
-    # TODO(merge): ConferencePage.registration_is_open repeats this rule; conference/ cannot import
-    # registration, so the lead should move this function to conference/ and have both call it.
-    if opens_at and now < opens_at:
-        return False
-    return not (closes_at and now >= closes_at)
 
 
 class RegistrationType(models.Model):
@@ -101,14 +93,6 @@ class RegistrationType(models.Model):
 
 
 class Registration(models.Model):
-    # TODO(merge): aliases for programme/, conference/ and the demo builders, which still write
-    # Registration.CONFIRMED; point them at registration.enums.RegistrationStatus and drop these.
-    CONFIRMED = RegistrationStatus.CONFIRMED
-    WAITLISTED = RegistrationStatus.WAITLISTED
-    PENDING = RegistrationStatus.PENDING
-    CANCELLED = RegistrationStatus.CANCELLED
-    ACTIVE_STATUSES = ACTIVE_STATUSES
-    ROLE_CHOICES = Role.choices
     # Registrations point at the conference page but are no content that a page's "usage" should list; skipping
     # the reference index also spares every registration two queries.
     wagtail_reference_index_ignore = True

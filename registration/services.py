@@ -303,5 +303,5 @@ def anonymise(*, registrations, now=None):
             photo_consent=False,
             anonymised_at=now,
             updated_at=now,
-            **{name: "" for name in PERSONAL_FIELDS},
+            **dict.fromkeys(PERSONAL_FIELDS, ""),
         )

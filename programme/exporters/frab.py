@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..models import SessionPage
+from ..enums import SessionKind
 from ..schedule import GUID_NAMESPACE, sessions_by_day
 
 GENERATOR_NAME = "harm-reduction-conference"
@@ -57,7 +57,7 @@ def event_title(session):
 
 
 def event_type(session):
-    return str(dict(SessionPage.KIND_CHOICES).get(session.kind, session.kind))
+    return str(dict(SessionKind.choices).get(session.kind, session.kind))
 
 
 def track_name(schedule, session):

@@ -33,7 +33,6 @@ from registration.checkin import (
     door_counts,
     forget_door_rights,
     latest_scans,
-    today_in,
 )
 from registration.enums import RegistrationStatus
 from registration.models import Registration, RegistrationType
@@ -88,7 +87,7 @@ class DashboardView(OrganiserView):
         context.update(conferences=conferences, conference=conference)
         if conference is None:
             return context
-        today = today_in(conference)
+        today = conference.today()
         days = sorted(set(conference.days) | {today})
         try:
             day = date.fromisoformat(self.request.GET.get("day", "")[:10])

@@ -13,7 +13,8 @@ from wagtail.models import Locale, Page
 from conference.models import ConferencePage
 from demo.content import get_home_page
 from programme.models import ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track
-from programme.schedule import invalidate_programme
+from programme.cache import invalidate_programme
+from registration.enums import RegistrationStatus
 from registration.models import Registration, RegistrationType
 
 ROOM_COUNT = 10
@@ -200,7 +201,7 @@ class Command(BaseCommand):
                 Registration(
                     conference=conference,
                     registration_type=registration_type,
-                    status=Registration.CONFIRMED,
+                    status=RegistrationStatus.CONFIRMED,
                     full_name=f"Participant {n}",
                     badge_name=f"Participant {n}",
                     organisation="Scale test",
