@@ -40,7 +40,8 @@ from django.test import Client
 from conference.models import ConferencePage
 from wagtail.models import Locale
 from registration.models import Registration, RegistrationType
-from registration.badges import issue_badge_token, render_badge_sheets_pdf
+from registration.badge_pdf import render_badge_sheets_pdf
+from registration.badge_tokens import issue_badge_token
 
 count, badges = int(sys.argv[1]), int(sys.argv[2])
 conference = ConferencePage.objects.get(slug="vilnius-2017", locale=Locale.get_default())

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 
 from conference.localized_fields import localized
 
+from .cache import schedule_generation, store_response
+from .gathering import get_schedule
 from .release_models import ChangeKind, ScheduleRelease
-from .response_cache import store_response
-from .schedule import get_schedule, schedule_generation
-from .views import conference_of
+from .views import conference_or_404
 
 FEED_RELEASES = 20
 
@@ -43,7 +43,7 @@ def change_entry(change, *, sessions, tzinfo, language):
 
 def releases_with_changes(page, *, limit=None):
     """(schedule, [(release, [change entries])]) newest first, in the page's language."""
-    conference = conference_of(page)
+    conference = conference_or_404(page)
     schedule = get_schedule(conference, page.locale.language_code)
     sessions = {session.translation_key: session for session in schedule.sessions}
     releases = (
@@ -68,7 +68,7 @@ def releases_with_changes(page, *, limit=None):
 
 def serve_changes(request, page):
     """Every release of the programme, newest first, with what changed in each."""
-    conference_id = conference_of(page).canonical.pk
+    conference_id = conference_or_404(page).canonical.pk
     # Read before rendering: a release made meanwhile must not be stored under its newer generation.
     generation = schedule_generation(conference_id)
     schedule, releases = releases_with_changes(page)

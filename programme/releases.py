@@ -3,15 +3,16 @@ release: the data behind the public changelog, its Atom feed, the frab exports' 
 
 from datetime import datetime
 
+from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
 
-from .models import Room, ScheduleChange, ScheduleRelease
-from .release_models import ChangeKind
-from .schedule import gather_schedule, invalidate_programme
+from .cache import invalidate_programme
+from .gathering import gather_schedule
+from .release_models import ChangeKind, ScheduleChange, ScheduleRelease
 
 NOTE_MAX_LENGTH = 2000
 NAME_MAX_LENGTH = 50
@@ -140,6 +141,8 @@ def release_schedule(*, conference, note="", by=None, name=""):
             snapshot=snapshot,
         )
         if previous is not None:
+            # By name: programme.models imports the views, whose frab exporter imports this module.
+            Room = apps.get_model("programme", "Room")
             room_ids = set(Room.objects.filter(conference=canonical).values_list("pk", flat=True))
             ScheduleChange.objects.bulk_create(
                 _change_row(release, change, room_ids) for change in diff_snapshots(previous.snapshot, snapshot)

@@ -11,10 +11,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .forms import conference_for_page
+from conference.models import ConferencePage
+
+from .enums import SessionStatus
 from .models import Room, SessionPage, Track
 from .release_admin import RELEASE_PERMISSION, ScheduleReleaseView
-from .schedule import speaker_conflicts
 
 
 class RoomViewSet(SnippetViewSet):
@@ -41,11 +42,11 @@ register_snippet(TrackViewSet)
 
 def warn_about_speaker_conflicts(request, page):
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    if not isinstance(page, SessionPage) or page.status == SessionPage.STATUS_CANCELLED:
+    if not isinstance(page, SessionPage) or page.status == SessionStatus.CANCELLED:
         return
-    conference = conference_for_page(page) if page.pk else None
-    tzinfo = conference.tzinfo if conference else timezone.get_current_timezone()
-    for speaker, other in speaker_conflicts(page):
+    conference = ConferencePage.for_page(page)
+    tzinfo = conference.canonical.tzinfo if conference else timezone.get_current_timezone()
+    for speaker, other in page.speaker_conflicts():
         messages.warning(
             request,
             _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")

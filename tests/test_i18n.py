@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from wagtail.models import Locale, Page
 
-from home import demo_translations
+from demo import translations as demo_translations
 from home.models import StandardPage
 
 pytestmark = pytest.mark.django_db

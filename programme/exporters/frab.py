@@ -1,5 +1,6 @@
 """frab-compatible schedule exports (schedule.xml and schedule.json) for pretalx's import_schedule, Giggity,
-ConfClerk, EventFahrplan, pyfahrplan and the c3voc tools; valid against the frab XSD and JSON schema.
+ConfClerk, EventFahrplan, pyfahrplan and the c3voc tools; valid against the frab schemas in
+programme/tests/schemas/frab/.
 
 What the consumers taught us (programme/tests/test_consumers.py runs them):
 - pretalx 2023.1.3 reads `.text` of <description>, <subtitle>, <track> and <persons> unguarded, so these are
@@ -19,7 +20,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..models import SessionPage
+from ..enums import Interpretation, SessionKind, SessionLanguage
 from ..releases import latest_release_name
 from ..schedule import GUID_NAMESPACE, sessions_by_day
 
@@ -84,10 +85,10 @@ def primary_language(session):
 
 def event_description(session):
     """Plain text: the languages spoken and the interpretation offered (the abstract has its own element)."""
-    language = dict(SessionPage.LANGUAGE_CHOICES).get(session.language, session.language)
+    language = dict(SessionLanguage.choices).get(session.language, session.language)
     lines = [_("Language: %(language)s") % {"language": language}]
     if session.interpretation:
-        lines.append(str(dict(SessionPage.INTERPRETATION_CHOICES).get(session.interpretation, session.interpretation)))
+        lines.append(str(dict(Interpretation.choices).get(session.interpretation, session.interpretation)))
     return "\n".join(lines)
 
 
@@ -119,7 +120,7 @@ def event_title(session):
 
 
 def event_type(session):
-    return str(dict(SessionPage.KIND_CHOICES).get(session.kind, session.kind))
+    return str(dict(SessionKind.choices).get(session.kind, session.kind))
 
 
 # Sessions outside every track (breaks, plenaries) are grouped by their kind, in a neutral colour.
@@ -136,7 +137,7 @@ def export_tracks(schedule, sessions):
     tracks = [{"name": track["name"], "slug": track["slug"], "colour": track["colour"]} for track in schedule.tracks]
     kinds = dict.fromkeys(session.kind for session in sessions if session.track_id not in schedule.tracks_by_id)
     for kind in kinds:
-        name = str(dict(SessionPage.KIND_CHOICES).get(kind, kind))
+        name = str(dict(SessionKind.choices).get(kind, kind))
         tracks.append({"name": name, "slug": "kind-" + kind.replace("_", "-"), "colour": KIND_TRACK_COLOUR})
     return tracks
 

@@ -1,6 +1,7 @@
 """What the consumers of our exports need, checked in our own files: frab <description>, named tracks, codes,
-rooms with guids (the venue-wide room of breaks included), public_name, BCP 47 languages, escaped calendar names,
-the confirmation email's calendar, and session.ics links that keep the page's language."""
+rooms with guids (the venue-wide room of breaks included), public_name, BCP 47 languages, escaped calendar names
+and session.ics links that keep the page's language (the confirmation email's calendar:
+registration/tests/test_confirmation_calendar.py)."""
 
 import json
 import re
@@ -9,9 +10,6 @@ from xml.etree import ElementTree
 import icalendar
 import pytest
 import vobject
-from django.test import override_settings
-
-from registration.emails import conference_dates_ics
 
 from .helpers import demo_session, events_by_uid, publish_change
 
@@ -123,23 +121,3 @@ def test_russian_page_of_untranslated_session_links_russian_calendar(client, con
     assert str(event["URL"]).endswith("/ru/vilnius-2017/programme/chemsex/")
     english = events_by_uid(client.get("/vilnius-2017/programme/chemsex/session.ics").content)
     assert list(english) == [str(event["UID"])]
-
-
-def test_confirmation_calendar_has_no_method_and_a_uid_independent_of_site_url(conference):
-    with override_settings(SITE_URL="https://one.example"):
-        first = icalendar.Calendar.from_ical(conference_dates_ics(conference))
-    with override_settings(SITE_URL="https://two.example"):
-        second = icalendar.Calendar.from_ical(conference_dates_ics(conference))
-    assert "METHOD" not in first
-    [event_one], [event_two] = first.walk("VEVENT"), second.walk("VEVENT")
-    assert str(event_one["UID"]) == str(event_two["UID"])
-    assert str(conference.translation_key) in str(event_one["UID"])
-
-
-def test_russian_confirmation_calendar_is_in_russian(conference):
-    russian = conference.get_translation(conference.get_translations().get(locale__language_code="ru").locale)
-    event = icalendar.Calendar.from_ical(conference_dates_ics(russian)).walk("VEVENT")[0]
-    english = icalendar.Calendar.from_ical(conference_dates_ics(conference)).walk("VEVENT")[0]
-    assert str(event["SUMMARY"]) == russian.title != conference.title
-    assert str(event["URL"]).endswith("/ru/vilnius-2017/")
-    assert str(event["UID"]) == str(english["UID"])

@@ -14,9 +14,8 @@ from programme.models import SessionPage
 
 from .helpers import demo_session, events_by_uid, publish_change
 
-SCHEMAS = Path("/work/shared/schemas/frab")
-if not SCHEMAS.exists():
-    SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "frab"
+# The frab schemas ship with the tests (licence and source in schemas/frab/NOTICE).
+SCHEMAS = Path(__file__).resolve().parent / "schemas" / "frab"
 
 pytestmark = pytest.mark.django_db
 

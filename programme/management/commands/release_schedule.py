@@ -22,6 +22,6 @@ class Command(BaseCommand):
         try:
             release = release_schedule(conference=page, note=note, name=name)
         except ReleaseError as error:
-            raise CommandError(error.message)
+            raise CommandError(error.message) from error
         count = release.changes.count()
         self.stdout.write(f"Released version {release.name} of {page.title} ({count} changes since the last release).")

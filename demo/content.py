@@ -3,11 +3,10 @@ and information pages. Idempotent: every object is looked up by a stable key bef
 
 from datetime import date, datetime
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Site
 
 from conference.models import ConferenceOrganisation, ConferencePage, Organisation, Venue
-
-from .models import HomePage, StandardPage
+from home.models import HomePage, StandardPage
 
 CONFERENCE_SLUG = "vilnius-2017"
 
@@ -164,6 +163,7 @@ INFO_PAGES = [
 
 
 def get_home_page():
+    """The home page of the default locale (the root every demo and scale conference hangs under)."""
     return HomePage.objects.filter(locale=Locale.get_default()).first() or HomePage.objects.first()
 
 
@@ -247,7 +247,3 @@ def load_conference(home):
         conference.privacy_notice = privacy
         conference.save_revision().publish()
     return ConferencePage.objects.get(pk=conference.pk)
-
-
-def page_count():
-    return Page.objects.count()

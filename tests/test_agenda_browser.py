@@ -1,6 +1,10 @@
 """The agenda's JavaScript in Chromium: a signed-in star saves without a reload; an anonymous star is kept in the
-browser and /my/ offers to keep it after signing in."""
+browser and /my/ offers to keep it after signing in. (Here, not in programme/, because it needs registration's
+accounts.)"""
 
+from datetime import datetime, timedelta
+
+import icalendar
 import pytest
 from django.test import Client
 
@@ -83,10 +87,6 @@ def test_offer_can_be_declined(browser, live_server, demo_tx):
 def test_russian_attendee_stars_subscribes_and_sees_a_moved_session_move(browser, live_server, demo_tx):
     """The issue's "done when", in Russian: star on the programme, make the calendar link on /ru/my/, read the
     feed without any cookie, and see the session move after an organiser publishes a new time."""
-    from datetime import datetime, timedelta
-
-    import icalendar
-
     user = make_user()
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ru-RU")
     context.add_cookies([session_cookie(live_server, user)])

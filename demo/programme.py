@@ -3,7 +3,7 @@ demo). Idempotent: everything is looked up by its slug and updated in place."""
 
 from datetime import date, datetime, time
 
-from .models import ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track
+from programme.models import ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track
 
 ROOMS = [
     # slug, name, capacity, accessibility

@@ -1,15 +1,16 @@
-"""load_demo: the demo conference (CONTRACT.md), idempotent; staff accounts only when asked."""
+"""load_demo: the demo conference (docs/contract.md), idempotent; staff accounts only when asked."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from conference.permissions import DOOR_STAFF, ORGANISERS
-from home import demo as site_demo
-from home import demo_translations
-from programme import demo as programme_demo
-from registration import demo as registration_demo
+from demo import content as site_demo
+from demo import programme as programme_demo
+from demo import registration as registration_demo
+from demo import translations as demo_translations
 
 
 class Command(BaseCommand):
@@ -39,8 +40,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo conference ready at {conference.url}"))
 
     def create_account(self, email, password, group_name):
-        from allauth.account.models import EmailAddress
-
         User = get_user_model()
         user = User.objects.filter(email__iexact=email).first()
         if user is None:

@@ -1,16 +1,15 @@
 """Organisers' check-in pages in the Wagtail admin: live dashboard, attendance report (CSV), badge printing
-and door-staff accounts."""
+and door-staff accounts; their URLs and menu (registered in registration/wagtail_hooks.py)."""
 
-import csv
 import time
 from datetime import date
 
 from allauth.account.models import EmailAddress
+from defusedcsv import csv as defused_csv
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
@@ -19,25 +18,24 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
 from conference.permissions import DOOR_STAFF
-
-from .badges import render_badge_sheets_pdf
-from .checkin import (
+from registration.badge_pdf import render_badge_sheets_pdf
+from registration.checkin import (
     ATTENDANCE_HEADER,
     attendance_rows,
     checkins_by_hour,
     checkins_by_type,
+    door_counts,
+    forget_door_rights,
     latest_scans,
-    today_in,
 )
-from .checkin_views import door_rights_cache_key
-from .models import CheckIn, Registration, RegistrationType
+from registration.enums import RegistrationStatus
+from registration.models import Registration, RegistrationType
 
 VIEW_CHECKINS = "registration.view_checkin"
 VIEW_REGISTRATIONS = "registration.view_registration"
@@ -89,7 +87,7 @@ class DashboardView(OrganiserView):
         context.update(conferences=conferences, conference=conference)
         if conference is None:
             return context
-        today = today_in(conference)
+        today = conference.today()
         days = sorted(set(conference.days) | {today})
         try:
             day = date.fromisoformat(self.request.GET.get("day", "")[:10])
@@ -101,29 +99,13 @@ class DashboardView(OrganiserView):
             day=day,
             days=days,
             today=today,
-            checked_in=CheckIn.objects.filter(conference=conference, day=day).count(),
-            confirmed=Registration.objects.filter(conference=conference, status=Registration.CONFIRMED).count(),
+            **door_counts(conference=conference, day=day),
             by_type=checkins_by_type(conference=conference, day=day),
             by_hour=[(hour, count, round(100 * count / busiest) if busiest else 0) for hour, count in by_hour],
             latest=latest_scans(conference=conference),
             refreshed_at=timezone.now().astimezone(conference.tzinfo),
         )
         return context
-
-
-class CsvEscapingWriter:
-    """csv.writer that defuses cells a spreadsheet would run as formulas (organiser-typed type names)."""
-
-    def __init__(self, response):
-        self.writer = csv.writer(response)
-
-    def writerow(self, row):
-        self.writer.writerow(
-            [
-                "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-                for cell in row
-            ]
-        )
 
 
 def attendance_csv(request):
@@ -135,7 +117,8 @@ def attendance_csv(request):
         raise PermissionDenied
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="attendance-{conference.slug}.csv"'
-    writer = CsvEscapingWriter(response)
+    # defusedcsv's writer defuses cells a spreadsheet would run as formulas (organiser-typed type names).
+    writer = defused_csv.writer(response)
     writer.writerow(ATTENDANCE_HEADER)
     for row in attendance_rows(conference=conference):
         writer.writerow(row)
@@ -160,7 +143,7 @@ class BadgePrintView(OrganiserView):
         chosen_type = next((t for t in types if t.slug == self.request.GET.get("type")), None)
         registrations = Registration.objects.none()
         if conference is not None:
-            registrations = Registration.objects.filter(conference=conference, status=Registration.CONFIRMED)
+            registrations = Registration.objects.filter(conference=conference, status=RegistrationStatus.CONFIRMED)
             if chosen_type is not None:
                 registrations = registrations.filter(registration_type=chosen_type)
         return conference, types, chosen_type, registrations
@@ -245,7 +228,7 @@ class DoorStaffView(OrganiserView):
             user = group.user_set.filter(pk=request.POST.get("remove")).first()
             if user is not None:
                 group.user_set.remove(user)
-                cache.delete(door_rights_cache_key(user.pk))
+                forget_door_rights(user)
                 messages.success(request, _("%(email)s is no longer door staff.") % {"email": user.email})
             return redirect("checkin_admin:door_staff")
         form = DoorStaffForm(request.POST)
@@ -262,7 +245,7 @@ class DoorStaffView(OrganiserView):
                     user=user, email=email, defaults={"verified": True, "primary": True}
                 )
             user.groups.add(group)
-        cache.delete(door_rights_cache_key(user.pk))
+        forget_door_rights(user)
         messages.success(request, _("%(email)s can now open the door scanner.") % {"email": email})
         return redirect("checkin_admin:door_staff")
 
@@ -276,8 +259,7 @@ class PermissionMenuItem(MenuItem):
         return all(request.user.has_perm(permission) for permission in self.permissions)
 
 
-@hooks.register("register_admin_urls")
-def register_checkin_admin_urls():
+def checkin_admin_urls():
     urls = [
         path("", DashboardView.as_view(), name="dashboard"),
         path("attendance.csv", attendance_csv, name="attendance_csv"),
@@ -287,8 +269,7 @@ def register_checkin_admin_urls():
     return [path("checkin/", (urls, "checkin_admin", "checkin_admin"))]
 
 
-@hooks.register("register_admin_menu_item")
-def register_checkin_menu():
+def checkin_menu_item():
     items = [
         PermissionMenuItem(
             _("Dashboard"), reverse("checkin_admin:dashboard"), icon_name="view", order=100, permissions=[VIEW_CHECKINS]

@@ -4,7 +4,8 @@ from itertools import cycle
 
 from django.utils import timezone
 
-from .models import Registration, RegistrationStatusChange, RegistrationType
+from registration.enums import RegistrationStatus, Role
+from registration.models import Registration, RegistrationStatusChange, RegistrationType
 
 REGISTRATION_TYPES = [
     # slug, name, capacity, needs approval, description
@@ -36,17 +37,17 @@ REGISTRATION_TYPES = [
 
 # How many demo registrations of each type end in each status.
 DEMO_COUNTS = {
-    "participant": {Registration.CONFIRMED: 190, Registration.CANCELLED: 12},
-    "speaker": {Registration.CONFIRMED: 38, Registration.CANCELLED: 2},
-    "scholarship": {Registration.CONFIRMED: 24, Registration.PENDING: 14, Registration.CANCELLED: 5},
-    "press": {Registration.CONFIRMED: 7, Registration.PENDING: 0},
-    "community-skills-workshop": {Registration.CONFIRMED: 10, Registration.WAITLISTED: 6, Registration.CANCELLED: 2},
+    "participant": {RegistrationStatus.CONFIRMED: 190, RegistrationStatus.CANCELLED: 12},
+    "speaker": {RegistrationStatus.CONFIRMED: 38, RegistrationStatus.CANCELLED: 2},
+    "scholarship": {RegistrationStatus.CONFIRMED: 24, RegistrationStatus.PENDING: 14, RegistrationStatus.CANCELLED: 5},
+    "press": {RegistrationStatus.CONFIRMED: 7, RegistrationStatus.PENDING: 0},
+    "community-skills-workshop": {RegistrationStatus.CONFIRMED: 10, RegistrationStatus.WAITLISTED: 6, RegistrationStatus.CANCELLED: 2},
 }
 
 FIRST_NAMES = ["Alda", "Boris", "Chynara", "Dana", "Erlan", "Farida", "Giorgi", "Hanna", "Ilya", "Jurga", "Karina"]
 COUNTRIES = ["LT", "UA", "GE", "KZ", "KG", "MD", "EE", "LV", "PL", "AM", "TJ", "UZ", "RO", "BG", "DE", "NL"]
 ORGANISATIONS = ["Demo Outreach Network", "Example Harm Reduction Centre", "Sample Peer Group", ""]
-ROLES = [code for code, _label in Registration.ROLE_CHOICES]
+ROLES = list(Role.values)
 
 
 def load_registration_types(conference):
@@ -106,9 +107,9 @@ def load_registrations(conference):
     created = Registration.objects.bulk_create(registrations)
     changes = []
     for registration in created:
-        first_status = Registration.PENDING if registration.registration_type.needs_approval else registration.status
-        if registration.status == Registration.CANCELLED and not registration.registration_type.needs_approval:
-            first_status = Registration.CONFIRMED
+        first_status = RegistrationStatus.PENDING if registration.registration_type.needs_approval else registration.status
+        if registration.status == RegistrationStatus.CANCELLED and not registration.registration_type.needs_approval:
+            first_status = RegistrationStatus.CONFIRMED
         changes.append(RegistrationStatusChange(registration=registration, from_status="", to_status=first_status))
         if first_status != registration.status:
             changes.append(
@@ -116,7 +117,7 @@ def load_registrations(conference):
                     registration=registration,
                     from_status=first_status,
                     to_status=registration.status,
-                    note="approved" if registration.status == Registration.CONFIRMED else "demo",
+                    note="approved" if registration.status == RegistrationStatus.CONFIRMED else "demo",
                 )
             )
     RegistrationStatusChange.objects.bulk_create(changes)

@@ -3,6 +3,10 @@
 
 from wagtail.models import Locale
 
+from home.models import StandardPage
+from programme.models import ProgrammePage, Room, SessionPage, SpeakerIndexPage, SpeakerPage, Track
+from registration.models import RegistrationType
+
 RUSSIAN = "ru"
 
 HOME = {
@@ -253,9 +257,6 @@ REGISTRATION_TYPES = {
 
 def load_name_translations(conference):
     """Russian names of the demo's rooms, tracks and registration types."""
-    from programme.models import Room, Track
-    from registration.models import RegistrationType
-
     for slug, name in ROOM_NAMES.items():
         Room.objects.filter(conference=conference, slug=slug).update(name_ru=name)
     for slug, name in TRACK_NAMES.items():
@@ -271,9 +272,6 @@ SESSION_SYNC_FIELDS = ("kind", "start", "end", "room", "track", "language", "int
 
 def load_translations(conference):
     """Create or update the Russian versions of the demo conference's pages."""
-    from home.models import StandardPage
-    from programme.models import ProgrammePage, SessionPage, SpeakerIndexPage, SpeakerPage
-
     locale = russian_locale()
     load_name_translations(conference)
     home = conference.get_parent().specific

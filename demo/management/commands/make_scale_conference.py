@@ -1,4 +1,4 @@
-"""make_scale_conference: a synthetic conference for benchmarks, built with bulk inserts (CONTRACT.md)."""
+"""make_scale_conference: a synthetic conference for benchmarks, built with bulk inserts (docs/contract.md)."""
 
 import time as clock
 import uuid
@@ -11,9 +11,11 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from conference.models import ConferencePage
-from home.demo import get_home_page
+from demo.content import get_home_page
 from programme.models import ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track
-from programme.schedule import invalidate_programme
+from programme.cache import invalidate_programme
+from registration.enums import RegistrationStatus
+from registration.models import Registration, RegistrationType
 
 ROOM_COUNT = 10
 TRACK_NAMES = ["Community", "Policy", "Health", "Funding", "Research"]
@@ -87,8 +89,6 @@ class Command(BaseCommand):
         home = get_home_page()
         existing = ConferencePage.objects.filter(slug=slug).first()
         if existing is not None:
-            from registration.models import Registration, RegistrationType
-
             Registration.objects.filter(conference=existing).delete()
             RegistrationType.objects.filter(conference=existing).delete()
             existing.delete()
@@ -193,8 +193,6 @@ class Command(BaseCommand):
     def make_registrations(self, conference, count):
         if not count:
             return
-        from registration.models import Registration, RegistrationType
-
         registration_type = RegistrationType.objects.create(
             conference=conference, name="Participant", slug="participant", capacity=count + 100
         )
@@ -203,7 +201,7 @@ class Command(BaseCommand):
                 Registration(
                     conference=conference,
                     registration_type=registration_type,
-                    status=Registration.CONFIRMED,
+                    status=RegistrationStatus.CONFIRMED,
                     full_name=f"Participant {n}",
                     badge_name=f"Participant {n}",
                     organisation="Scale test",
