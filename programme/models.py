@@ -19,9 +19,12 @@ from wagtail.search import index
 from conference.blocks import BodyBlock
 from conference.localized_fields import localized
 
-from . import views
+from . import release_views, views
 from .enums import Interpretation, SessionKind, SessionLanguage, SessionStatus, SpeakerRole
 from .forms import SessionPageForm
+
+# Schedule releases live in their own module; imported here so that Django registers their models.
+from .release_models import ScheduleChange, ScheduleRelease  # noqa: F401
 
 
 class Room(models.Model):
@@ -125,6 +128,14 @@ class ProgrammePage(RoutablePageMixin, Page):
     @path("now/")
     def now_and_next(self, request):
         return views.serve_now_and_next(request, self)
+
+    @path("changes/")
+    def changes(self, request):
+        return release_views.serve_changes(request, self)
+
+    @path("changes/feed/")
+    def changes_feed(self, request):
+        return release_views.serve_changes_feed(request, self)
 
     @path("schedule.ics/")
     def schedule_ics(self, request):
@@ -259,7 +270,7 @@ class SessionPage(RoutablePageMixin, Page):
                 else "",
                 "is_cancelled": facts.status == SessionStatus.CANCELLED,
                 "venue": canonical.venue,
-                "calendar_url": (self.get_url(request) or "") + "session.ics",
+                "calendar_url": views.session_calendar_url(request, self, conference),
                 "star_session": facts,
             }
         )

@@ -261,6 +261,24 @@ def export_response(request, *, schedule, entry, content_type, last_modified):
 # --- Session pages -------------------------------------------------------------------------------------------
 
 
+def request_language(request, page):
+    """The language the visitor reads `page` in: /ru/ serves an untranslated session in Russian menus."""
+    return getattr(request, "LANGUAGE_CODE", None) or page.locale.language_code
+
+
+def session_calendar_url(request, page, conference):
+    """session.ics at the address the visitor reads the session at, so that its language stays the same: the
+    Russian page of an untranslated session links /ru/…/session.ics, not the English file."""
+    language = request_language(request, page)
+    if language != page.locale.language_code:
+        schedule = get_schedule(conference, language)
+        key = str(page.translation_key)
+        entry = next((session for session in schedule.sessions if session.translation_key == key), None)
+        if entry is not None:
+            return f"{entry.path}session.ics"
+    return (page.get_url(request) or "") + "session.ics"
+
+
 def serve_session_page(request, page):
     """A session page; a preview shows the draft being edited, never the cache."""
     conference_id = conference_or_404(page).canonical.pk
@@ -275,8 +293,8 @@ def serve_session_page(request, page):
 
 
 def serve_session_ics(request, page):
-    """session.ics: the one session as a calendar with its UID, SEQUENCE and STATUS."""
-    schedule = schedule_for(page)
+    """session.ics: the one session as a calendar with its UID, SEQUENCE and STATUS, in the visitor's language."""
+    schedule = get_schedule(conference_or_404(page), request_language(request, page))
     entry = next(
         (session for session in schedule.sessions if session.translation_key == str(page.translation_key)), None
     )

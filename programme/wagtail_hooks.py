@@ -1,10 +1,13 @@
-"""Admin for the programme: rooms and tracks as snippets, and a warning when a speaker is booked twice."""
+"""Admin for the programme: rooms and tracks as snippets, a warning when a speaker is booked twice, and the
+schedule releases page."""
 
 from django.contrib import messages
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -12,6 +15,7 @@ from conference.models import ConferencePage
 
 from .enums import SessionStatus
 from .models import Room, SessionPage, Track
+from .release_admin import RELEASE_PERMISSION, ScheduleReleaseView
 
 
 class RoomViewSet(SnippetViewSet):
@@ -57,3 +61,28 @@ def warn_about_speaker_conflicts(request, page):
 
 hooks.register("after_create_page", warn_about_speaker_conflicts)
 hooks.register("after_edit_page", warn_about_speaker_conflicts)
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_urls")
+def register_release_admin_urls():
+    return [path("programme/releases/", ScheduleReleaseView.as_view(), name="programme_releases")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_release_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Schedule releases"),
+        reverse("programme_releases"),
+        icon_name="history",
+        order=310,
+        permission=RELEASE_PERMISSION,
+    )

@@ -30,17 +30,19 @@ SUBJECTS = {
 }
 # Emails that leave the registration confirmed carry the badge and the calendar file.
 CONFIRMING = {EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.APPROVED}
+# Like the sessions' UIDs, never derived from SITE_URL: a calendar must match the event whatever the address.
+UID_DOMAIN = "conferences.harm-reduction-conference"
 
 
 def conference_dates_ics(conference, *, uid_suffix="dates"):
-    """One all-day event spanning the conference days, for the attendee's calendar."""
+    """One all-day event spanning the conference days, for the attendee's calendar, in `conference`'s language
+    (pass the translated page). No METHOD: it is a file to import, not an iTIP message (which would need an
+    ORGANIZER); its UID is the same in every language and at every site address."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Harm Reduction Conferences//Registration//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
     event = icalendar.Event()
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
-    event.add("uid", f"conference-{conference.pk}-{uid_suffix}@{host}")
+    event.add("uid", f"conference-{conference.translation_key}-{uid_suffix}@{UID_DOMAIN}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", conference.start_date)
     event.add("dtend", conference.end_date + timedelta(days=1))
@@ -89,7 +91,7 @@ def build_registration_email(registration, kind):
         )
         message.attach_alternative(html, "text/html")
         if kind in CONFIRMING:
-            message.attach(f"{conference.slug}.ics", conference_dates_ics(registration.conference), "text/calendar")
+            message.attach(f"{conference.slug}.ics", conference_dates_ics(conference), "text/calendar")
             message.attach(badge_filename(registration), render_badge_pdf(registration), "application/pdf")
     return message
 

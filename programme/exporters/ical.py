@@ -87,8 +87,10 @@ def build_calendar(sessions, *, schedule, name, request_or_base_url=None):
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # TEXT values (RFC 7986 NAME): icalendar leaves these unescaped unless told, and vobject then cuts the
+    # name at its first comma.
+    calendar.add("name", icalendar.vText(name))
+    calendar.add("x-wr-calname", icalendar.vText(name))
     calendar.add("x-wr-timezone", schedule.time_zone)
     # Ask subscribed calendars to look for changes every hour.
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
