@@ -1,5 +1,6 @@
 """Shared test fixtures: the demo conference loaded once per test database, a clean cache per test,
 and a real Chromium driven by Playwright."""
+
 import os
 import shutil
 

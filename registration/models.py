@@ -30,7 +30,6 @@ def _count_of(status):
     return Count("registrations", filter=Q(registrations__status=status))
 
 
-
 class RegistrationType(models.Model):
     conference = models.ForeignKey(
         "conference.ConferencePage",

@@ -1,4 +1,5 @@
 """The foundation: page-tree rules, demo content, health check, settings, error pages, security headers."""
+
 import json
 import os
 import re
@@ -74,9 +75,10 @@ def test_conference_page_shows_dates_venue_and_partners(client):
 def test_load_demo_twice_leaves_one_conference():
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
-    assert ConferencePage.objects.filter(slug="vilnius-2017").count() == ConferencePage.objects.filter(
-        slug="vilnius-2017"
-    ).values("locale").distinct().count()
+    assert (
+        ConferencePage.objects.filter(slug="vilnius-2017").count()
+        == ConferencePage.objects.filter(slug="vilnius-2017").values("locale").distinct().count()
+    )
     assert ConferencePage.objects.filter(slug="vilnius-2017", locale__language_code="en").count() == 1
     conference = ConferencePage.objects.get(slug="vilnius-2017", locale__language_code="en")
     assert (str(conference.start_date), str(conference.end_date), conference.time_zone) == (
@@ -147,9 +149,7 @@ def run_django(code, **env):
 def test_healthz_answers_503_when_the_database_is_unreachable():
     # Port 9 on loopback: nothing listens, so PostgreSQL's connection is refused at once.
     out = run_django(
-        "from django.test import Client\n"
-        "r = Client().get('/healthz')\n"
-        "print(r.status_code, r.content.decode())\n",
+        "from django.test import Client\nr = Client().get('/healthz')\nprint(r.status_code, r.content.decode())\n",
         DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing",
     )
     status, body = out.strip().split(" ", 1)
