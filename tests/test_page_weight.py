@@ -14,7 +14,7 @@ def first_load_bytes(browser, url):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     responses = []
-    page.on("requestfinished", lambda request: responses.append(request))
+    page.on("requestfinished", responses.append)
     page.goto(url)
     page.wait_for_load_state("networkidle")
     weights = {}
