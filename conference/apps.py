@@ -10,7 +10,7 @@ class ConferenceConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
-        from .permissions import sync_group_permissions
+        from .permissions import sync_group_permissions  # noqa: PLC0415
 
         # Permissions of every app exist only once the last app has migrated.
         post_migrate.connect(sync_group_permissions, dispatch_uid="conference.sync_group_permissions")

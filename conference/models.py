@@ -22,13 +22,13 @@ from .enums import OrganisationRole
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
-
 def window_is_open(opens_at, closes_at, now):
     """Whether `now` lies in [opens_at, closes_at), either end being optional: the rule of every registration
     window (a conference's and a registration type's)."""
     if opens_at and now < opens_at:
         return False
     return not (closes_at and now >= closes_at)
+
 
 class Organisation(index.Indexed, models.Model):
     """A network or organisation that organises, partners in or funds a conference."""

@@ -41,7 +41,11 @@ DEMO_COUNTS = {
     "speaker": {RegistrationStatus.CONFIRMED: 38, RegistrationStatus.CANCELLED: 2},
     "scholarship": {RegistrationStatus.CONFIRMED: 24, RegistrationStatus.PENDING: 14, RegistrationStatus.CANCELLED: 5},
     "press": {RegistrationStatus.CONFIRMED: 7, RegistrationStatus.PENDING: 0},
-    "community-skills-workshop": {RegistrationStatus.CONFIRMED: 10, RegistrationStatus.WAITLISTED: 6, RegistrationStatus.CANCELLED: 2},
+    "community-skills-workshop": {
+        RegistrationStatus.CONFIRMED: 10,
+        RegistrationStatus.WAITLISTED: 6,
+        RegistrationStatus.CANCELLED: 2,
+    },
 }
 
 FIRST_NAMES = ["Alda", "Boris", "Chynara", "Dana", "Erlan", "Farida", "Giorgi", "Hanna", "Ilya", "Jurga", "Karina"]
@@ -107,7 +111,9 @@ def load_registrations(conference):
     created = Registration.objects.bulk_create(registrations)
     changes = []
     for registration in created:
-        first_status = RegistrationStatus.PENDING if registration.registration_type.needs_approval else registration.status
+        first_status = (
+            RegistrationStatus.PENDING if registration.registration_type.needs_approval else registration.status
+        )
         if registration.status == RegistrationStatus.CANCELLED and not registration.registration_type.needs_approval:
             first_status = RegistrationStatus.CONFIRMED
         changes.append(RegistrationStatusChange(registration=registration, from_status="", to_status=first_status))

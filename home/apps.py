@@ -9,7 +9,7 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
-        from .bootstrap import ensure_base_content_after_migrate
+        from .bootstrap import ensure_base_content_after_migrate  # noqa: PLC0415
 
         # Connected before conference's receiver (home comes first in INSTALLED_APPS, so its ready() runs
         # first): the group permissions it grants need the root page and collection this creates.

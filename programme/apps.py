@@ -8,6 +8,6 @@ class ProgrammeConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
-        from . import signals
+        from . import signals  # noqa: PLC0415
 
         signals.connect()

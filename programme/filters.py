@@ -58,7 +58,7 @@ def parse_filters(query, schedule):
         try:
             day = date.fromisoformat(values["day"])
         except ValueError:
-            raise ScheduleFilterError("day", _("Write the day as YYYY-MM-DD, for example 2017-04-05."))
+            raise ScheduleFilterError("day", _("Write the day as YYYY-MM-DD, for example 2017-04-05.")) from None
         if day not in schedule.days:
             raise ScheduleFilterError(
                 "day",

@@ -129,60 +129,17 @@ def gather_schedule(canonical, *, language, generation=""):
     # Untranslated sessions and speakers keep the visitor's language prefix: /ru/…/<english-slug>/ serves the
     # English page in Russian menus with a note (HomePage.route), rather than dropping them into English.
 
-    entries = []
-    for session in sessions:
-        translation = session_translations.get(session.translation_key)
-        speakers = []
-        for link in session.speaker_links.all():
-            speaker_translation = speaker_translations.get(link.speaker.translation_key)
-            if speaker_translation is not None:
-                name, path = speaker_translation.title, f"{speakers_path}{speaker_translation.slug}/"
-            else:
-                name, path = link.speaker.title, f"{speakers_path}{link.speaker.slug}/"
-            speakers.append(
-                SpeakerEntry(
-                    id=link.speaker_id,
-                    name=name,
-                    path=path,
-                    organisation=link.speaker.organisation,
-                    country=link.speaker.country,
-                    role=link.role,
-                )
-            )
-        if translation is not None:
-            title, slug, path = translation.title, translation.slug, f"{programme_path}{translation.slug}/"
-            abstract_text = abstract_as_text(translation.abstract.raw_data) or abstract_as_text(
-                session.abstract.raw_data
-            )
-            modified_candidates = [session.last_published_at, translation.last_published_at, session.facts_changed_at]
-        else:
-            title, slug, path = session.title, session.slug, f"{programme_path}{session.slug}/"
-            abstract_text = abstract_as_text(session.abstract.raw_data)
-            modified_candidates = [session.last_published_at, session.facts_changed_at]
-        last_modified = max((moment for moment in modified_candidates if moment), default=datetime.now(UTC))
-        entries.append(
-            SessionEntry(
-                id=session.pk,
-                translation_key=str(session.translation_key),
-                slug=slug,
-                path=path,
-                title=title,
-                abstract_text=abstract_text,
-                kind=session.kind,
-                status=session.status,
-                language=session.language,
-                interpretation=session.interpretation,
-                start=session.start.astimezone(UTC),
-                end=session.end.astimezone(UTC),
-                local_start=session.start.astimezone(tzinfo),
-                local_end=session.end.astimezone(tzinfo),
-                room_id=session.room_id,
-                track_id=session.track_id,
-                speakers=tuple(speakers),
-                sequence=session.sequence,
-                last_modified=last_modified.replace(microsecond=0),
-            )
+    entries = [
+        _session_entry(
+            session,
+            translation=session_translations.get(session.translation_key),
+            speaker_translations=speaker_translations,
+            programme_path=programme_path,
+            speakers_path=speakers_path,
+            tzinfo=tzinfo,
         )
+        for session in sessions
+    ]
     rooms = [
         {
             "id": room.pk,
@@ -233,4 +190,55 @@ def gather_schedule(canonical, *, language, generation=""):
         sessions=entries,
         generation=generation,
         last_modified=max(moments, default=datetime.now(UTC).replace(microsecond=0)),
+    )
+
+
+def _session_entry(session, *, translation, speaker_translations, programme_path, speakers_path, tzinfo):
+    """One session as the schedule shows it, in the visitor's language where a translation exists."""
+    speakers = []
+    for link in session.speaker_links.all():
+        speaker_translation = speaker_translations.get(link.speaker.translation_key)
+        if speaker_translation is not None:
+            name, path = speaker_translation.title, f"{speakers_path}{speaker_translation.slug}/"
+        else:
+            name, path = link.speaker.title, f"{speakers_path}{link.speaker.slug}/"
+        speakers.append(
+            SpeakerEntry(
+                id=link.speaker_id,
+                name=name,
+                path=path,
+                organisation=link.speaker.organisation,
+                country=link.speaker.country,
+                role=link.role,
+            )
+        )
+    if translation is not None:
+        title, slug, path = translation.title, translation.slug, f"{programme_path}{translation.slug}/"
+        abstract_text = abstract_as_text(translation.abstract.raw_data) or abstract_as_text(session.abstract.raw_data)
+        modified_candidates = [session.last_published_at, translation.last_published_at, session.facts_changed_at]
+    else:
+        title, slug, path = session.title, session.slug, f"{programme_path}{session.slug}/"
+        abstract_text = abstract_as_text(session.abstract.raw_data)
+        modified_candidates = [session.last_published_at, session.facts_changed_at]
+    last_modified = max((moment for moment in modified_candidates if moment), default=datetime.now(UTC))
+    return SessionEntry(
+        id=session.pk,
+        translation_key=str(session.translation_key),
+        slug=slug,
+        path=path,
+        title=title,
+        abstract_text=abstract_text,
+        kind=session.kind,
+        status=session.status,
+        language=session.language,
+        interpretation=session.interpretation,
+        start=session.start.astimezone(UTC),
+        end=session.end.astimezone(UTC),
+        local_start=session.start.astimezone(tzinfo),
+        local_end=session.end.astimezone(tzinfo),
+        room_id=session.room_id,
+        track_id=session.track_id,
+        speakers=tuple(speakers),
+        sequence=session.sequence,
+        last_modified=last_modified.replace(microsecond=0),
     )

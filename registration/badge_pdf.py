@@ -273,4 +273,3 @@ def render_badge_sheets_pdf(registrations, *, conference):
 def badge_filename(registration):
     """A file name without personal data."""
     return f"badge-{registration.conference.canonical.slug}-{registration.pk}.pdf"
-

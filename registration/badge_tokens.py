@@ -143,7 +143,7 @@ def parse_badge_token(code):
     try:
         data = base64.b32decode(code + "===", casefold=False)
     except (binascii.Error, ValueError):
-        raise InvalidToken("not base32")
+        raise InvalidToken("not base32") from None
     # Base32 of 73 bytes leaves one spare bit in the last character: only the canonical spelling counts,
     # so that no two different texts are the same badge.
     if len(data) != TOKEN_BYTES or _encode(data) != code:

@@ -80,7 +80,6 @@ def get_conference(slug):
     return conference
 
 
-
 # --- who may work the door --------------------------------------------------------------------------------
 
 # Door rights are looked up once in this many seconds per account (the shared cache spares every scan a

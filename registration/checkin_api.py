@@ -118,6 +118,16 @@ def _scan(request):
     return _door_answer(outcome)
 
 
+def _manual_checkin_problem(body):
+    """What is wrong with a manual check-in's registration and conference, or None."""
+    registration_id = body.get("registration_id")
+    if isinstance(registration_id, bool) or not isinstance(registration_id, int) or not 0 < registration_id < 2**31:
+        return _("“registration_id” must be a registration's number.")
+    if not isinstance(body.get("conference"), str):
+        return _("“conference” must be the conference's slug.")
+    return None
+
+
 @require_POST
 @door_staff_api
 def manual_checkin_api(request):
@@ -128,18 +138,16 @@ def manual_checkin_api(request):
         return _bad_request(_("The body is too large."))
     if isinstance(body, str):
         return _bad_request(body)
-    registration_id = body.get("registration_id")
-    if isinstance(registration_id, bool) or not isinstance(registration_id, int) or not 0 < registration_id < 2**31:
-        return _bad_request(_("“registration_id” must be a registration's number."))
-    if not isinstance(body.get("conference"), str):
-        return _bad_request(_("“conference” must be the conference's slug."))
+    problem = _manual_checkin_problem(body)
+    if problem:
+        return _bad_request(problem)
     options = _scan_options(body)
     if isinstance(options, str):
         return _bad_request(options)
     try:
         outcome = perform_checkin(
             code=None,
-            registration_id=registration_id,
+            registration_id=body["registration_id"],
             conference_slug=body["conference"],
             staff=request.user,
             **options,

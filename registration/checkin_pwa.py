@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -29,8 +30,7 @@ def _asset_urls():
 def _service_worker_source():
     path = finders.find("js/checkin/sw.js")
     if path:
-        with open(path, encoding="utf-8") as source:
-            return source.read()
+        return Path(path).read_text(encoding="utf-8")
     with staticfiles_storage.open("js/checkin/sw.js") as source:
         return source.read().decode("utf-8")
 

@@ -30,7 +30,6 @@ def _count_of(status):
     return Count("registrations", filter=Q(registrations__status=status))
 
 
-
 class RegistrationType(models.Model):
     conference = models.ForeignKey(
         "conference.ConferencePage",
@@ -192,6 +191,10 @@ class RegistrationStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
+    def __str__(self):
+        # Ids, not related objects: printing an audit row must not cost a query.
+        return f"registration {self.registration_id}: {self.from_status or '-'} → {self.to_status}"
+
 
 class BadgeSigningKey(models.Model):
     """A conference's Ed25519 key pair; the private half is stored encrypted with a key from SECRET_KEY."""
@@ -202,6 +205,9 @@ class BadgeSigningKey(models.Model):
     public_key = models.BinaryField()
     encrypted_private_key = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"badge signing key of conference {self.conference_id}"
 
 
 class CheckIn(models.Model):
@@ -224,6 +230,9 @@ class CheckIn(models.Model):
             models.UniqueConstraint(fields=["registration", "day"], name="one_checkin_per_registration_and_day")
         ]
         indexes = [models.Index(fields=["conference", "day"], name="checkin_conference_day_idx")]
+
+    def __str__(self):
+        return f"registration {self.registration_id} checked in on {self.day:%Y-%m-%d}"
 
 
 class ScanAttempt(models.Model):
@@ -251,3 +260,6 @@ class ScanAttempt(models.Model):
         verbose_name = _("scan attempt")
         verbose_name_plural = _("scan attempts")
         indexes = [models.Index(fields=["conference", "-scanned_at"], name="scanattempt_conference_idx")]
+
+    def __str__(self):
+        return f"{self.result} at {self.scanned_at:%Y-%m-%d %H:%M:%S}"

@@ -125,9 +125,7 @@ def delete_account(*, user):
     goes to the waiting list); then every registration is anonymised, keeping status and type for counts."""
     with transaction.atomic():
         today = timezone.now().date()
-        upcoming = Registration.objects.filter(
-            user=user, status__in=ACTIVE_STATUSES, conference__end_date__gte=today
-        )
+        upcoming = Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES, conference__end_date__gte=today)
         for registration in upcoming:
             services.cancel(registration=registration, by=None, notify=False, note="account deleted")
         for section in registered_sections():

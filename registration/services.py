@@ -146,7 +146,8 @@ def register(*, user, conference, registration_type, details, language=None, by=
         existing = _active_registration(user=user, conference=conference)
         if existing is None:
             raise
-        raise RegistrationError("already_registered", registration=existing)
+        # The unique constraint caught a second active registration: the coded error tells the caller all of it.
+        raise RegistrationError("already_registered", registration=existing) from None
     return registration
 
 

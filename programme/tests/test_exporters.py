@@ -8,6 +8,7 @@ from pathlib import Path
 import icalendar
 import jsonschema
 import pytest
+from django.utils.http import http_date, parse_http_date
 from lxml import etree
 
 from programme.models import SessionPage
@@ -187,8 +188,6 @@ def test_frab_guid_stays_after_an_edit(client, conference):
 
 
 def test_last_modified_never_goes_back_after_an_unpublish(client, conference):
-    from django.utils.http import http_date, parse_http_date
-
     newest = publish_change(demo_session(conference, "chemsex"), title="Chemsex, the newest change")
     before = client.get(ICS)
     newest.unpublish()

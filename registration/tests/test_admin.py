@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 
-from conference.permissions import ORGANISERS
+from conference.permissions import DOOR_STAFF, ORGANISERS
 from registration import services
 from registration.models import Registration
 
@@ -169,8 +169,6 @@ def test_raising_capacity_promotes_the_waiting_list(client, organiser, conferenc
 
 
 def test_door_staff_cannot_see_registrations(client, conference):
-    from conference.permissions import DOOR_STAFF
-
     user = make_user()
     user.groups.add(Group.objects.get(name=DOOR_STAFF))
     client.force_login(user)

@@ -6,7 +6,11 @@ import subprocess
 
 import pytest
 import zxingcpp
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import translation
 from PIL import Image
+from reportlab.pdfbase import pdfmetrics
 
 from registration import badge_pdf, badge_tokens
 from registration.models import BadgeSigningKey
@@ -68,8 +72,6 @@ def test_garbage_codes_are_invalid(conference, code):
 
 
 def test_token_signed_by_another_key_is_invalid(conference):
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     registration = make_registration(conference)
     code = badge_tokens.issue_badge_token(registration)
     _, payload, _ = badge_tokens.parse_badge_token(code)
@@ -79,8 +81,6 @@ def test_token_signed_by_another_key_is_invalid(conference):
 
 
 def test_private_key_is_stored_encrypted(conference):
-    from cryptography.hazmat.primitives import serialization
-
     badge_tokens.issue_badge_token(make_registration(conference))
     key = BadgeSigningKey.objects.get(conference=conference)
     private = badge_tokens._private_key(conference.pk, bytes(key.encrypted_private_key))
@@ -153,8 +153,6 @@ def test_badge_sheets_put_four_badges_on_each_a4_page(conference, tmp_path):
 
 
 def test_badge_pdf_is_in_the_conference_language_whatever_the_request_language(conference, tmp_path):
-    from django.utils import translation
-
     registration = make_registration(conference, language="ru")
     with translation.override("ru"):
         text = pdf_text(badge_pdf.render_badge_pdf(registration), tmp_path)
@@ -178,8 +176,6 @@ def test_badge_sheets_have_cut_marks_on_the_cutting_lines(conference, tmp_path):
 
 
 def test_badge_font_ships_with_the_app_so_a_fresh_machine_prints_cyrillic():
-    from reportlab.pdfbase import pdfmetrics
-
     regular, bold = badge_pdf._fonts()
     assert pdfmetrics.getFont(regular).face.filename == str(badge_pdf.FONTS_DIR / "DejaVuSans.ttf")
     assert pdfmetrics.getFont(bold).face.filename == str(badge_pdf.FONTS_DIR / "DejaVuSans-Bold.ttf")

@@ -95,7 +95,7 @@ def test_badge_sheets_hold_every_confirmed_badge_of_the_chosen_type(organiser, c
     )
     assert response["Content-Type"] == "application/pdf"
     (tmp_path / "sheets.pdf").write_bytes(response.content)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "sheets.pdf")], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(tmp_path / "sheets.pdf")], capture_output=True, text=True, check=True).stdout
     assert "Pages: 2" in " ".join(info.split())
 
 

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registration import checkin
@@ -248,9 +250,6 @@ def test_offline_data_refuses_a_badge_as_an_online_scan_would(conference, staff,
 
 
 def test_forged_code_never_reads_a_registration(conference, staff):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     code = issue_badge_token(make_registration(conference))
     forged = code[:-2] + ("AA" if code[-2:] != "AA" else "BA")
     with CaptureQueriesContext(connection) as queries, pytest.raises(CheckInError):

@@ -170,8 +170,6 @@ def test_change_type_into_a_full_type_waitlists(conference):
 
 
 def test_change_type_to_another_conference_type_raises(conference):
-    from registration.models import RegistrationType
-
     registration = register(make_user(), conference, make_type(conference))
     foreign = RegistrationType(pk=10**9, conference_id=10**9, slug="x", name="x", capacity=1)
     with pytest.raises(services.RegistrationError) as error:

@@ -12,8 +12,8 @@ from wagtail.models import Locale, Page
 
 from conference.models import ConferencePage
 from demo.content import get_home_page
-from programme.models import ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track
 from programme.cache import invalidate_programme
+from programme.models import ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track
 from registration.enums import RegistrationStatus
 from registration.models import Registration, RegistrationType
 
