@@ -31,7 +31,8 @@ def test_day_tabs_are_reached_by_keyboard_and_enter_opens_the_day(browser, live_
     page.goto(live_server.url + PROGRAMME)
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate("!!document.activeElement.closest('.day-tabs') && document.activeElement.textContent.includes('5')"):
+        focused = "!!document.activeElement.closest('.day-tabs') && document.activeElement.textContent.includes('5')"
+        if page.evaluate(focused):
             break
     else:
         raise AssertionError("the day tab of 5 April is not in the tab order")
