@@ -105,7 +105,7 @@ def test_my_sessions_leads_a_visitor_to_sign_in_and_then_to_the_agenda(phone, li
     phone.goto(live_server.url + PROGRAMME)
     phone.get_by_role("link", name="My sessions").click()
     phone.wait_for_load_state()
-    assert phone.url.startswith(live_server.url + "/accounts/login/?next=%2Fmy%2F")
+    assert phone.url.startswith(live_server.url + "/accounts/login/?next=/my/")
 
 
 def test_now_and_next_shows_a_session_on_the_first_screen(phone, live_server, demo_tx):
