@@ -112,4 +112,5 @@ def test_now_and_next_shows_a_session_on_the_first_screen(phone, live_server, de
     phone.goto(live_server.url + PROGRAMME + "now/?at=2017-04-05T10:00")
     box = phone.locator(".session-item").first.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
-    assert phone.get_by_role("link", name="The whole programme").count() == 1
+    assert phone.get_by_role("link", name="The whole programme").get_attribute("href") == PROGRAMME
+    assert phone.get_by_role("link", name="My sessions").get_attribute("href") == "/my/#my-agenda"
