@@ -4,6 +4,7 @@ self-hosted Golos Text (one preloaded file, the rest by unicode-range)."""
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
 pytestmark = [pytest.mark.browser]
 
@@ -42,7 +43,7 @@ def test_text_is_set_in_our_own_font_from_our_static_files(browser, live_server,
     page.on("response", lambda response: fonts.append(response) if response.request.resource_type == "font" else None)
     page.goto(live_server.url + prefix + PAGES["programme"])
     page.wait_for_load_state("networkidle")
-    preloads = page.locator('link[rel=preload][as=font]')
+    preloads = page.locator("link[rel=preload][as=font]")
     assert preloads.count() == 1
     assert f"golos-text-{script}-400-normal" in preloads.get_attribute("href")
     assert fonts, "no font file was loaded"
@@ -57,8 +58,6 @@ def test_text_is_set_in_our_own_font_from_our_static_files(browser, live_server,
 
 
 def test_font_ships_with_its_licence():
-    from django.conf import settings
-
     folder = settings.BASE_DIR / "static" / "vendor" / "golos-text-5.3.0"
     assert "SIL Open Font License" in (folder / "LICENSE").read_text()
     assert "@fontsource/golos-text@5.3.0" in (folder / "README.md").read_text()

@@ -111,6 +111,6 @@ def test_my_sessions_leads_a_visitor_to_sign_in_and_then_to_the_agenda(phone, li
 def test_now_and_next_shows_a_session_on_the_first_screen(phone, live_server, demo_tx):
     phone.goto(live_server.url + PROGRAMME + "now/?at=2017-04-05T10:00")
     box = phone.locator(".session-item").first.bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
     assert phone.get_by_role("link", name="The whole programme").get_attribute("href") == PROGRAMME
     assert phone.get_by_role("link", name="My sessions").get_attribute("href") == "/my/#my-agenda"

@@ -45,7 +45,7 @@ def test_search_results_show_organisation_and_type_and_come_into_view(scanner, d
     assert any("Tbilisi Street Lawyers · Participant" in line for line in lines)
     wait_until(scanner, "document.getElementById('search-results').getBoundingClientRect().top < 200")
     box = scanner.locator("#search-results li").first.bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
 
 
 def test_red_answer_says_to_send_them_to_the_registration_desk(scanner):
