@@ -64,8 +64,11 @@ def stop(process):
 
 
 @pytest.fixture(scope="module")
-def redis_url():
+def redis_url(django_db_setup, django_db_blocker):
     """The CI's Redis, or one of our own on a free port (skipped or failed like PostgreSQL when absent)."""
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
     if os.environ.get("REDIS_TEST_URL"):
         yield os.environ["REDIS_TEST_URL"]
         return
@@ -91,10 +94,7 @@ def redis_url():
 def app_servers(django_db_setup, django_db_blocker, redis_url):
     """Two gunicorn servers (production settings, 2 workers each) on the test database and `redis_url`;
     {"a": base URL, "b": base URL}."""
-    with django_db_blocker.unblock():
-        if connection.vendor != "postgresql":
-            pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
-        database = connection.settings_dict
+    database = connection.settings_dict
     database_url = (
         f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:"
         f"{database['PORT'] or 5432}/{database['NAME']}"
