@@ -280,6 +280,11 @@ def main():
         ]
         for name, count, failures, p50, p99, rate in percentile_table(workdir / "locust_stats.csv"):
             lines.append(f"| {name} | {count} | {failures} | {p50} | {p99} | {rate:.1f} |")
+        with open(workdir / "locust_failures.csv") as handle:
+            failures = list(csv.DictReader(handle))
+        if failures:
+            lines += ["", "| failed requests | error | occurrences |", "| --- | --- | ---: |"]
+            lines += [f"| {row['Method']} {row['Name']} | {row['Error']} | {row['Occurrences']} |" for row in failures]
         lines += [
             "",
             "| check | clients were told | database | verdict |",

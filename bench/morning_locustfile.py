@@ -14,8 +14,7 @@ import re
 import uuid
 
 import gevent
-from locust import HttpUser, constant, constant_throughput, events, task
-from locust.exception import StopUser
+from locust import HttpUser, constant_throughput, events, task
 
 DATA = json.loads(open(os.environ["MORNING_DATA"]).read())  # noqa: SIM115 - read once at import
 COMPRESSION = float(os.environ.get("MORNING_COMPRESSION", "2"))
@@ -35,6 +34,12 @@ def think(_user, low, high):
     gevent.sleep(random.uniform(low, high) / COMPRESSION)
 
 
+def once_then_idle(user):
+    """Wait between tasks: none before the single visit, then idle to the end (a stopped locust user would be
+    replaced by a new one with the same account; an idle one is simply cut off when the run ends)."""
+    return 3600 if getattr(user, "done", False) else 0
+
+
 def cookies_for(session_key):
     return {"sessionid": session_key, "csrftoken": CSRF} if session_key else {"csrftoken": CSRF}
 
@@ -44,7 +49,7 @@ class Attendee(HttpUser):
     a second look after a coffee, then gone."""
 
     weight = 4
-    wait_time = constant(0)
+    wait_time = once_then_idle
 
     def on_start(self):
         number = next(attendee_numbers)
@@ -53,6 +58,7 @@ class Attendee(HttpUser):
         self.feed = signed_in["feed"] if signed_in else None
         self.client.cookies.update(cookies_for(self.session_key))
         self.kind = "signed in" if signed_in else "anonymous"
+        self.done = False
 
     def get(self, path, name):
         with self.client.get(path, name=f"{name} ({self.kind})", catch_response=True) as response:
@@ -61,6 +67,8 @@ class Attendee(HttpUser):
 
     @task
     def morning(self):
+        if self.done:
+            return
         think(self, 0, 60)
         self.get("/", "home")
         self.get(f"/{CONFERENCE}/", "conference")
@@ -81,21 +89,25 @@ class Attendee(HttpUser):
             elif random.random() < 0.2:
                 self.get(PROGRAMME + "schedule.ics", "schedule.ics")
             think(self, 60, 180)
-        raise StopUser()
+        self.done = True
 
 
 class Registrant(HttpUser):
     """Signed in with a verified address, opens the form, fills it in, submits once."""
 
     fixed_count = int(os.environ.get("MORNING_REGISTRANTS", "200"))
-    wait_time = constant(0)
+    wait_time = once_then_idle
 
     def on_start(self):
         self.me = DATA["registrants"][next(registrant_numbers) % len(DATA["registrants"])]
         self.client.cookies.update(cookies_for(self.me["session"]))
+        self.done = False
 
     @task
     def register(self):
+        if self.done:
+            return
+        self.done = True
         think(self, 0, 120)
         self.client.get(REGISTER, name="register form")
         think(self, 20, 60)
@@ -123,7 +135,6 @@ class Registrant(HttpUser):
         my = self.client.get("/my/", name="my")
         if my.status_code == 200 and re.search(r"[Ww]ait", my.text):
             told["registrations"][self.me["user"]] += " (waitlisted shown)"
-        raise StopUser()
 
 
 class DoorScanner(HttpUser):

@@ -22,6 +22,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from gunicorn_server import PYTHON, ROOT, free_port, server_environment, start_gunicorn, stop_gunicorn
@@ -34,6 +36,9 @@ import datetime as dt, json, sys
 import django
 django.setup()
 from django.conf import settings
+# Nobody signs in with these passwords (the admin's session is made directly): cheap hashes make seeding
+# 400 speakers take seconds instead of many minutes of PBKDF2.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 from django.test import Client
 from django_scopes import scope, scopes_disabled
 from pretalx.event.models import Event, Organiser, Team
@@ -181,11 +186,14 @@ def wrk(port, path, seconds, connections, cookie=None):
         rate, p99, errors = python_load(port, path, seconds, min(connections, 8), cookie=cookie)
         return rate, p99, errors, float("nan")
     # Browsers always offer compression; so do these requests.
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Host: 127.0.0.1",
-               "-H", "Accept-Encoding: gzip, deflate, br"]  # fmt: skip
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency",
+               "-H", "Host: 127.0.0.1", "-H", "Accept-Encoding: gzip, deflate, br"]  # fmt: skip
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    if " 0 requests in" in output or "Requests/sec" not in output:
+        print(f"wrk got no answers from {url}:\n{output}", file=sys.stderr)
+        return 0.0, float("nan"), 1, float("nan")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99_value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()
     p99 = float(p99_value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -259,8 +267,14 @@ def main():
              pretalx_cookie),
             ("pretalx", "anonymous", "schedule.json", pretalx_port, "/bench/schedule.json", None),
         ]  # fmt: skip
-        for _site, _who, _what, port, path, cookie in pages:  # warm caches and workers
-            wrk(port, path, 1, 4, cookie)
+        for site, _who, _what, port, path, cookie in pages:  # check each page once, then warm caches and workers
+            check = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie or ""})
+            try:
+                with urllib.request.urlopen(check, timeout=120) as answer:
+                    print(f"{site:8} {path}: {answer.status}, {len(answer.read()):,} bytes", flush=True)
+            except urllib.error.HTTPError as error:
+                print(f"{site:8} {path}: {error.code} (counted as errors below)", flush=True)
+            wrk(port, path, 2, 4, cookie)
         results = {page: [] for page in pages}
         for round_number in range(options.rounds):
             # Alternate the order so neither side always runs on a warmer (or busier) machine.
