@@ -205,6 +205,17 @@ def wrk(port, path, seconds, connections, cookie=None):
     return rate, p99, errors, size / max(1, requests)
 
 
+def drain(port, path, cookie=None):
+    """Wait until the requests wrk left queued behind gunicorn's sync workers are answered: a request sent
+    now is served after them, so the next measurement starts on an idle server."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie or ""})
+    try:
+        with urllib.request.urlopen(request, timeout=300) as answer:
+            answer.read()
+    except (OSError, urllib.error.HTTPError):
+        pass
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--talks", type=int, default=600)
@@ -275,12 +286,14 @@ def main():
             except urllib.error.HTTPError as error:
                 print(f"{site:8} {path}: {error.code} (counted as errors below)", flush=True)
             wrk(port, path, 2, 4, cookie)
+            drain(port, path, cookie)
         results = {page: [] for page in pages}
         for round_number in range(options.rounds):
             # Alternate the order so neither side always runs on a warmer (or busier) machine.
             order = pages if round_number % 2 == 0 else list(reversed(pages))
             for page in order:
                 results[page].append(wrk(page[3], page[4], options.seconds, options.connections, page[5]))
+                drain(page[3], page[4], page[5])
         print(f"\npretalx {version} vs ours, {options.talks} talks, SQLite, gunicorn 2 sync workers each, "
               f"wrk -t2 -c{options.connections} -d{options.seconds}s, medians of {options.rounds} rounds; "
               f"load average {os.getloadavg()[0]:.1f}\n")  # fmt: skip
