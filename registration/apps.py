@@ -9,6 +9,7 @@ class RegistrationConfig(AppConfig):
         from conference.models import ConferencePage
         from programme.agenda import export_starred_sessions
 
+        from . import door_rights_signals
         from .personal_data import register_section
         from .views import register
 
@@ -16,3 +17,4 @@ class RegistrationConfig(AppConfig):
         ConferencePage.registration_view = staticmethod(register)
         # The personal-data download on /my/ includes the attendee's starred sessions.
         register_section("agenda", export=export_starred_sessions)
+        door_rights_signals.connect()
