@@ -43,6 +43,7 @@ def _scanner_strings():
         "camera_missing": _("No camera found. Find people by name below."),
         "camera_starting": _("Starting the camera…"),
         "session_expired": _("You are signed out. Sign in again to send the saved check-ins."),
+        "queue_dropped": _("Removed from the queue, refused by the server: {count}. Last reason: {reason}"),
         "unsent_on_sign_out": _("Some check-ins made offline are not sent yet. Sign out and lose them?"),
         "searching": _("Searching…"),
         "nobody_found": _("Nobody found."),
