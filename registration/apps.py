@@ -6,12 +6,12 @@ class RegistrationConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
-        from conference.models import ConferencePage
-        from programme.agenda import export_starred_sessions
+        from conference.models import ConferencePage  # noqa: PLC0415
+        from programme.agenda import export_starred_sessions  # noqa: PLC0415
 
-        from . import door_rights_signals
-        from .personal_data import register_section
-        from .views import register
+        from . import door_rights_signals  # noqa: PLC0415
+        from .personal_data import register_section  # noqa: PLC0415
+        from .views import register  # noqa: PLC0415
 
         # The conference page serves the form at /<conference>/register/; conference must not import us.
         ConferencePage.registration_view = staticmethod(register)

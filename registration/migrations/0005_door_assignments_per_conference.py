@@ -6,26 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0002_staff_groups'),
-        ('registration', '0004_scan_attempt_result_choices'),
+        ("conference", "0002_staff_groups"),
+        ("registration", "0004_scan_attempt_result_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DoorAssignment',
+            name="DoorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(auto_now_add=True, verbose_name='assigned')),
-                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='door_assignments', to='conference.conferencepage', verbose_name='conference')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='door_assignments', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("assigned_at", models.DateTimeField(auto_now_add=True, verbose_name="assigned")),
+                (
+                    "conference",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="door_assignments",
+                        to="conference.conferencepage",
+                        verbose_name="conference",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="door_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'door assignment',
-                'verbose_name_plural': 'door assignments',
-                'constraints': [models.UniqueConstraint(fields=('user', 'conference'), name='one_door_assignment_per_conference')],
+                "verbose_name": "door assignment",
+                "verbose_name_plural": "door assignments",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "conference"), name="one_door_assignment_per_conference")
+                ],
             },
         ),
     ]
