@@ -89,9 +89,11 @@ def get_conference(slug):
 # --- who may work the door --------------------------------------------------------------------------------
 
 # What an account may do at the door is looked up once and kept in the shared cache (it spares every scan a
-# database round trip). It is never left to expire: every change of door rights forgets it at once
-# (forget_door_rights, called by registration/door_rights_signals.py on assignments and group membership).
+# database round trip). Every change of door rights forgets it at once (forget_door_rights, called by
+# registration/door_rights_signals.py on assignments, group membership and accounts). The expiry is only a
+# backstop for an invalidation the cache itself lost (a Redis restart mid-delete), never how changes apply.
 ALL_CONFERENCES = "all"
+DOOR_RIGHTS_BACKSTOP_SECONDS = 600
 
 
 def _door_rights_cache_key(user_id):
@@ -113,7 +115,7 @@ def _door_scope(user):
             scope = sorted(DoorAssignment.objects.filter(user=user).values_list("conference_id", flat=True))
             # A door-staff account with no assignment yet still has door rights (it sees an empty scanner).
             scope = scope or [0]
-        cache.set(key, scope, None)
+        cache.set(key, scope, DOOR_RIGHTS_BACKSTOP_SECONDS)
     return scope or None
 
 
