@@ -93,6 +93,7 @@ def get_conference(slug):
 # registration/door_rights_signals.py on assignments, group membership and accounts). The expiry is only a
 # backstop for an invalidation the cache itself lost (a Redis restart mid-delete), never how changes apply.
 ALL_CONFERENCES = "all"
+NO_DOOR_RIGHTS = "none"
 DOOR_RIGHTS_BACKSTOP_SECONDS = 600
 
 
@@ -101,22 +102,21 @@ def _door_rights_cache_key(user_id):
 
 
 def _door_scope(user):
-    """None (no door rights), ALL_CONFERENCES (organisers) or the sorted ids of the conferences assigned."""
+    """None (no door rights), ALL_CONFERENCES (organisers) or the sorted ids of the conferences assigned (an
+    empty list for door staff not assigned anywhere yet: they open an empty scanner)."""
     if not user.is_authenticated:
         return None
     key = _door_rights_cache_key(user.pk)
     scope = cache.get(key)
     if scope is None:
         if not is_door_staff(user):
-            scope = []
+            scope = NO_DOOR_RIGHTS
         elif user.is_superuser or user.groups.filter(name=ORGANISERS).exists():
             scope = ALL_CONFERENCES
         else:
             scope = sorted(DoorAssignment.objects.filter(user=user).values_list("conference_id", flat=True))
-            # A door-staff account with no assignment yet still has door rights (it sees an empty scanner).
-            scope = scope or [0]
         cache.set(key, scope, DOOR_RIGHTS_BACKSTOP_SECONDS)
-    return scope or None
+    return None if scope == NO_DOOR_RIGHTS else scope
 
 
 def has_door_rights(user):
