@@ -11,6 +11,7 @@ class RegistrationConfig(AppConfig):
         from conference.models import ConferencePage  # noqa: PLC0415
         from programme.agenda import export_starred_sessions  # noqa: PLC0415
 
+        from . import door_rights_signals  # noqa: PLC0415
         from .personal_data import register_section  # noqa: PLC0415
         from .views import register  # noqa: PLC0415
 
@@ -18,3 +19,4 @@ class RegistrationConfig(AppConfig):
         ConferencePage.registration_view = staticmethod(register)
         # The personal-data download on /my/ includes the attendee's starred sessions.
         register_section("agenda", export=export_starred_sessions)
+        door_rights_signals.connect()
