@@ -39,7 +39,7 @@ from wagtail.models import Locale
 from conference.models import ConferencePage
 from programme.agenda import issue_feed
 from programme.models import SessionPage
-from registration.badges import get_or_create_signing_key, issue_badge_token
+from registration.badge_tokens import get_or_create_signing_key, issue_badge_token
 from registration.models import Registration, RegistrationType
 
 attendees, registrants, scanners, badges_each = (int(value) for value in sys.argv[1:5])
