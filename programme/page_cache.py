@@ -1,0 +1,209 @@
+"""Whole public pages and exports in the shared cache, for anonymous and signed-in visitors alike.
+
+A page is rendered once per site generation, language and kind of visitor ("anon" or "user": the header says
+"Sign in" or "My conference") and kept with markers where a visitor's own parts go: the CSRF token of each
+form and the state of each star. Every request, the first included, gets the stored parts joined with its own
+token and starred sessions (one small query), so nobody's token or stars reach another visitor. Requests that
+must be rendered fresh: pending messages (they show on the page), organisers (the Wagtail user bar links to
+the admin), previews, unknown query parameters. Exports are the same for everybody and are kept once.
+
+Stored bodies are plain bytes split at the markers (`parts`); an entry without markers has one part, so a
+compressing layer can keep a compressed copy beside it and serve that as is."""
+
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from . import agenda
+from .cache import (
+    CACHE_TIMEOUT,
+    GLOBAL_GENERATION_KEY,
+    SITE_GENERATION_KEY,
+    build_response,
+    current_generation,
+    etag_for,
+    generation_from,
+)
+from .cache import response_key as url_key
+
+PAGE_GENERATION_KEYS = [GLOBAL_GENERATION_KEY, SITE_GENERATION_KEY]
+
+# Markers cannot come from content: NUL is not allowed in PostgreSQL text and never produced by our templates.
+CSRF_MARKER = "\x00csrf\x00"
+MARKERS = re.compile(rb"\x00(csrf|star):?(\d*)\x00")
+ADMIN_ACCESS_SESSION_KEY = "_page_cache_admin_access"
+MESSAGES_SESSION_KEY = "_messages"  # django.contrib.messages' session storage
+
+ANONYMOUS, SIGNED_IN, EVERYONE = "anon", "user", "all"
+
+
+def star_marker(session_id):
+    """Where the state of one session's star (signed-in visitors) goes in a stored page."""
+    return mark_safe(f"\x00star:{int(session_id)}\x00")  # noqa: S308 - digits only
+
+
+def is_rendering_shared(request):
+    """Whether the page being rendered is kept for other visitors: personal parts must be markers."""
+    return getattr(request, "page_cache_variant", None) in (ANONYMOUS, SIGNED_IN)
+
+
+def has_admin_access(request):
+    """Whether the signed-in user may use the Wagtail admin (the user bar is then on every page). Kept in the
+    session: asking the permission tables costs two queries, and a stale answer only means a page is rendered
+    fresh or without the user bar."""
+    session = request.session
+    if ADMIN_ACCESS_SESSION_KEY not in session:
+        session[ADMIN_ACCESS_SESSION_KEY] = request.user.has_perm("wagtailadmin.access_admin")
+    return session[ADMIN_ACCESS_SESSION_KEY]
+
+
+def visitor_variant(request):
+    """Which stored copy of a page this request may get ("anon" or "user"), or None to render it fresh."""
+    if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
+        return None
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ANONYMOUS
+    if request.session.get(MESSAGES_SESSION_KEY):
+        return None
+    if not request.user.is_authenticated:
+        return ANONYMOUS
+    return None if has_admin_access(request) else SIGNED_IN
+
+
+def cache_key(request, variant):
+    key = url_key(request)
+    return None if key is None else f"{key}:{variant}"
+
+
+def cached_response(request, *, everyone=False):
+    """The stored answer to this request, personalised, or None (then the caller renders, and finish_response
+    keeps the result). `everyone`: the route's answers are the same for every visitor (exports)."""
+    request.page_cache = None
+    if everyone:
+        variant = EVERYONE if request.method in ("GET", "HEAD") else None
+    else:
+        variant = visitor_variant(request)
+    key = cache_key(request, variant) if variant else None
+    if key is None:
+        return None
+    found = cache.get_many([key, *PAGE_GENERATION_KEYS])
+    if all(name in found for name in PAGE_GENERATION_KEYS):
+        generation = generation_from(found[name] for name in PAGE_GENERATION_KEYS)
+    else:
+        generation = current_generation(PAGE_GENERATION_KEYS)
+    entry = found.get(key)
+    if entry is not None and entry["generation"] == generation:
+        return respond(request, entry, variant)
+    # Read before rendering: a change published while we render must not be stored under its newer generation.
+    request.page_cache = (variant, key, generation)
+    request.page_cache_variant = variant
+    return None
+
+
+def finish_response(request, response):
+    """After rendering a missed page: keep it if its view marked it shareable (`response.shared_cache`), and
+    answer with the visitor's own token and stars filled in."""
+    state = getattr(request, "page_cache", None)
+    if state is None:
+        return response
+    variant, key, generation = state
+    try:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    finally:
+        # Anything rendered later (an error page) gets real tokens.
+        request.page_cache_variant = None
+    options = getattr(response, "shared_cache", None)
+    if (
+        options is not None
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not getattr(request, "is_preview", False)
+    ):
+        entry = make_entry(response, options, generation)
+        cache.set(key, entry, options.get("timeout", CACHE_TIMEOUT))
+        return respond(request, entry, variant)
+    if not response.streaming and b"\x00" in response.content:
+        # Not kept (a form, an error): still this visitor's own page.
+        response.content, _personal = fill(MARKERS.split(response.content), request)
+    return response
+
+
+def make_entry(response, options, generation):
+    body = response.content
+    return {
+        "generation": generation,
+        "parts": MARKERS.split(body),
+        "content_type": response["Content-Type"],
+        "etag": response.get("ETag") or etag_for(body),
+        "last_modified": options.get("last_modified"),
+        "cors": options.get("cors", False),
+        "cache_control": options.get("cache_control"),
+    }
+
+
+def star_states():
+    """The markup of a star's state, off and on, in the current language (rendered once per process)."""
+    language = get_language()
+    states = _STAR_STATES.get(language)
+    if states is None:
+        states = _STAR_STATES[language] = tuple(
+            render_to_string("programme/includes/star_state.html", {"starred": starred}).strip().encode()
+            for starred in (False, True)
+        )
+    return states
+
+
+_STAR_STATES = {}
+
+
+def fill(parts, request):
+    """The stored `parts` joined with this request's CSRF token and star states; and whether anything of the
+    visitor's own went in."""
+    if len(parts) == 1:
+        return parts[0], False
+    token = None
+    starred = states = None
+    out = [parts[0]]
+    for index in range(1, len(parts), 3):
+        if parts[index] == b"csrf":
+            if token is None:
+                token = get_token(request).encode()
+            out.append(token)
+        else:
+            if starred is None:
+                starred = agenda.starred_session_ids(getattr(request, "user", None))
+                states = star_states()
+            out.append(states[int(parts[index + 1]) in starred])
+        out.append(parts[index + 2])
+    return b"".join(out), True
+
+
+def respond(request, entry, variant):
+    """The response for a stored entry: shared validators and lifetime for everybody's copy, private and
+    unvalidated when the visitor's own token or stars are in it."""
+    body, personal = fill(entry["parts"], request)
+    if not personal and variant != SIGNED_IN:
+        response = build_response(
+            request,
+            body=body,
+            content_type=entry["content_type"],
+            etag=entry["etag"],
+            last_modified=entry["last_modified"],
+            cors=entry["cors"],
+        )
+        if entry.get("cache_control") and response.status_code == 200:
+            response["Cache-Control"] = entry["cache_control"]
+        return response
+    response = HttpResponse(body, content_type=entry["content_type"])
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie"])
+    return response
