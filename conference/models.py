@@ -23,13 +23,13 @@ from .page_caching import shareable
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
-
 def window_is_open(opens_at, closes_at, now):
     """Whether `now` lies in [opens_at, closes_at), either end being optional: the rule of every registration
     window (a conference's and a registration type's)."""
     if opens_at and now < opens_at:
         return False
     return not (closes_at and now >= closes_at)
+
 
 class Organisation(index.Indexed, models.Model):
     """A network or organisation that organises, partners in or funds a conference."""
@@ -234,6 +234,7 @@ class ConferencePage(RoutablePageMixin, Page):
         """Whether the conference's own registration window is open (each registration type has one too)."""
         return window_is_open(self.registration_opens_at, self.registration_closes_at, now or timezone.now())
 
+    @path("", name="index_route")  # routes resolve to the decorated function: the mixin's would bypass this one
     def index_route(self, request, *args, **kwargs):
         """The conference page, kept by the page cache until its registration window next opens or closes (it
         shows the "Register" button only while the window is open)."""

@@ -125,8 +125,6 @@ def session_calendar_key(session_id, language, generation):
     return f"programme:session-ics:{session_id}:{language}:{generation}"
 
 
-
-
 # --- Stored responses (programme.page_cache) -------------------------------------------------------------------
 
 ALLOWED_QUERY_NAMES = {"day", "track", "room", "kind", "language"}

@@ -58,10 +58,14 @@ def has_admin_access(request):
     """Whether the signed-in user may use the Wagtail admin (the user bar is then on every page). Kept in the
     session: asking the permission tables costs two queries, and a stale answer only means a page is rendered
     fresh or without the user bar."""
-    session = request.session
-    if ADMIN_ACCESS_SESSION_KEY not in session:
-        session[ADMIN_ACCESS_SESSION_KEY] = request.user.has_perm("wagtailadmin.access_admin")
-    return session[ADMIN_ACCESS_SESSION_KEY]
+    if ADMIN_ACCESS_SESSION_KEY not in request.session:
+        remember_admin_access(request, request.user)
+    return request.session[ADMIN_ACCESS_SESSION_KEY]
+
+
+def remember_admin_access(request, user, **kwargs):
+    """On sign-in (user_logged_in), so that the first page after it needs no extra queries or session write."""
+    request.session[ADMIN_ACCESS_SESSION_KEY] = user.has_perm("wagtailadmin.access_admin")
 
 
 def visitor_variant(request):
@@ -86,10 +90,7 @@ def cached_response(request, *, everyone=False):
     """The stored answer to this request, personalised, or None (then the caller renders, and finish_response
     keeps the result). `everyone`: the route's answers are the same for every visitor (exports)."""
     request.page_cache = None
-    if everyone:
-        variant = EVERYONE if request.method in ("GET", "HEAD") else None
-    else:
-        variant = visitor_variant(request)
+    variant = visitor_variant(request) if not everyone else EVERYONE if request.method in ("GET", "HEAD") else None
     key = cache_key(request, variant) if variant else None
     if key is None:
         return None

@@ -2,6 +2,7 @@
 in its programme, the site's on every change to any public page or to what menus and lists show, and counts
 SEQUENCE when a publish changes a session's time, room or status."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
@@ -13,6 +14,7 @@ from conference.models import ConferencePage, Organisation, Venue
 
 from .cache import invalidate_programme, invalidate_site
 from .models import ProgrammePage, Room, SessionPage, SpeakerIndexPage, SpeakerPage, Track
+from .page_cache import remember_admin_access
 
 
 def conference_id_for_page(page):
@@ -99,6 +101,7 @@ def on_restriction_changed(sender, instance, **kwargs):
 
 
 def connect():
+    user_logged_in.connect(remember_admin_access, dispatch_uid="page_cache_admin_access")
     page_published.connect(on_page_published, dispatch_uid="programme_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="programme_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="programme_moved")
