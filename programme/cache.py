@@ -127,7 +127,8 @@ def session_calendar_key(session_id, language, generation):
 
 # --- Stored responses (programme.page_cache) -------------------------------------------------------------------
 
-ALLOWED_QUERY_NAMES = {"day", "track", "room", "kind", "language"}
+# Filters, and now and next on a venue screen.
+ALLOWED_QUERY_NAMES = {"day", "track", "room", "kind", "language", "screen"}
 CORS_HEADER = ("Access-Control-Allow-Origin", "*")
 
 

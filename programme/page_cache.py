@@ -128,14 +128,21 @@ def finish_response(request, response):
         and not response.streaming
         and not response.cookies
         and not getattr(request, "is_preview", False)
+        and not is_restricted(getattr(request, "served_page", None))
     ):
         entry = make_entry(response, options, generation)
         cache.set(key, entry, options.get("timeout", CACHE_TIMEOUT))
         return respond(request, entry, variant)
-    if not response.streaming and b"\x00" in response.content:
+    if not response.streaming and response.get("Content-Type", "").startswith("text/") and b"\x00" in response.content:
         # Not kept (a form, an error): still this visitor's own page.
         response.content, _personal = fill(MARKERS.split(response.content), request)
     return response
+
+
+def is_restricted(page):
+    """Whether `page` (set by the before_serve_page hook) or an ancestor needs a password, a sign-in or a group:
+    who passed the check must not pass it on to everybody else through the cache."""
+    return page is not None and page.get_view_restrictions().exists()
 
 
 def make_entry(response, options, generation):

@@ -57,3 +57,9 @@ def warn_about_speaker_conflicts(request, page):
 
 hooks.register("after_create_page", warn_about_speaker_conflicts)
 hooks.register("after_edit_page", warn_about_speaker_conflicts)
+
+
+@hooks.register("before_serve_page")
+def remember_served_page(page, request, serve_args, serve_kwargs):
+    """The page being served, for the page cache's check of view restrictions (programme.page_cache)."""
+    request.served_page = page

@@ -6,10 +6,12 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from programme.models import AgendaItem, SpeakerPage
 
@@ -162,3 +164,16 @@ def test_now_and_next_is_kept_until_the_next_minute(conference):
     Client().get(url)
     count, _response = queries(Client(), url)
     assert count == 0
+
+
+def test_a_page_for_one_group_is_never_passed_on_to_other_signed_in_visitors(conference, ana, boris):
+    group = Group.objects.create(name="Board")
+    ana.groups.add(group)
+    speaker = SpeakerPage.objects.live().filter(locale=conference.locale).order_by("pk").first()
+    url = speaker.url
+    assert speaker.organisation
+    restriction = PageViewRestriction.objects.create(page=speaker, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(group)
+    assert speaker.organisation in client_for(ana).get(url).content.decode()
+    assert speaker.organisation not in client_for(boris).get(url).content.decode()
+    assert speaker.organisation not in Client().get(url).content.decode()
