@@ -7,8 +7,8 @@ token and starred sessions (one small query), so nobody's token or stars reach a
 must be rendered fresh: pending messages (they show on the page), organisers (the Wagtail user bar links to
 the admin), previews, unknown query parameters. Exports are the same for everybody and are kept once.
 
-Stored bodies are plain bytes split at the markers (`parts`); an entry without markers has one part, so a
-compressing layer can keep a compressed copy beside it and serve that as is."""
+Stored bodies are plain bytes split at the markers (`literals`, `slots`); an entry without markers has one literal,
+so a compressing layer can keep a compressed copy beside it and serve that as is."""
 
 import re
 
@@ -24,7 +24,6 @@ from django.utils.translation import get_language
 from . import agenda
 from .cache import (
     CACHE_TIMEOUT,
-    GLOBAL_GENERATION_KEY,
     SITE_GENERATION_KEY,
     build_response,
     current_generation,
@@ -33,11 +32,13 @@ from .cache import (
 )
 from .cache import response_key as url_key
 
-PAGE_GENERATION_KEYS = [GLOBAL_GENERATION_KEY, SITE_GENERATION_KEY]
+# Every programme change bumps the site's generation too (programme.cache.invalidate_programme): one key to read.
+PAGE_GENERATION_KEYS = [SITE_GENERATION_KEY]
 
 # Markers cannot come from content: NUL is not allowed in PostgreSQL text and never produced by our templates.
 CSRF_MARKER = "\x00csrf\x00"
 MARKERS = re.compile(rb"\x00(csrf|star):?(\d*)\x00")
+CSRF_SLOT = -1  # star slots are session ids
 ADMIN_ACCESS_SESSION_KEY = "_page_cache_admin_access"
 MESSAGES_SESSION_KEY = "_messages"  # django.contrib.messages' session storage
 
@@ -135,7 +136,8 @@ def finish_response(request, response):
         return respond(request, entry, variant)
     if not response.streaming and response.get("Content-Type", "").startswith("text/") and b"\x00" in response.content:
         # Not kept (a form, an error): still this visitor's own page.
-        response.content, _personal = fill(MARKERS.split(response.content), request)
+        entry = make_entry(response, {}, None)
+        response.content, _personal = fill(entry["literals"], entry["slots"], request)
     return response
 
 
@@ -146,10 +148,17 @@ def is_restricted(page):
 
 
 def make_entry(response, options, generation):
+    """What is stored: the body's literal parts and, between them, what goes there (CSRF_SLOT or a star's
+    session id), so that filling in is a lookup per marker."""
     body = response.content
+    split = MARKERS.split(body)
+    slots = [
+        CSRF_SLOT if kind == b"csrf" else int(number) for kind, number in zip(split[1::3], split[2::3], strict=True)
+    ]
     return {
         "generation": generation,
-        "parts": MARKERS.split(body),
+        "literals": split[::3],
+        "slots": slots,
         "content_type": response["Content-Type"],
         "etag": response.get("ETag") or etag_for(body),
         "last_modified": options.get("last_modified"),
@@ -173,32 +182,30 @@ def star_states():
 _STAR_STATES = {}
 
 
-def fill(parts, request):
-    """The stored `parts` joined with this request's CSRF token and star states; and whether anything of the
+def fill(literals, slots, request):
+    """The stored parts joined with this request's CSRF token and star states; and whether anything of the
     visitor's own went in."""
-    if len(parts) == 1:
-        return parts[0], False
-    token = None
-    starred = states = None
-    out = [parts[0]]
-    for index in range(1, len(parts), 3):
-        if parts[index] == b"csrf":
-            if token is None:
-                token = get_token(request).encode()
-            out.append(token)
-        else:
-            if starred is None:
-                starred = agenda.starred_session_ids(getattr(request, "user", None))
-                states = star_states()
-            out.append(states[int(parts[index + 1]) in starred])
-        out.append(parts[index + 2])
+    if not slots:
+        return literals[0], False
+    values = {}
+    star_ids = [slot for slot in slots if slot != CSRF_SLOT]
+    if star_ids:
+        off, on = star_states()
+        values = dict.fromkeys(star_ids, off)
+        for session_id in agenda.starred_session_ids(getattr(request, "user", None)) & values.keys():
+            values[session_id] = on
+    if CSRF_SLOT in slots:
+        values[CSRF_SLOT] = get_token(request).encode()
+    out = [b""] * (len(literals) + len(slots))
+    out[::2] = literals
+    out[1::2] = map(values.__getitem__, slots)
     return b"".join(out), True
 
 
 def respond(request, entry, variant):
     """The response for a stored entry: shared validators and lifetime for everybody's copy, private and
     unvalidated when the visitor's own token or stars are in it."""
-    body, personal = fill(entry["parts"], request)
+    body, personal = fill(entry["literals"], entry["slots"], request)
     if not personal and variant != SIGNED_IN:
         response = build_response(
             request,

@@ -24,6 +24,4 @@ def events_by_uid(content):
 
 
 def make_scale(slug, sessions, speakers=20):
-    call_command(
-        "make_scale_conference", slug=slug, sessions=sessions, speakers=speakers, registrations=0, verbosity=0
-    )
+    call_command("make_scale_conference", slug=slug, sessions=sessions, speakers=speakers, registrations=0, verbosity=0)

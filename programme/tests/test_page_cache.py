@@ -159,6 +159,14 @@ def test_exports_are_one_answer_for_browsers_and_calendar_apps(conference, ana):
     assert signed_in.content == response.content
 
 
+def test_home_page_comes_from_the_cache(conference, ana):
+    for client in (Client(), client_for(ana)):
+        client.get("/")
+        count, _response = queries(client, "/")
+        assert count <= 2  # the session and the user when signed in; nothing for anonymous visitors
+    assert queries(Client(), "/")[0] == 0
+
+
 def test_now_and_next_is_kept_until_the_next_minute(conference):
     url = PROGRAMME + "now/"
     Client().get(url)

@@ -3,8 +3,8 @@
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from .helpers import make_scale
