@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -130,6 +131,7 @@ def finish_response(request, response):
         and not response.cookies
         and not getattr(request, "is_preview", False)
         and not is_restricted(getattr(request, "served_page", None))
+        and not (variant == SIGNED_IN and shows_who(request.user, response.content))
     ):
         entry = make_entry(response, options, generation)
         cache.set(key, entry, options.get("timeout", CACHE_TIMEOUT))
@@ -145,6 +147,20 @@ def is_restricted(page):
     """Whether `page` (set by the before_serve_page hook) or an ancestor needs a password, a sign-in or a group:
     who passed the check must not pass it on to everybody else through the cache."""
     return page is not None and page.get_view_restrictions().exists()
+
+
+def shows_who(user, body):
+    """Whether a page rendered for `user` shows their email or name: then it is not theirs to share. A safety net
+    for templates that print the visitor (e.g. "Signed in as …") without a marker."""
+    values = (user.email, user.get_full_name())
+    return any(
+        value.encode() in body or escape(value).encode() in body
+        for value in (value.strip() for value in values if value)
+        if len(value) >= MIN_IDENTIFYING_LENGTH
+    )
+
+
+MIN_IDENTIFYING_LENGTH = 3
 
 
 def make_entry(response, options, generation):

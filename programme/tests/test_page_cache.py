@@ -88,6 +88,15 @@ def test_signed_in_programme_is_served_from_the_cache_with_three_queries(confere
     assert "ETag" not in response
 
 
+def test_a_page_that_shows_the_visitors_name_is_not_kept(conference, ana, boris):
+    # "Programme" is in every programme page's title: as if the template printed the visitor's name.
+    ana.first_name = "Programme"
+    ana.save()
+    client_for(ana).get(PROGRAMME)
+    assert queries(client_for(boris), PROGRAMME)[0] > 3  # rendered, not from the cache
+    assert queries(client_for(boris), PROGRAMME)[0] == 3  # boris's own render was kept
+
+
 def test_csrf_token_in_a_cached_page_is_the_visitors_own(conference, ana, boris):
     session = demo_session(conference, "naloxone-in-every-pocket")
     client_for(ana, enforce_csrf_checks=True).get(PROGRAMME)
