@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from .blocks import BodyBlock
 from .enums import OrganisationRole
+from .page_caching import shareable
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
@@ -232,6 +233,17 @@ class ConferencePage(RoutablePageMixin, Page):
     def registration_is_open(self, now=None):
         """Whether the conference's own registration window is open (each registration type has one too)."""
         return window_is_open(self.registration_opens_at, self.registration_closes_at, now or timezone.now())
+
+    @path("", name="index_route")  # routes resolve to the decorated function: the mixin's would bypass this one
+    def index_route(self, request, *args, **kwargs):
+        """The conference page, kept by the page cache until its registration window next opens or closes (it
+        shows the "Register" button only while the window is open)."""
+        response = super().index_route(request, *args, **kwargs)
+        now = timezone.now()
+        edges = [edge for edge in (self.registration_opens_at, self.registration_closes_at) if edge and edge > now]
+        if edges:
+            return shareable(response, timeout=max(1, int((min(edges) - now).total_seconds()) + 1))
+        return shareable(response)
 
     @path("register/")
     def register(self, request):

@@ -10,9 +10,10 @@ from wagtail.search import index
 
 from conference.blocks import BodyBlock
 from conference.models import ConferencePage
+from conference.page_caching import ShareablePageMixin
 
 
-class HomePage(Page):
+class HomePage(ShareablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -46,7 +47,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(ShareablePageMixin, Page):
     """Travel and visas, venue accessibility, code of conduct, the privacy notice, and the like."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)

@@ -1,8 +1,10 @@
-"""What the programme keeps in the shared cache: the generation every cached item was built from, the keys it is
-kept under, and whole responses of programme pages and exports for anonymous GETs.
+"""What the site keeps in the shared cache: the generations every cached item was built from, the keys it is
+kept under, and whole public pages and exports, stored once and personalised per request.
 
-A change bumps the generation and so retires every cached programme, export and page at once, in every process
-that shares the cache; a stored response is served again without touching the database while it is current."""
+A change bumps a generation and so retires every cached programme, export and page at once, in every process
+that shares the cache; a stored response is served again without rendering while it is current. Stored pages
+hold markers where a visitor's own parts go (CSRF token, the state of each star), which are filled in for each
+request from a per-request token and one small query of the visitor's starred sessions."""
 
 import hashlib
 import time
@@ -18,6 +20,9 @@ from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language
 
 GLOBAL_GENERATION_KEY = "programme:generation:all"
+# Every public page shows the site's navigation, the conference list or a conference's content: any page or
+# snippet change anywhere retires all stored pages (exports keep their per-conference generation).
+SITE_GENERATION_KEY = "programme:generation:site"
 CACHE_TIMEOUT = 60 * 60 * 24
 
 
@@ -73,13 +78,7 @@ def generation_from(values):
 
 def schedule_generation(conference_id):
     """The current generation of a conference's programme: deployment, global part and conference part."""
-    keys = generation_key_names(conference_id)
-    values = cache.get_many(keys)
-    for key in keys:
-        if key not in values:
-            cache.add(key, _new_token(), timeout=None)
-            values[key] = cache.get(key)
-    return generation_from(values[key] for key in keys)
+    return current_generation(generation_key_names(conference_id))
 
 
 def generation_key_names(conference_id):
@@ -87,9 +86,25 @@ def generation_key_names(conference_id):
 
 
 def invalidate_programme(conference_id=None):
-    """Retire every cached programme, export and page of a conference (of all conferences without one)."""
+    """Retire every cached programme, export and page of a conference (of all conferences without one), and
+    every stored page of the site (they show the conference in menus, lists and links)."""
     key = GLOBAL_GENERATION_KEY if conference_id is None else _generation_key(conference_id)
-    cache.set(key, _new_token(), timeout=None)
+    cache.set_many({key: _new_token(), SITE_GENERATION_KEY: _new_token()}, timeout=None)
+
+
+def invalidate_site():
+    """Retire every stored page (not the gathered programmes or exports): a page, menu or snippet changed."""
+    cache.set(SITE_GENERATION_KEY, _new_token(), timeout=None)
+
+
+def current_generation(keys):
+    """The current generation made of the generation keys `keys`, each created on first use."""
+    values = cache.get_many(keys)
+    for key in keys:
+        if key not in values:
+            cache.add(key, _new_token(), timeout=None)
+            values[key] = cache.get(key)
+    return generation_from(values[key] for key in keys)
 
 
 # --- Keys ------------------------------------------------------------------------------------------------------
@@ -110,21 +125,15 @@ def session_calendar_key(session_id, language, generation):
     return f"programme:session-ics:{session_id}:{language}:{generation}"
 
 
-# --- Whole responses -----------------------------------------------------------------------------------------
+# --- Stored responses (programme.page_cache) -------------------------------------------------------------------
 
-ALLOWED_QUERY_NAMES = {"day", "track", "room", "kind", "language"}
+# Filters, and now and next on a venue screen.
+ALLOWED_QUERY_NAMES = {"day", "track", "room", "kind", "language", "screen"}
 CORS_HEADER = ("Access-Control-Allow-Origin", "*")
 
 
-def is_anonymous_request(request):
-    """No session or message cookie: the response is the same for everybody who sends such a request."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
-
-
 def response_key(request):
+    """The key of a stored answer to this URL in this language, or None when the query has other parameters."""
     query = sorted(request.GET.lists())
     if any(name not in ALLOWED_QUERY_NAMES or len(values) != 1 for name, values in query):
         return None
@@ -148,7 +157,7 @@ def build_response(request, *, body, content_type, etag, last_modified, cors, st
     # Calendars and apps come back for changes; a short shared lifetime keeps them fresh without hammering.
     response["Cache-Control"] = "public, max-age=60" if cors else "no-cache"
     if not cors:
-        # Pages differ for signed-in visitors, who never get this cached copy.
+        # Pages differ for signed-in visitors (header, stars, tokens).
         patch_vary_headers(response, ["Cookie"])
     conditional = get_conditional_response(
         request, etag=etag, last_modified=last_modified.timestamp() if last_modified else None, response=response
@@ -157,54 +166,3 @@ def build_response(request, *, body, content_type, etag, last_modified, cors, st
         # A 304 must carry the CORS header too, or a browser app's revalidation fails.
         conditional[CORS_HEADER[0]] = CORS_HEADER[1]
     return conditional
-
-
-def cached_response(request):
-    """The stored response for this request when it is anonymous and still current, else None."""
-    if not is_anonymous_request(request):
-        return None
-    key = response_key(request)
-    if key is None:
-        return None
-    entry = cache.get(key)
-    if entry is None:
-        return None
-    generations = cache.get_many(entry["generation_keys"])
-    if generation_from(generations.get(name) for name in entry["generation_keys"]) != entry["generation"]:
-        return None
-    return build_response(
-        request,
-        body=entry["body"],
-        content_type=entry["content_type"],
-        etag=entry["etag"],
-        last_modified=entry["last_modified"],
-        cors=entry["cors"],
-    )
-
-
-def store_response(request, response, *, conference_id, generation, last_modified=None, cors=False):
-    """Keep a 200 response of an anonymous GET for the next anonymous request of the same URL."""
-    if response.status_code != 200 or not is_anonymous_request(request) or response.cookies:
-        return
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(request, "is_preview", False):
-        return
-    key = response_key(request)
-    if key is None:
-        return
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
-    body = response.content
-    cache.set(
-        key,
-        {
-            "generation_keys": generation_key_names(conference_id),
-            # The generation the body was built from: if the programme changed meanwhile, this entry is stale.
-            "generation": generation,
-            "body": body,
-            "content_type": response["Content-Type"],
-            "etag": response.get("ETag") or etag_for(body),
-            "last_modified": last_modified,
-            "cors": cors,
-        },
-        CACHE_TIMEOUT,
-    )

@@ -1,24 +1,27 @@
-"""The programme's URL routes in front of Wagtail's page serving (programme.urls): anonymous GETs answered from
-the shared response cache, everything else handed to Wagtail. Apart from programme.views because Wagtail's serve
-view cannot be imported while the page models load."""
+"""The site's page routes in front of Wagtail's page serving (programme.urls): GETs answered from the shared page
+cache (programme.page_cache), everything else handed to Wagtail and kept when its view says it may be. Apart from
+programme.views because Wagtail's serve view cannot be imported while the page models load."""
 
 from wagtail.views import serve
 
-from .cache import cached_response
+from .page_cache import cached_response, finish_response
 
 
 def fast_path(request, path):
-    """Anonymous GETs of programme pages and exports straight from the shared cache; anything else goes to
-    Wagtail's page serving as usual."""
+    """Public pages straight from the shared cache, personalised; anything else goes to Wagtail's page serving."""
     response = cached_response(request)
     if response is not None:
         return response
-    return serve(request, path)
+    try:
+        return finish_response(request, serve(request, path))
+    finally:
+        request.page_cache_variant = None
 
 
 def serve_file_route(request, path, filename):
-    """/…/schedule.ics (no trailing slash, as the contract says) is the page route "schedule.ics/"."""
-    response = cached_response(request)
+    """/…/schedule.ics (no trailing slash, as the contract says) is the page route "schedule.ics/"; exports are the
+    same for every visitor, signed in or not."""
+    response = cached_response(request, everyone=True)
     if response is not None:
         return response
-    return serve(request, f"{path}{filename}/")
+    return finish_response(request, serve(request, f"{path}{filename}/"))

@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from conference.blocks import BodyBlock
 from conference.localized_fields import localized
+from conference.page_caching import ShareablePageMixin
 
 from . import release_views, views
 from .enums import Interpretation, SessionKind, SessionLanguage, SessionStatus, SpeakerRole
@@ -332,7 +333,7 @@ class SessionSpeaker(Orderable):
     panels = [FieldPanel("speaker"), FieldPanel("role")]
 
 
-class SpeakerIndexPage(Page):
+class SpeakerIndexPage(ShareablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -367,7 +368,7 @@ class SpeakerLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock(label=_("Address"))
 
 
-class SpeakerPage(Page):
+class SpeakerPage(ShareablePageMixin, Page):
     """A speaker; the page title is the speaker's name."""
 
     photo = models.ForeignKey(

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from conference.localized_fields import localized
 
-from .cache import schedule_generation, store_response
 from .gathering import get_schedule
 from .release_models import ChangeKind, ScheduleRelease
 from .views import conference_or_404
@@ -68,9 +67,6 @@ def releases_with_changes(page, *, limit=None):
 
 def serve_changes(request, page):
     """Every release of the programme, newest first, with what changed in each."""
-    conference_id = conference_or_404(page).canonical.pk
-    # Read before rendering: a release made meanwhile must not be stored under its newer generation.
-    generation = schedule_generation(conference_id)
     schedule, releases = releases_with_changes(page)
     context = {
         "page": page,
@@ -81,8 +77,8 @@ def serve_changes(request, page):
         "calendar_url": f"{schedule.programme_path}schedule.ics",
     }
     response = TemplateResponse(request, "programme/schedule_changes.html", context)
-    response.render()
-    store_response(request, response, conference_id=conference_id, generation=generation)
+    # A release invalidates the programme's generation, which the shared page cache keys on.
+    response.shared_cache = {}
     return response
 
 
@@ -156,4 +152,7 @@ class ScheduleChangesFeed(Feed):
 
 
 def serve_changes_feed(request, page):
-    return ScheduleChangesFeed(page)(request)
+    """The Atom feed, shared by every reader like the other exports."""
+    response = ScheduleChangesFeed(page)(request)
+    response.shared_cache = {}
+    return response

@@ -141,3 +141,9 @@ def now_and_next(schedule, *, now):
     next_start = min((session.start for session in upcoming), default=None)
     following = [session for session in upcoming if session.start == next_start]
     return running, following
+
+
+def seconds_to_next_minute(now):
+    """How long an answer about `now` (now and next, to the minute) stays true."""
+    following = (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    return max(1, int((following - now).total_seconds()))

@@ -1,17 +1,20 @@
-"""Keeps the cached programme honest: bumps the conference's cache generation on every change that shows in it,
-and counts SEQUENCE when a publish changes a session's time, room or status."""
+"""Keeps the cached programme and pages honest: bumps the conference's cache generation on every change that shows
+in its programme, the site's on every change to any public page or to what menus and lists show, and counts
+SEQUENCE when a publish changes a session's time, room or status."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from wagtail.models import Locale, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from conference.models import ConferencePage, Venue
+from conference.models import ConferencePage, Organisation, Venue
 
-from .cache import invalidate_programme
+from .cache import invalidate_programme, invalidate_site
 from .models import ProgrammePage, Room, SessionPage, SpeakerIndexPage, SpeakerPage, Track
+from .page_cache import remember_admin_access
 
 
 def conference_id_for_page(page):
@@ -26,6 +29,12 @@ def invalidate_for_page(page):
     # old programme under the new generation.
     invalidate_programme(conference_id)
     transaction.on_commit(lambda: invalidate_programme(conference_id))
+
+
+def invalidate_site_pages(*args, **kwargs):
+    """Retire every stored page (now, and again after the commit as above): any page can be in a menu or list."""
+    invalidate_site()
+    transaction.on_commit(invalidate_site)
 
 
 def is_programme_page(page):
@@ -55,11 +64,15 @@ def on_page_published(sender, instance, **kwargs):
         count_sequence(instance)
     if is_programme_page(instance):
         invalidate_for_page(instance)
+    else:
+        invalidate_site_pages()
 
 
 def on_page_unpublished(sender, instance, **kwargs):
     if is_programme_page(instance.specific_deferred):
         invalidate_for_page(instance)
+    else:
+        invalidate_site_pages()
 
 
 def on_page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs):
@@ -67,6 +80,7 @@ def on_page_moved(sender, instance, parent_page_before, parent_page_after, **kwa
         conference_id = conference_id_for_page(parent)
         if conference_id:
             invalidate_programme(conference_id)
+    invalidate_site_pages()
 
 
 def on_page_deleted(sender, instance, **kwargs):
@@ -87,12 +101,21 @@ def on_restriction_changed(sender, instance, **kwargs):
 
 
 def connect():
+    user_logged_in.connect(remember_admin_access, dispatch_uid="page_cache_admin_access")
     page_published.connect(on_page_published, dispatch_uid="programme_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="programme_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="programme_moved")
     page_slug_changed.connect(on_page_unpublished, dispatch_uid="programme_slug_changed")
     for model in (SessionPage, SpeakerPage, ProgrammePage, SpeakerIndexPage, ConferencePage):
         post_delete.connect(on_page_deleted, sender=model, dispatch_uid=f"programme_deleted_{model.__name__}")
+    # Every public page shows menus, the conference list or the footer's organisations: these retire them all.
+    # (A page's delete also deletes its Page row, so any page type arrives here.) RegistrationType by name:
+    # programme may not import registration; the menu shows "Register" once a type exists.
+    for model in (Page, Organisation, Site, Locale, "registration.RegistrationType"):
+        for signal in (post_save, post_delete):
+            if model is Page and signal is post_save:
+                continue  # drafts save pages too; publishing is what counts (page_published)
+            signal.connect(invalidate_site_pages, sender=model, weak=False, dispatch_uid=f"site_{model}_{id(signal)}")
     for model in (Room, Track):
         post_save.connect(on_snippet_changed, sender=model, dispatch_uid=f"programme_saved_{model.__name__}")
         post_delete.connect(on_snippet_changed, sender=model, dispatch_uid=f"programme_deleted_{model.__name__}")

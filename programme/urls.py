@@ -10,6 +10,7 @@ urlpatterns = [
         r"^(?P<path>(?:[\w\-]+/)+)(?P<filename>schedule\.ics|schedule\.xml|schedule\.json|session\.ics)$",
         cached_routes.serve_file_route,
     ),
-    # The same pattern as wagtail_serve; Wagtail's own _util/ views stay with Wagtail.
+    # The same pattern as wagtail_serve (the home page included); Wagtail's own _util/ views stay with Wagtail.
+    re_path(r"^$", cached_routes.fast_path, {"path": ""}),
     re_path(r"^(?P<path>(?!_util/)(?:[\w\-]+/)+)$", cached_routes.fast_path),
 ]

@@ -20,9 +20,7 @@ from .cache import (
     build_response,
     etag_for,
     export_key,
-    schedule_generation,
     session_calendar_key,
-    store_response,
 )
 from .enums import Interpretation, SessionKind, SessionLanguage, SpeakerRole
 from .exporters.frab import FrabJsonExporter, FrabXmlExporter
@@ -30,7 +28,7 @@ from .exporters.ical import CONTENT_TYPE as ICAL_CONTENT_TYPE
 from .exporters.ical import ICalExporter, build_calendar
 from .filters import ScheduleFilterError, ScheduleFilters, filter_sessions, parse_filters
 from .gathering import get_schedule
-from .schedule import now_and_next, sessions_by_day
+from .schedule import now_and_next, seconds_to_next_minute, sessions_by_day
 
 EXPORTERS = {exporter.identifier: exporter for exporter in (ICalExporter(), FrabXmlExporter(), FrabJsonExporter())}
 
@@ -154,8 +152,7 @@ def serve_programme(request, page, *, template="programme/programme_page.html"):
         return filter_error_response(request, page, schedule, error, template)
     sessions = filter_sessions(schedule, filters)
     response = TemplateResponse(request, template, programme_context(request, page, schedule, filters, sessions))
-    response.render()
-    store_response(request, response, conference_id=schedule.conference_id, generation=schedule.generation)
+    response.shared_cache = {}
     return response
 
 
@@ -205,6 +202,8 @@ def serve_now_and_next(request, page):
     }
     response = TemplateResponse(request, "programme/now_and_next.html", context, status=400 if at_error else 200)
     response["Cache-Control"] = "no-cache"
+    # What runs changes with the minute: kept until the next one.
+    response.shared_cache = {"timeout": seconds_to_next_minute(now)}
     return response
 
 
@@ -238,7 +237,8 @@ def serve_export(request, page, identifier):
 
 
 def export_response(request, *, schedule, entry, content_type, last_modified):
-    """Answer with a rendered export (`entry`: body and etag), conditionally, and keep it for anonymous GETs."""
+    """Answer with a rendered export (`entry`: body and etag), conditionally; the page cache keeps it for
+    everybody."""
     response = build_response(
         request,
         body=entry["body"],
@@ -247,14 +247,7 @@ def export_response(request, *, schedule, entry, content_type, last_modified):
         last_modified=last_modified,
         cors=True,
     )
-    store_response(
-        request,
-        response,
-        conference_id=schedule.conference_id,
-        generation=schedule.generation,
-        last_modified=last_modified,
-        cors=True,
-    )
+    response.shared_cache = {"last_modified": last_modified, "cors": True}
     return response
 
 
@@ -281,14 +274,9 @@ def session_calendar_url(request, page, conference):
 
 def serve_session_page(request, page):
     """A session page; a preview shows the draft being edited, never the cache."""
-    conference_id = conference_or_404(page).canonical.pk
-    # Read before rendering: a change published meanwhile must not be stored under its newer generation.
-    generation = schedule_generation(conference_id)
     context = page.get_context(request)
     response = TemplateResponse(request, "programme/session_page.html", context)
-    if not getattr(request, "is_preview", False):
-        response.render()
-        store_response(request, response, conference_id=conference_id, generation=generation)
+    response.shared_cache = {}
     return response
 
 

@@ -86,3 +86,9 @@ def register_release_menu_item():
         order=310,
         permission=RELEASE_PERMISSION,
     )
+
+
+@hooks.register("before_serve_page")
+def remember_served_page(page, request, serve_args, serve_kwargs):
+    """The page being served, for the page cache's check of view restrictions (programme.page_cache)."""
+    request.served_page = page

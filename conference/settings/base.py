@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "conference.context_processors.site_chrome",
+                # Last: replaces the CSRF token by a marker in pages rendered for the shared page cache.
+                "programme.context_processors.shared_page",
             ],
         },
     },

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from programme import agenda
+from programme.page_cache import is_rendering_shared, star_marker
 
 register = template.Library()
 
@@ -18,13 +19,16 @@ def request_starred_ids(request):
 
 @register.simple_tag(takes_context=True)
 def agenda_star(context, session):
-    """{"id", "starred", "signed_in"} for the star of `session` (a SessionEntry or a SessionPage)."""
+    """{"id", "starred", "signed_in", "marker"} for the star of `session` (a SessionEntry or a SessionPage). In a
+    page kept for every signed-in visitor the state is a marker (`marker`) that each request fills in."""
     request = context.get("request")
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     session_id = agenda.canonical_session_id(session)
+    if signed_in and session_id is not None and is_rendering_shared(request):
+        return {"id": session_id, "starred": False, "signed_in": True, "marker": star_marker(session_id)}
     starred = signed_in and session_id in request_starred_ids(request)
-    return {"id": session_id, "starred": starred, "signed_in": signed_in}
+    return {"id": session_id, "starred": starred, "signed_in": signed_in, "marker": ""}
 
 
 def feed_urls(request, feed):

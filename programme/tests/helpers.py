@@ -23,5 +23,5 @@ def events_by_uid(content):
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 
 
-def make_scale(slug, sessions):
-    call_command("make_scale_conference", slug=slug, sessions=sessions, speakers=20, registrations=0, verbosity=0)
+def make_scale(slug, sessions, speakers=20):
+    call_command("make_scale_conference", slug=slug, sessions=sessions, speakers=speakers, registrations=0, verbosity=0)

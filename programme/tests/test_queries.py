@@ -1,8 +1,10 @@
-"""The programme page and every export cost the same number of queries for 1, 30 and 600 sessions."""
+"""Every public page and export costs the same number of queries for 1 session and speaker as for 600 sessions and
+400 speakers, anonymous or signed in, rendered or from the page cache."""
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from .helpers import make_scale
@@ -49,3 +51,38 @@ def test_signed_in_programme_query_count_does_not_grow(client, conference, djang
     client.get("/scale1/programme/")
     client.get("/scale600/programme/")
     assert count_queries(client, "/scale1/programme/") == count_queries(client, "/scale600/programme/")
+
+
+PAGES = [
+    "",
+    "programme/",
+    "programme/?day=2030-05-06",
+    "programme/print/",
+    "programme/now/",
+    "programme/session-1/",
+    "speakers/",
+    "speakers/speaker-1/",
+    "programme/schedule.ics",
+]
+
+
+def test_every_page_costs_the_same_queries_for_one_or_many_signed_in_or_not(client, conference, django_user_model):
+    make_scale("small", 1, speakers=1)
+    make_scale("big", 600, speakers=400)
+    user = django_user_model.objects.create_user(username="u", email="u@example.org", password="x" * 12)
+    signed_in = Client()
+    signed_in.force_login(user)
+    counts = {}
+    for visitor, browser in (("anonymous", client), ("signed in", signed_in)):
+        for path in PAGES:
+            for slug in ("small", "big"):
+                cache.clear()
+                cold = count_queries(browser, f"/{slug}/{path}")
+                warm = count_queries(browser, f"/{slug}/{path}")
+                counts[(visitor, path, slug)] = (cold, warm)
+    for visitor in ("anonymous", "signed in"):
+        for path in PAGES:
+            small, big = counts[(visitor, path, "small")], counts[(visitor, path, "big")]
+            assert small == big, (visitor, path, counts)
+            # From the cache: nothing but the visitor's session, user and stars.
+            assert big[1] <= (0 if visitor == "anonymous" else 3), (visitor, path, big)
