@@ -36,6 +36,7 @@ class Room(models.Model):
     slug = models.SlugField(_("slug"), max_length=100)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     accessibility = models.TextField(_("accessibility notes"), blank=True, max_length=1000)
+    accessibility_ru = models.TextField(_("accessibility notes in Russian"), blank=True, max_length=1000)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     panels = [
@@ -45,6 +46,7 @@ class Room(models.Model):
         FieldPanel("slug"),
         FieldPanel("capacity"),
         FieldPanel("accessibility"),
+        FieldPanel("accessibility_ru"),
         FieldPanel("sort_order"),
     ]
 
@@ -60,6 +62,10 @@ class Room(models.Model):
     @property
     def localized_name(self):
         return localized(self, "name")
+
+    @property
+    def localized_accessibility(self):
+        return localized(self, "accessibility")
 
 
 class Track(models.Model):
