@@ -25,6 +25,7 @@ from .forms import SessionPageForm
 
 # Schedule releases live in their own module; imported here so that Django registers their models.
 from .release_models import ScheduleChange, ScheduleRelease  # noqa: F401
+from .widgets import SpeakerChooser
 
 
 class Room(models.Model):
@@ -335,7 +336,7 @@ class SessionSpeaker(Orderable):
     )
     role = models.CharField(_("role"), max_length=20, choices=SpeakerRole.choices, default=SpeakerRole.SPEAKER)
 
-    panels = [FieldPanel("speaker"), FieldPanel("role")]
+    panels = [FieldPanel("speaker", widget=SpeakerChooser), FieldPanel("role")]
 
 
 class SpeakerIndexPage(Page):

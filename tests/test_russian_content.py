@@ -22,15 +22,21 @@ NOMINATIVE_MONTH = re.compile(
 )
 # A capitalised weekday after a lower-case word, comma or colon: mid-sentence.
 MID_SENTENCE_WEEKDAY = re.compile(
-    r"[а-яa-z,:]\s+(Понедельник|Вторник|Среда|Среду|Четверг|Пятница|Пятницу|Суббота|Субботу|Воскресенье|"
+    r"[а-яa-z,:][ \t]+(Понедельник|Вторник|Среда|Среду|Четверг|Пятница|Пятницу|Суббота|Субботу|Воскресенье|"
     r"Пн|Вт|Ср|Чт|Пт|Сб|Вс)\b"
 )
 
 
 def visible_text(html):
+    """The page's text, one line per run of text between block elements (a heading starts its own sentence)."""
     body = html[html.index("<body") :]
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    blocks = (
+        r"</?(p|h[1-6]|li|dt|dd|div|section|header|footer|nav|main|option|td|th|caption|label|ul|ol|table|tr)\b[^>]*>"
+    )
+    body = re.sub(blocks, "\n", body)
+    text = re.sub(r"<[^>]+>", "", body)
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines() if line.strip())
 
 
 def session_titles(html):

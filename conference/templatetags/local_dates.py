@@ -6,7 +6,7 @@ style below has a Django format for English (and any other language) and a patte
 
 from django import template
 from django.utils import dateformat
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 register = template.Library()
 
@@ -41,7 +41,20 @@ RUSSIAN_MONTHS_GENITIVE = [
     "декабря",
 ]
 # The abbreviations of Russian typography (short month names keep their full form: "5 мая", "5 июня").
-RUSSIAN_MONTHS_SHORT = ["янв.", "февр.", "марта", "апр.", "мая", "июня", "июля", "авг.", "сент.", "окт.", "нояб.", "дек."]
+RUSSIAN_MONTHS_SHORT = [
+    "янв.",
+    "февр.",
+    "марта",
+    "апр.",
+    "мая",
+    "июня",
+    "июля",
+    "авг.",
+    "сент.",
+    "окт.",
+    "нояб.",
+    "дек.",
+]
 
 RUSSIAN = {
     "day": "{weekday}, {day} {month}",
@@ -62,7 +75,8 @@ def format_local_date(value, style, language=None):
         raise ValueError(f"unknown date style {style!r}")
     language = (language or get_language() or "en").split("-")[0]
     if language != "ru":
-        return dateformat.format(value, ENGLISH[style])
+        with override(language):
+            return dateformat.format(value, ENGLISH[style])
     time = f"{value.hour:02d}:{value.minute:02d}" if hasattr(value, "hour") else ""
     return RUSSIAN[style].format(
         weekday=RUSSIAN_WEEKDAYS[value.weekday()],
