@@ -8,7 +8,7 @@ import math
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
-from wagtail.images.models import Image
+from wagtail.images.models import Filter, Image
 
 # Dark, saturated colours: white initials stay readable on each (the same family as the track colours).
 PALETTE = ["#1f5f8b", "#8a2b4a", "#1d6b35", "#7a4b00", "#4b3a8c", "#0f6e6e", "#9b3d12", "#3d4f5c"]
@@ -103,31 +103,53 @@ def logo_mark(initials, key, width=400, height=200):
     return picture
 
 
+# The filter specs of templates/conference/conference_page.html, includes/speaker_avatar.html and
+# includes/organisation_logo.html: load_demo renders them ahead (keep in step with those templates).
+HERO_RENDITIONS = "format-{webp,jpeg}|fill-{480x270,960x540,1600x900}"
+PORTRAIT_RENDITIONS = ("format-{webp,jpeg}|fill-{96x96,192x192}", "format-{webp,jpeg}|fill-{160x160,320x320}")
+LOGO_RENDITIONS = "format-{webp,png}|max-{160x80,320x160}"
+
+
+def _render_ahead(image, *patterns):
+    for pattern in patterns:
+        image.get_renditions(*Filter.expand_spec(pattern))
+    return image
+
+
 def hero_image(key, description):
-    return _save(
-        hero_art(key),
-        title=f"Demo hero art: {key}",
-        description=description,
-        file_name=f"demo-hero-{key}.jpg",
-        image_format="JPEG",
+    return _render_ahead(
+        _save(
+            hero_art(key),
+            title=f"Demo hero art: {key}",
+            description=description,
+            file_name=f"demo-hero-{key}.jpg",
+            image_format="JPEG",
+        ),
+        HERO_RENDITIONS,
     )
 
 
 def portrait_image(slug, name):
-    return _save(
-        portrait_illustration(slug),
-        title=f"Demo portrait: {slug}",
-        description=f"Illustrated placeholder portrait of {name}, not a photograph",
-        file_name=f"demo-portrait-{slug}.png",
-        image_format="PNG",
+    return _render_ahead(
+        _save(
+            portrait_illustration(slug),
+            title=f"Demo portrait: {slug}",
+            description=f"Illustrated placeholder portrait of {name}, not a photograph",
+            file_name=f"demo-portrait-{slug}.png",
+            image_format="PNG",
+        ),
+        *PORTRAIT_RENDITIONS,
     )
 
 
 def logo_image(initials, name):
-    return _save(
-        logo_mark(initials, name),
-        title=f"Demo logo mark: {initials}",
-        description=f"Logo mark with the letters {initials} (demo, drawn for {name})",
-        file_name=f"demo-logo-{initials.lower().replace(' ', '-')}.png",
-        image_format="PNG",
+    return _render_ahead(
+        _save(
+            logo_mark(initials, name),
+            title=f"Demo logo mark: {initials}",
+            description=f"Logo mark with the letters {initials} (demo, drawn for {name})",
+            file_name=f"demo-logo-{initials.lower().replace(' ', '-')}.png",
+            image_format="PNG",
+        ),
+        LOGO_RENDITIONS,
     )
