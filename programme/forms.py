@@ -108,19 +108,26 @@ class SessionPageForm(WagtailAdminPageForm):
         locale_id = self.instance.locale_id or (self.parent_page.locale_id if self.parent_page else None)
         return locale_id is None or locale_id == Locale.get_default().pk
 
-    def clean_speakers(self):
+    def is_valid(self):
+        # The speaker rows are cleaned after this form's own clean(), so their check comes here.
+        valid = super().is_valid()
+        return self.speakers_are_valid() and valid
+
+    def speakers_are_valid(self):
         """Speakers must come from this conference's speaker list (the chooser can still browse elsewhere)."""
         formset = self.formsets.get("speaker_links") if hasattr(self, "formsets") else None
         if formset is None or self.speaker_index is None:
-            return
+            return True
+        valid = True
         for form in formset.forms:
-            speaker = form.cleaned_data.get("speaker") if hasattr(form, "cleaned_data") else None
+            speaker = getattr(form, "cleaned_data", {}).get("speaker")
             if speaker is not None and not speaker.is_descendant_of(self.speaker_index):
                 form.add_error("speaker", _("Choose a speaker of this conference."))
+                valid = False
+        return valid
 
     def clean(self):
         cleaned_data = super().clean()
-        self.clean_speakers()
         start, end = cleaned_data.get("start"), cleaned_data.get("end")
         if self.conference is None or start is None or end is None:
             return cleaned_data
