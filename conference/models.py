@@ -32,8 +32,8 @@ def window_is_open(opens_at, closes_at, now):
 
 
 def image_alt_text(image):
-    """The alt text an image carries itself (Wagtail's `description`), or "" when it has none: every image a
-    page shows needs one (the image form requires it; the models using images check it too)."""
+    """The alt text an image carries itself (Wagtail's `description`, required by our image form), or "" when
+    it has none (an image uploaded before that rule)."""
     return (getattr(image, "description", "") or "").strip() if image else ""
 
 
