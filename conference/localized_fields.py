@@ -1,5 +1,6 @@
-"""Per-language text on plain models (rooms, tracks, registration types): a `<field>_ru` column beside the
-default-language one, used when the reader's language is Russian and the organiser has filled it in."""
+"""Per-language text on plain models (rooms, tracks, registration types, venues, organisations): a `<field>_ru`
+column beside the default-language one, used when the reader's language is Russian and the organiser has filled
+it in."""
 
 from django.conf import settings
 from django.utils.translation import get_language

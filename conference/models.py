@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from .blocks import BodyBlock
 from .enums import OrganisationRole
+from .localized_fields import localized
 from .page_caching import shareable
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
@@ -31,10 +32,17 @@ def window_is_open(opens_at, closes_at, now):
     return not (closes_at and now >= closes_at)
 
 
+def image_alt_text(image):
+    """The alt text an image carries itself (Wagtail's `description`, required by our image form), or "" when
+    it has none (an image uploaded before that rule)."""
+    return (getattr(image, "description", "") or "").strip() if image else ""
+
+
 class Organisation(index.Indexed, models.Model):
     """A network or organisation that organises, partners in or funds a conference."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True, help_text=_("For example EHRN."))
     url = models.URLField(_("website"), blank=True)
     logo = models.ForeignKey(
@@ -46,13 +54,15 @@ class Organisation(index.Indexed, models.Model):
         related_name="+",
     )
     description = models.TextField(_("description"), blank=True, max_length=1000)
+    description_ru = models.TextField(_("description in Russian"), blank=True, max_length=1000)
 
     panels = [
-        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_ru")]),
         FieldPanel("short_name"),
         FieldPanel("url"),
         FieldPanel("logo"),
         FieldPanel("description"),
+        FieldPanel("description_ru"),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("short_name"), index.AutocompleteField("name")]
 
@@ -64,22 +74,43 @@ class Organisation(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def initials(self):
+        """Letters for a mark where there is no logo: a one-word short name, else the initials of the words."""
+        if self.short_name and " " not in self.short_name and len(self.short_name) <= 8:
+            return self.short_name
+        words = [word for word in (self.short_name or self.name).split() if word[:1].isalnum()]
+        return "".join(word[0] for word in words[:3]).upper()
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
+
+    @property
+    def localized_description(self):
+        return localized(self, "description")
+
 
 class Venue(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
     address = models.TextField(_("address"), max_length=500, blank=True)
+    address_ru = models.TextField(_("address in Russian"), max_length=500, blank=True)
     city = models.CharField(_("city"), max_length=100)
+    city_ru = models.CharField(_("city in Russian"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100)
     accessibility = models.TextField(
         _("accessibility"), blank=True, max_length=2000, help_text=_("Step-free access, lifts, toilets, quiet rooms.")
     )
+    accessibility_ru = models.TextField(_("accessibility in Russian"), blank=True, max_length=2000)
     map_url = models.URLField(_("map link"), blank=True, help_text=_("A link only: maps are never embedded."))
 
     panels = [
-        FieldPanel("name"),
-        FieldPanel("address"),
-        FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_ru")]),
+        FieldRowPanel([FieldPanel("address"), FieldPanel("address_ru")]),
+        FieldRowPanel([FieldPanel("city"), FieldPanel("city_ru"), FieldPanel("country")]),
         FieldPanel("accessibility"),
+        FieldPanel("accessibility_ru"),
         FieldPanel("map_url"),
     ]
 
@@ -89,6 +120,22 @@ class Venue(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.city}"
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
+
+    @property
+    def localized_address(self):
+        return localized(self, "address")
+
+    @property
+    def localized_city(self):
+        return localized(self, "city")
+
+    @property
+    def localized_accessibility(self):
+        return localized(self, "accessibility")
 
 
 class ConferenceOrganisation(Orderable):
@@ -114,6 +161,24 @@ class ConferencePage(RoutablePageMixin, Page):
         Venue, verbose_name=_("venue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A wide picture at the top of the conference page (at least 1600 pixels wide)."),
+    )
+    hero_image_alt = models.CharField(
+        _("hero image alt text"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for people who cannot see it, in this page's language. "
+            "Leave empty to use the image's own description."
+        ),
+    )
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
@@ -146,6 +211,7 @@ class ConferencePage(RoutablePageMixin, Page):
             heading=_("Dates"),
         ),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("city")], heading=_("Place")),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], heading=_("Hero image")),
         FieldPanel("intro"),
         FieldPanel("body"),
         MultiFieldPanel(
@@ -196,8 +262,17 @@ class ConferencePage(RoutablePageMixin, Page):
             and self.registration_closes_at <= self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if self.hero_image and not (self.hero_image_alt.strip() or image_alt_text(self.hero_image)):
+            errors["hero_image_alt"] = _(
+                "Describe the hero image: write its alt text here or give the image a description."
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def hero_alt(self):
+        """The hero image's alt text: this page's own (translated with the page), else the image's description."""
+        return self.hero_image_alt.strip() or image_alt_text(self.hero_image)
 
     @cached_property
     def tzinfo(self):

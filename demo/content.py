@@ -8,7 +8,10 @@ from wagtail.models import Locale, Site
 from conference.models import ConferenceOrganisation, ConferencePage, Organisation, Venue
 from home.models import HomePage, StandardPage
 
+from . import images
+
 CONFERENCE_SLUG = "vilnius-2017"
+HERO_ALT = "Abstract art: translucent circles and light diagonal lines over a wine-red to amber gradient"
 
 ORGANISATIONS = [
     # short name, name, url, role, description
@@ -199,6 +202,9 @@ def load_conference(home):
         organisation, _ = Organisation.objects.update_or_create(
             short_name=short_name, defaults={"name": name, "url": url, "description": description}
         )
+        if organisation.logo_id is None:
+            organisation.logo = images.logo_image(organisation.initials, name)
+            organisation.save(update_fields=["logo"])
         organisations.append((organisation, role))
 
     conference = ConferencePage.objects.filter(slug=CONFERENCE_SLUG, locale=home.locale).first()
@@ -214,6 +220,8 @@ def load_conference(home):
         "city": "Vilnius",
         "intro": INTRO,
         "body": BODY,
+        "hero_image": images.hero_image(CONFERENCE_SLUG, HERO_ALT),
+        "hero_image_alt": HERO_ALT,
         # Registration stays open in the demo, so that the form can be tried today.
         "registration_opens_at": datetime.fromisoformat("2016-11-01T00:00:00+02:00"),
         "registration_closes_at": None,

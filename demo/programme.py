@@ -5,6 +5,8 @@ from datetime import date, datetime, time
 
 from programme.models import ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track
 
+from . import images
+
 ROOMS = [
     # slug, name, capacity, accessibility
     ("plenary-hall", "Plenary hall Lietuva", 400, "Ground floor, step-free; induction loop; interpretation booths."),
@@ -656,7 +658,7 @@ def load_programme(conference):
     )
     _publish(speaker_index)
     speakers = {}
-    for slug, name, organisation, country, pronouns, short_bio in SPEAKERS:
+    for number, (slug, name, organisation, country, pronouns, short_bio) in enumerate(SPEAKERS):
         speaker = _child(
             speaker_index,
             SpeakerPage,
@@ -667,6 +669,8 @@ def load_programme(conference):
             pronouns=pronouns,
             short_bio=short_bio,
             bio=f"<p>{short_bio}</p><p><i>{DEMO_NOTE}</i></p>",
+            # Every fourth speaker has no picture, the way real programmes are: the initials avatar shows.
+            photo=None if number % 4 == 3 else images.portrait_image(slug, name),
         )
         _publish(speaker)
         speakers[slug] = speaker

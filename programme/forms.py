@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -64,6 +65,9 @@ class SessionPageForm(WagtailAdminPageForm):
             self.fields["room"].queryset = self.fields["room"].queryset.filter(conference=self.conference)
         if "track" in self.fields:
             self.fields["track"].queryset = self.fields["track"].queryset.filter(conference=self.conference)
+        self.speaker_index = self.conference_speaker_index()
+        if self.speaker_index is not None:
+            self.scope_speaker_chooser(self.speaker_index.pk)
         if self.instance.pk and not self.is_default_language():
             # A translation supplies only its title and abstract; the schedule facts come from the session in the
             # default language (programme.schedule), so they are shown here but not editable.
@@ -72,9 +76,55 @@ class SessionPageForm(WagtailAdminPageForm):
                     self.fields[name].disabled = True
                     self.fields[name].help_text = _("Edit this in the default-language session; it applies to all.")
 
+    def conference_speaker_index(self):
+        # Through the app registry: programme.models imports this module.
+        speaker_index_model = apps.get_model("programme", "SpeakerIndexPage")
+        return speaker_index_model.objects.child_of(self.conference).first()
+
+    def scope_speaker_chooser(self, start_page_id):
+        """Open every speaker chooser of the speaker panel (those of new rows too) at this conference's speakers."""
+        formset = self.formsets.get("speaker_links") if hasattr(self, "formsets") else None
+        if formset is None:
+            return
+
+        def scope(form):
+            widget = form.fields["speaker"].widget if "speaker" in form.fields else None
+            if widget is not None and hasattr(widget, "start_page_id"):
+                widget.start_page_id = start_page_id
+
+        for form in formset.forms:
+            scope(form)
+        base_form = formset.form
+
+        class ScopedSpeakerForm(base_form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                scope(self)
+
+        ScopedSpeakerForm.__name__ = base_form.__name__
+        formset.form = ScopedSpeakerForm
+
     def is_default_language(self):
         locale_id = self.instance.locale_id or (self.parent_page.locale_id if self.parent_page else None)
         return locale_id is None or locale_id == Locale.get_default().pk
+
+    def is_valid(self):
+        # The speaker rows are cleaned after this form's own clean(), so their check comes here.
+        valid = super().is_valid()
+        return self.speakers_are_valid() and valid
+
+    def speakers_are_valid(self):
+        """Speakers must come from this conference's speaker list (the chooser can still browse elsewhere)."""
+        formset = self.formsets.get("speaker_links") if hasattr(self, "formsets") else None
+        if formset is None or self.speaker_index is None:
+            return True
+        valid = True
+        for form in formset.forms:
+            speaker = getattr(form, "cleaned_data", {}).get("speaker")
+            if speaker is not None and not speaker.is_descendant_of(self.speaker_index):
+                form.add_error("speaker", _("Choose a speaker of this conference."))
+                valid = False
+        return valid
 
     def clean(self):
         cleaned_data = super().clean()

@@ -146,7 +146,7 @@ def gather_schedule(canonical, *, language, generation=""):
             "name": localized(room, "name", language),
             "slug": room.slug,
             "capacity": room.capacity,
-            "accessibility": room.accessibility,
+            "accessibility": localized(room, "accessibility", language),
         }
         for room in Room.objects.filter(conference=canonical)
     ]
@@ -179,9 +179,9 @@ def gather_schedule(canonical, *, language, generation=""):
         time_zone=canonical.time_zone,
         start_date=canonical.start_date,
         end_date=canonical.end_date,
-        venue_name=venue.name if venue else "",
-        venue_address=venue.address if venue else "",
-        city=(venue.city if venue else "") or canonical.city,
+        venue_name=localized(venue, "name", language) if venue else "",
+        venue_address=localized(venue, "address", language) if venue else "",
+        city=(localized(venue, "city", language) if venue else "") or localized_conference.city or canonical.city,
         language=locale.language_code,
         programme_path=programme_path,
         speakers_path=speakers_path,

@@ -26,6 +26,7 @@ from .forms import SessionPageForm
 
 # Schedule releases live in their own module; imported here so that Django registers their models.
 from .release_models import ScheduleChange, ScheduleRelease  # noqa: F401
+from .widgets import SpeakerChooser
 
 
 class Room(models.Model):
@@ -37,6 +38,7 @@ class Room(models.Model):
     slug = models.SlugField(_("slug"), max_length=100)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     accessibility = models.TextField(_("accessibility notes"), blank=True, max_length=1000)
+    accessibility_ru = models.TextField(_("accessibility notes in Russian"), blank=True, max_length=1000)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     panels = [
@@ -46,6 +48,7 @@ class Room(models.Model):
         FieldPanel("slug"),
         FieldPanel("capacity"),
         FieldPanel("accessibility"),
+        FieldPanel("accessibility_ru"),
         FieldPanel("sort_order"),
     ]
 
@@ -61,6 +64,10 @@ class Room(models.Model):
     @property
     def localized_name(self):
         return localized(self, "name")
+
+    @property
+    def localized_accessibility(self):
+        return localized(self, "accessibility")
 
 
 class Track(models.Model):
@@ -330,7 +337,7 @@ class SessionSpeaker(Orderable):
     )
     role = models.CharField(_("role"), max_length=20, choices=SpeakerRole.choices, default=SpeakerRole.SPEAKER)
 
-    panels = [FieldPanel("speaker"), FieldPanel("role")]
+    panels = [FieldPanel("speaker", widget=SpeakerChooser), FieldPanel("role")]
 
 
 class SpeakerIndexPage(ShareablePageMixin, Page):

@@ -3,13 +3,16 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChangeKind(models.TextChoices):
     NEW = "new", _("New")
     MOVED = "moved", _("Moved")
     ROOM_CHANGED = "room_changed", _("Room changed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # A context of its own: Russian words the kind of change in the neuter ("Перенесено", "Отменено"), while a
+    # session's or registration's status agrees with the feminine noun ("Отменена").
+    CANCELLED = "cancelled", pgettext_lazy("schedule change", "Cancelled")
     REINSTATED = "reinstated", _("Back in the programme")
     REMOVED = "removed", _("Removed")
     SPEAKERS_CHANGED = "speakers_changed", _("Speakers changed")

@@ -12,7 +12,7 @@ from wagtail.snippets.models import register_snippet
 
 from registration import services
 
-from .admin.bulk_actions import ApproveBulkAction, CancelBulkAction, RejectBulkAction
+from .admin.bulk_actions import ApproveBulkAction, CancelBulkAction, RejectBulkAction, drop_bulk_delete
 from .admin.checkin import checkin_admin_urls, checkin_menu_item
 from .admin.permissions import RegistrationPermissionPolicy
 from .admin.viewsets import RegistrationsGroup
@@ -23,6 +23,7 @@ register_snippet(RegistrationsGroup)
 
 for bulk_action in (ApproveBulkAction, RejectBulkAction, CancelBulkAction):
     hooks.register("register_bulk_action", bulk_action)
+hooks.register("register_admin_urls", drop_bulk_delete)
 
 hooks.register("register_admin_urls", checkin_admin_urls)
 hooks.register("register_admin_menu_item", checkin_menu_item)

@@ -191,7 +191,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS = []  # nothing is fetched from third parties
 WAGTAIL_PASSWORD_RESET_ENABLED = True
-# Admin avatars from our own default picture: Gravatar is another host, which our CSP blocks anyway.
+# An image's description is its alt text: required on upload (conference.image_forms).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "conference.image_forms.DescribedImageForm"
+# Admin avatars from our own default: Gravatar is another host, which our CSP blocks anyway.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Accounts (django-allauth): email is the login and must be verified.

@@ -42,6 +42,8 @@ def test_russian_frab_guid_matches_english(client, conference):
 
 
 def test_russian_speaker_index_lists_every_speaker(client, conference):
+    # The demo translates every speaker: one is made untranslated again, to be listed in English.
+    SpeakerPage.objects.get(slug="jan-demo-kowalski", locale__language_code="ru").delete()
     html = client.get("/ru/vilnius-2017/speakers/").content.decode()
     english_speakers = SpeakerPage.objects.live().descendant_of(conference).count()
     assert html.count('class="speaker-card__name"') == english_speakers > 0

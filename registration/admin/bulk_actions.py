@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from registration import services
@@ -40,11 +41,16 @@ class RegistrationStatusBulkAction(SnippetBulkAction):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_name"] = self.display_name
+        context["confirm_question"] = self.confirm_question(len(context["items"]))
         skipped = [item for item in context["items"] if item["item"].status not in self.applies_to]
         context["skipped_note"] = self.skipped_message(len(skipped)) if skipped else ""
         return context
 
     def done_message(self, count):
+        raise NotImplementedError
+
+    def confirm_question(self, count):
+        """The question on the confirmation page, a whole sentence per action so that it translates well."""
         raise NotImplementedError
 
     def skipped_message(self, count):
@@ -68,6 +74,13 @@ class ApproveBulkAction(RegistrationStatusBulkAction):
     action_priority = 10
     service = staticmethod(services.approve)
 
+    def confirm_question(self, count):
+        return ngettext(
+            "Approve this registration? The attendee gets an email.",
+            "Approve these %(count)d registrations? Each attendee gets an email.",
+            count,
+        ) % {"count": count}
+
     def done_message(self, count):
         return ngettext("%(count)d registration approved.", "%(count)d registrations approved.", count) % {
             "count": count
@@ -81,6 +94,13 @@ class RejectBulkAction(RegistrationStatusBulkAction):
     action_priority = 20
     classes = {"serious"}
     service = staticmethod(services.reject)
+
+    def confirm_question(self, count):
+        return ngettext(
+            "Reject this registration? The attendee gets an email.",
+            "Reject these %(count)d registrations? Each attendee gets an email.",
+            count,
+        ) % {"count": count}
 
     def done_message(self, count):
         return ngettext("%(count)d registration rejected.", "%(count)d registrations rejected.", count) % {
@@ -99,6 +119,13 @@ class CancelBulkAction(RegistrationStatusBulkAction):
     service = staticmethod(services.cancel)
     applies_to = ACTIVE_STATUSES
 
+    def confirm_question(self, count):
+        return ngettext(
+            "Cancel this registration? The attendee gets an email.",
+            "Cancel these %(count)d registrations? Each attendee gets an email.",
+            count,
+        ) % {"count": count}
+
     def done_message(self, count):
         return ngettext(
             "%(count)d registration cancelled; freed seats went to the waiting list.",
@@ -112,3 +139,13 @@ class CancelBulkAction(RegistrationStatusBulkAction):
             "%(count)d were already cancelled.",
             count,
         ) % {"count": count}
+
+
+def drop_bulk_delete():
+    """Take Wagtail's bulk "Delete" off the registration listing: the permission policy refuses every delete
+    (seats and audit trail), so the button could only ever fail. Registered as a `register_admin_urls` hook,
+    which runs once every wagtail_hooks module has registered its bulk actions; returns no URLs."""
+    app_label, model_name = Registration._meta.app_label, Registration._meta.model_name
+    bulk_action_registry.get_bulk_actions_for_model(app_label, model_name)  # registers the actions once
+    bulk_action_registry.actions.get(app_label, {}).get(model_name, {}).pop("delete", None)
+    return []

@@ -1,6 +1,8 @@
 """The registration snippet's own admin views: edit through the services, CSV export with formulas defused,
 inspect with the audit trail."""
 
+from datetime import datetime
+
 from defusedcsv import csv as defused_csv
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,8 @@ from wagtail.snippets.views.snippets import EditView, IndexView
 
 from registration import services
 from registration.models import Registration, RegistrationType
+
+from .display import EMPTY, local_time, readable_value, status_label, yes_no
 
 
 class RegistrationEditView(EditView):
@@ -55,8 +59,38 @@ class RegistrationIndexView(IndexView):
         for item in queryset:
             yield self.write_csv_row(writer, self.to_row_dict(item))
 
+    def to_row_dict(self, item):
+        """Labels instead of stored codes, Yes/No, local times to the second: what an organiser reads in a
+        spreadsheet. An empty value stays an empty cell."""
+        row = super().to_row_dict(item)
+        for field in self.list_export:
+            if field in ("id", "email"):
+                continue
+            value = readable_value(item, field) if hasattr(item, field) else row[field]
+            row[field] = yes_no(value) if isinstance(value, bool) else value
+        return row
+
+    def get_preprocess_function(self, field, value, export_format):
+        if isinstance(value, datetime):
+            # Already naive local time (readable_value): written as a date cell in XLSX, as text in CSV.
+            return None if export_format == self.FORMAT_XLSX else (lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S"))
+        return super().get_preprocess_function(field, value, export_format)
+
 
 class RegistrationInspectView(InspectView):
+    def get_field_display_value(self, field_name, field):
+        """Yes/No for booleans, labels for choices, local times, and a dash where there is nothing."""
+        value = super().get_field_display_value(field_name, field)
+        if field_name in ("status_changes", "user"):
+            return value
+        if isinstance(value, bool):
+            return yes_no(value)
+        if field is not None and hasattr(self.object, field_name):
+            readable = readable_value(self.object, field_name)
+            if isinstance(readable, datetime):
+                return readable.strftime("%Y-%m-%d %H:%M")
+        return EMPTY if value in ("", None) else value
+
     def get_status_changes_display_value(self):
         changes = self.object.status_changes.select_related("changed_by").order_by("changed_at", "pk")
         return format_html(
@@ -66,9 +100,9 @@ class RegistrationInspectView(InspectView):
                 "<li>{}: {} → {} ({}) {}</li>",
                 (
                     (
-                        change.changed_at.strftime("%Y-%m-%d %H:%M"),
-                        change.from_status or "—",
-                        change.to_status,
+                        local_time(change.changed_at, self.object.conference).strftime("%Y-%m-%d %H:%M"),
+                        status_label(change.from_status),
+                        status_label(change.to_status),
                         change.changed_by.email if change.changed_by else _("attendee or system"),
                         change.note,
                     )

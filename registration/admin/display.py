@@ -1,0 +1,42 @@
+"""How registration values read to an organiser, on the Inspect page and in CSV/XLSX exports: choice labels,
+Yes/No, times on the conference's clock to the second, a dash (or an empty cell) for nothing."""
+
+from datetime import datetime
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from registration.enums import RegistrationStatus
+
+EMPTY = "—"
+
+
+def yes_no(value):
+    return _("Yes") if value else _("No")
+
+
+def local_time(value, conference):
+    """`value` on the conference's clock, without microseconds (naive: spreadsheets have no time zones)."""
+    return value.astimezone(conference.tzinfo).replace(microsecond=0, tzinfo=None)
+
+
+def status_label(code):
+    return RegistrationStatus(code).label if code in RegistrationStatus.values else (code or EMPTY)
+
+
+def readable_value(registration, field_name):
+    """The value of `field_name` as a person reads it, or None when there is none: labels for choices, the
+    conference's local time for moments, booleans as they are (the caller words them)."""
+    try:
+        field = registration._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        field = None
+    if field is not None and field.choices:
+        value = getattr(registration, field_name)
+        return registration._get_FIELD_display(field) if value else None
+    value = getattr(registration, field_name)
+    if isinstance(value, datetime):
+        return local_time(value, registration.conference)
+    if value in ("", None):
+        return None
+    return value
