@@ -86,7 +86,45 @@ class RegistrationDetailsForm(forms.Form):
         return cleaned
 
 
-class RegistrationForm(RegistrationDetailsForm):
+class VisaLetterFields(forms.Form):
+    """The visa invitation letter request (CONTRACT.md "Visa invitation letters"): passport details are asked,
+    and required, only when the box is ticked."""
+
+    PASSPORT_FIELDS = ("passport_name", "passport_number", "nationality", "date_of_birth")
+
+    needs_visa_letter = forms.BooleanField(
+        label=_("I need a visa invitation letter"),
+        required=False,
+        help_text=_(
+            "For a Schengen visa. We ask your passport details only for the letter; only the organisers see them."
+        ),
+    )
+    passport_name = forms.CharField(
+        label=_("Name as in your passport"),
+        max_length=200,
+        required=False,
+        help_text=_("Exactly as printed in the passport, in Latin letters."),
+    )
+    passport_number = forms.CharField(label=_("Passport number"), max_length=40, required=False)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=country_choices)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        help_text=_("Year-month-day, for example 1985-03-21."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("needs_visa_letter"):
+            for name in self.PASSPORT_FIELDS:
+                if name in self.fields and not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("We need this for your visa invitation letter."))
+        return cleaned
+
+
+class RegistrationForm(VisaLetterFields, RegistrationDetailsForm):
     """The registration form at /<conference>/register/ (CONTRACT.md, "Registration")."""
 
     registration_type = forms.ChoiceField(
@@ -110,6 +148,11 @@ class RegistrationForm(RegistrationDetailsForm):
         "accessibility_needs",
         "interpretation_language",
         "photo_consent",
+        "needs_visa_letter",
+        "passport_name",
+        "passport_number",
+        "nationality",
+        "date_of_birth",
         "consent_privacy",
     ]
 
@@ -126,6 +169,28 @@ class RegistrationForm(RegistrationDetailsForm):
 
     def clean_registration_type(self):
         return self.registration_types[self.cleaned_data["registration_type"]]
+
+
+class VisitorRegistrationForm(RegistrationForm):
+    """The same form for a visitor without a session: the email becomes the account's once confirmed."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send a code to this address to confirm it, then your confirmation and badge."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    field_order = ["email", *RegistrationForm.field_order]
+
+
+class ConfirmCodeForm(forms.Form):
+    label_suffix = ""
+    code = forms.CharField(
+        label=_("Code from the email"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
 
 class DeleteAccountForm(forms.Form):

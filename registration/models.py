@@ -1,6 +1,8 @@
 """Registrations: types with capacities, attendees' registrations, their audit trail, badges' keys,
 check-ins and scan attempts."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -242,3 +244,110 @@ class ScanAttempt(models.Model):
         verbose_name = _("scan attempt")
         verbose_name_plural = _("scan attempts")
         indexes = [models.Index(fields=["conference", "-scanned_at"], name="scanattempt_conference_idx")]
+
+
+class PendingRegistration(models.Model):
+    """A visitor's submitted form, kept until they confirm their email (CONTRACT.md "Registration"). It takes no
+    seat; the code and the link token are stored only as hashes, and wrong codes are counted."""
+
+    conference = models.ForeignKey("conference.ConferencePage", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)
+    form_data = models.JSONField(help_text=_("The submitted form, validated again when the email is confirmed."))
+    language = models.CharField(max_length=10, default="en")
+    code_hash = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("registration awaiting email confirmation")
+        verbose_name_plural = _("registrations awaiting email confirmation")
+
+
+class VisaLetterSettings(models.Model):
+    """What organisers put on a conference's visa invitation letters: signatory and text, English and Russian."""
+
+    conference = models.OneToOneField(
+        "conference.ConferencePage",
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="visa_letter_settings",
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=200)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200)
+    signatory_title_ru = models.CharField(_("signatory's title in Russian"), max_length=200, blank=True)
+    letter_text = models.TextField(
+        _("letter text"),
+        max_length=4000,
+        help_text=_("The body of the letter in English. The holder's details, dates and reference are added to it."),
+    )
+    letter_text_ru = models.TextField(
+        _("letter text in Russian"),
+        max_length=4000,
+        blank=True,
+        help_text=_("Optional. Printed alongside the English text as a translation."),
+    )
+
+    panels = [
+        FieldPanel("conference"),
+        FieldRowPanel([FieldPanel("signatory_name"), FieldPanel("signatory_title"), FieldPanel("signatory_title_ru")]),
+        FieldPanel("letter_text"),
+        FieldPanel("letter_text_ru"),
+    ]
+
+    class Meta:
+        verbose_name = _("visa letter settings")
+        verbose_name_plural = _("visa letter settings")
+
+    def __str__(self):
+        return str(self.conference)
+
+
+def new_visa_reference():
+    """128 bits from the OS's CSPRNG: a consulate checks the letter by it, nobody can guess another one."""
+    return secrets.token_urlsafe(16)
+
+
+class VisaLetterRequest(models.Model):
+    """An attendee's request for a visa invitation letter, with the passport details printed on it."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    STATUS_CHOICES = [
+        (REQUESTED, _("Requested")),
+        (APPROVED, _("Approved")),
+        (REFUSED, _("Refused")),
+        (WITHDRAWN, _("Withdrawn")),
+    ]
+    PASSPORT_FIELDS = ("passport_name", "passport_number", "nationality", "date_of_birth")
+
+    registration = models.OneToOneField(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="visa_letter"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, default=REQUESTED, db_index=True)
+    passport_name = models.CharField(_("name as in the passport"), max_length=200, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=32, unique=True, default=new_visa_reference, editable=False)
+    refusal_reason = models.TextField(_("reason for refusal"), max_length=1000, blank=True)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("visa letter request")
+        verbose_name_plural = _("visa letter requests")
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self):
+        return f"{self.passport_name or _('anonymised')} ({self.get_status_display()})"
+
+    @property
+    def is_downloadable(self):
+        return self.status == self.APPROVED and bool(self.passport_name)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import views
+from . import signup_views, views
 
 urlpatterns = [
     path("my/", views.my_registrations, name="my_registrations"),
@@ -11,5 +11,7 @@ urlpatterns = [
     path("my/data.json", views.download_personal_data, name="download_personal_data"),
     path("my/delete-account/", views.delete_account, name="delete_account"),
     path("my/badges/", include("registration.badge_urls")),
+    path("register/confirm/", signup_views.confirm_registration, name="confirm_registration"),
+    path("register/confirm/<str:token>/", signup_views.confirm_registration_link, name="confirm_registration_link"),
     path("checkin/", include("registration.checkin_urls")),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
-from . import personal_data, services
+from . import personal_data, services, signup_views, submission
 from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationForm
 from .models import Registration
 
@@ -78,24 +78,30 @@ def _register(request, conference):
         return render(request, "registration/register_closed.html", context)
     form = RegistrationForm(request.POST or None, registration_types=registration_types)
     if request.method == "POST" and form.is_valid():
-        details = dict(form.cleaned_data)
-        try:
-            registration = services.register(
-                user=request.user,
-                conference=canonical,
-                registration_type=details.pop("registration_type"),
-                details=details,
-                language=get_language(),
+        response = submit_form(request, canonical, form, context)
+        if response is not None:
+            return response
+    return render_form(request, canonical, form, registration_types, context)
+
+
+def submit_form(request, canonical, form, context):
+    """Register the signed-in user with a valid form; the response, or None when the form got an error."""
+    try:
+        registration = submission.submit(
+            user=request.user, conference=canonical, cleaned_data=form.cleaned_data, language=get_language()
+        )
+    except services.RegistrationError as error:
+        if error.code == "already_registered":
+            return render(
+                request, "registration/register_existing.html", {**context, "registration": error.registration}
             )
-        except services.RegistrationError as error:
-            if error.code == "already_registered":
-                return render(
-                    request, "registration/register_existing.html", {**context, "registration": error.registration}
-                )
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, STATUS_MESSAGES[registration.status])
-            return redirect("my_registrations")
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, STATUS_MESSAGES[registration.status])
+    return redirect("my_registrations")
+
+
+def render_form(request, canonical, form, registration_types, context):
     add_seats_left(registration_types)
     if canonical.privacy_notice_id:
         form.link_privacy_notice(canonical.privacy_notice.localized.url)
@@ -103,14 +109,21 @@ def _register(request, conference):
     return render(
         request,
         "registration/register.html",
-        {**context, "form": form, "registration_types": registration_types, "user_email": request.user.email},
+        {
+            **context,
+            "form": form,
+            "registration_types": registration_types,
+            "user_email": request.user.email if request.user.is_authenticated else "",
+        },
         status=status,
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, *, conference):
-    """/<conference>/register/: the form for a signed-in user with a verified email."""
+    """/<conference>/register/: the form; a visitor without a session confirms their email after it."""
+    if not request.user.is_authenticated:
+        return signup_views.register_visitor(request, conference)
     return _register(request, conference)
 
 

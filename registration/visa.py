@@ -1,0 +1,111 @@
+"""Visa invitation letters (CONTRACT.md "Visa invitation letters"): request, approve, refuse, withdraw, verify.
+
+Each decision runs in one transaction under a row lock and emails the attendee after the commit. Passport
+details are kept on the request only; `erase_passport_details` blanks them with the rest of the personal data.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .attendee_emails import send_visa_decision
+from .models import Registration, VisaLetterRequest
+
+
+class VisaLetterError(Exception):
+    MESSAGES = {
+        "not_requested": _("Only requested letters can be approved or refused."),
+        "not_approved": _("Only approved letters can be withdrawn."),
+        "reason_required": _("Say why the letter is refused: the attendee reads it."),
+        "registration_inactive": _("The registration is cancelled."),
+    }
+
+    def __init__(self, code):
+        self.code = code
+        super().__init__(str(self.MESSAGES[code]))
+
+    @property
+    def message(self):
+        return self.MESSAGES[self.code]
+
+
+def _email_after_commit(visa_request):
+    request_id = visa_request.pk
+    transaction.on_commit(lambda: send_visa_decision(visa_request_id=request_id), robust=True)
+
+
+def request_letter(*, registration, passport_name, passport_number, nationality, date_of_birth):
+    """Ask for a letter (or update a request not yet decided) with the holder's passport details."""
+    with transaction.atomic():
+        visa_request, _created = VisaLetterRequest.objects.select_for_update().get_or_create(
+            registration=registration,
+            defaults={
+                "passport_name": passport_name,
+                "passport_number": passport_number,
+                "nationality": nationality,
+                "date_of_birth": date_of_birth,
+            },
+        )
+        if not _created and visa_request.status in (VisaLetterRequest.REQUESTED, VisaLetterRequest.REFUSED):
+            visa_request.passport_name = passport_name
+            visa_request.passport_number = passport_number
+            visa_request.nationality = nationality
+            visa_request.date_of_birth = date_of_birth
+            visa_request.status = VisaLetterRequest.REQUESTED
+            visa_request.save()
+    return visa_request
+
+
+def _decide(visa_request_id, *, by, to_status, reason=""):
+    with transaction.atomic():
+        current = VisaLetterRequest.objects.select_for_update().select_related("registration").get(pk=visa_request_id)
+        if to_status in (VisaLetterRequest.APPROVED, VisaLetterRequest.REFUSED):
+            if current.status != VisaLetterRequest.REQUESTED:
+                raise VisaLetterError("not_requested")
+            if to_status == VisaLetterRequest.APPROVED and current.registration.status == Registration.CANCELLED:
+                raise VisaLetterError("registration_inactive")
+        elif current.status != VisaLetterRequest.APPROVED:
+            raise VisaLetterError("not_approved")
+        current.status = to_status
+        current.refusal_reason = reason
+        current.decided_at = timezone.now()
+        current.decided_by = by
+        current.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by"])
+        if to_status != VisaLetterRequest.WITHDRAWN:
+            _email_after_commit(current)
+    return current
+
+
+def approve(*, visa_request, by):
+    return _decide(visa_request.pk, by=by, to_status=VisaLetterRequest.APPROVED)
+
+
+def refuse(*, visa_request, by, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise VisaLetterError("reason_required")
+    return _decide(visa_request.pk, by=by, to_status=VisaLetterRequest.REFUSED, reason=reason)
+
+
+def withdraw(*, visa_request, by):
+    """An issued letter stops being valid: /verify/ then says so to the consulate."""
+    return _decide(visa_request.pk, by=by, to_status=VisaLetterRequest.WITHDRAWN)
+
+
+def for_verification(reference):
+    """The letter a consulate checks, or None: unknown references and letters whose holder's details were
+    purged or never issued (requested, refused) are all the same 'no such letter'."""
+    if not reference or len(reference) > 64:
+        return None
+    letter = (
+        VisaLetterRequest.objects.select_related("registration__conference")
+        .filter(reference=reference, status__in=[VisaLetterRequest.APPROVED, VisaLetterRequest.WITHDRAWN])
+        .exclude(passport_name="")
+        .first()
+    )
+    return letter
+
+
+def erase_passport_details(visa_requests):
+    """Blank the passport fields (purge and account deletion); the row stays for counts."""
+    return visa_requests.update(passport_name="", passport_number="", nationality="", date_of_birth=None)
