@@ -102,13 +102,15 @@ def confirm_code(*, pending_id, code, now=None):
         if pending is None:
             raise ConfirmationError("unknown")
         _check_usable(pending, now)
-        if not hmac.compare_digest(pending.code_hash, _hash_code(pending.token_hash, code)):
+        right = hmac.compare_digest(pending.code_hash, _hash_code(pending.token_hash, code))
+        if right:
+            pending.delete()
+        else:
             pending.failed_attempts += 1
             pending.save(update_fields=["failed_attempts"])
-            if pending.failed_attempts >= MAX_FAILED_ATTEMPTS:
-                raise ConfirmationError("too_many_attempts")
-            raise ConfirmationError("wrong_code")
-        pending.delete()
+    # Raised after the commit: inside the block it would roll back the count it just made.
+    if not right:
+        raise ConfirmationError("too_many_attempts" if pending.failed_attempts >= MAX_FAILED_ATTEMPTS else "wrong_code")
     return pending
 
 
