@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Registration, RegistrationStatusChange, RegistrationType
+from .models import Registration, RegistrationStatusChange, RegistrationType, VisaLetterRequest
 
 PERSONAL_FIELDS = (
     "full_name",
@@ -310,6 +310,9 @@ def anonymise(*, registrations, by=None, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         pending = registrations.filter(anonymised_at__isnull=True)
+        VisaLetterRequest.objects.filter(registration__in=pending).update(
+            passport_name="", passport_number="", nationality="", date_of_birth=None
+        )
         return pending.update(
             user=None,
             photo_consent=False,

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import signup_views, views
+from . import signup_views, views, visa_views
 
 urlpatterns = [
     path("my/", views.my_registrations, name="my_registrations"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("my/registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel_registration"),
     path("my/data.json", views.download_personal_data, name="download_personal_data"),
     path("my/delete-account/", views.delete_account, name="delete_account"),
+    path("my/registrations/<int:pk>/visa-letter.pdf", visa_views.visa_letter_pdf, name="visa_letter_pdf"),
+    path("verify/<str:reference>/", visa_views.verify_visa_letter, name="verify_visa_letter"),
     path("my/badges/", include("registration.badge_urls")),
     path("register/confirm/", signup_views.confirm_registration, name="confirm_registration"),
     path("register/confirm/<str:token>/", signup_views.confirm_registration_link, name="confirm_registration_link"),

@@ -133,7 +133,7 @@ def my_registrations(request):
     """/my/: the attendee's registrations, badges, agenda, data download and account deletion."""
     registrations = list(
         Registration.objects.filter(user=request.user)
-        .select_related("conference", "registration_type")
+        .select_related("conference", "registration_type", "visa_letter")
         .order_by("-conference__start_date", "-created_at")
     )
     now = timezone.now()

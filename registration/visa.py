@@ -106,6 +106,21 @@ def for_verification(reference):
     return letter
 
 
-def erase_passport_details(visa_requests):
-    """Blank the passport fields (purge and account deletion); the row stays for counts."""
-    return visa_requests.update(passport_name="", passport_number="", nationality="", date_of_birth=None)
+def export_visa_letters(user):
+    """The attendee's visa letter requests, passport details included, for the data download on /my/."""
+    return [
+        {
+            "conference": letter.registration.conference.slug,
+            "status": letter.status,
+            "passport_name": letter.passport_name,
+            "passport_number": letter.passport_number,
+            "nationality": letter.nationality,
+            "date_of_birth": letter.date_of_birth.isoformat() if letter.date_of_birth else None,
+            "reference": letter.reference,
+            "refusal_reason": letter.refusal_reason,
+            "requested_at": letter.requested_at.isoformat(),
+        }
+        for letter in VisaLetterRequest.objects.filter(registration__user=user)
+        .select_related("registration__conference")
+        .order_by("requested_at", "pk")
+    ]
