@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from . import questions
 from .models import Registration
 
 
@@ -162,6 +163,30 @@ class RegistrationForm(VisaLetterFields, RegistrationDetailsForm):
         self.fields["registration_type"].choices = [(t.slug, t.name) for t in self.registration_types.values()]
         if len(self.registration_types) == 1:
             self.fields["registration_type"].initial = next(iter(self.registration_types))
+        self.questions = questions.questions_by_type(list(self.registration_types.values()))
+        for type_questions in self.questions.values():
+            questions.add_fields(self, type_questions)
+
+    def question_groups(self):
+        """For the template: (type, its questions' bound fields) for each type that has questions."""
+        groups = []
+        for registration_type in self.registration_types.values():
+            type_questions = self.questions.get(registration_type.pk)
+            if type_questions:
+                groups.append((registration_type, [self[questions.field_name(q)] for q in type_questions]))
+        return groups
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("registration_type")
+        if chosen is not None:
+            questions.require_answers(self, self.questions.get(chosen.pk, []))
+        return cleaned
+
+    def chosen_answers(self):
+        """{question: value} of the chosen type's questions (other types' answers are dropped)."""
+        chosen = self.cleaned_data["registration_type"]
+        return questions.answers_from(self.cleaned_data, self.questions.get(chosen.pk, []))
 
     def link_privacy_notice(self, url):
         """Only for rendering: a successful POST never shows the form, so it need not look the page up."""

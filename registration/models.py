@@ -8,12 +8,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
 
 from conference.localized_fields import localized
 
 
-class RegistrationType(models.Model):
+class RegistrationType(ClusterableModel):
     conference = models.ForeignKey(
         "conference.ConferencePage",
         verbose_name=_("conference"),
@@ -44,6 +47,7 @@ class RegistrationType(models.Model):
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("Open for registration")
         ),
         FieldRowPanel([FieldPanel("badge_colour"), FieldPanel("sort_order")]),
+        InlinePanel("questions", heading=_("Questions"), label=_("Question")),
     ]
 
     class Meta:
@@ -157,6 +161,14 @@ class Registration(models.Model):
         queue = Registration.objects.filter(registration_type_id=self.registration_type_id, status=self.WAITLISTED)
         ahead = queue.filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
         return ahead.count() + 1
+
+    @property
+    def answers_text(self):
+        """The answers to the type's questions as one text, for the admin's export and view."""
+        return "; ".join(
+            f"{answer.question.text}: {answer.display_value()}"
+            for answer in self.answers.select_related("question").order_by("question__sort_order", "question_id")
+        )
 
     def is_editable(self, now=None):
         """The attendee may change their details while the registration is active and registration is open."""
@@ -351,3 +363,82 @@ class VisaLetterRequest(models.Model):
     @property
     def is_downloadable(self):
         return self.status == self.APPROVED and bool(self.passport_name)
+
+
+class RegistrationQuestion(Orderable):
+    """A question organisers ask with one registration type (e.g. "Why do you need a scholarship?")."""
+
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    ONE_CHOICE = "one_choice"
+    SEVERAL_CHOICES = "several_choices"
+    YES_NO = "yes_no"
+    KIND_CHOICES = [
+        (SHORT_TEXT, _("Short text")),
+        (LONG_TEXT, _("Long text")),
+        (ONE_CHOICE, _("One choice")),
+        (SEVERAL_CHOICES, _("Several choices")),
+        (YES_NO, _("Yes or no")),
+    ]
+
+    registration_type = ParentalKey(RegistrationType, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=300)
+    text_ru = models.CharField(_("question in Russian"), max_length=300, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=KIND_CHOICES, default=SHORT_TEXT)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.TextField(
+        _("choices"), blank=True, max_length=3000, help_text=_("For one or several choices: one choice a line.")
+    )
+    choices_ru = models.TextField(
+        _("choices in Russian"),
+        blank=True,
+        max_length=3000,
+        help_text=_("The same choices in the same order, one a line. Leave empty to show the English ones."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("text"), FieldPanel("text_ru")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("required")]),
+        FieldRowPanel([FieldPanel("choices"), FieldPanel("choices_ru")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def localized_text(self):
+        return localized(self, "text")
+
+    def choice_list(self, language=None):
+        """(stored value, label) pairs: the English line is stored, the Russian one shown when given."""
+        english = [line.strip() for line in self.choices.splitlines() if line.strip()]
+        russian = [line.strip() for line in self.choices_ru.splitlines() if line.strip()]
+        if (language or "").startswith("ru") and len(russian) == len(english):
+            return list(zip(english, russian, strict=True))
+        return [(choice, choice) for choice in english]
+
+
+class RegistrationAnswer(models.Model):
+    """One registration's answer to one question: text, a choice, a list of choices, or true/false."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(RegistrationQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField()
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "question"], name="one_answer_per_registration_question")
+        ]
+
+    def display_value(self):
+        if isinstance(self.value, bool):
+            return str(_("Yes") if self.value else _("No"))
+        if isinstance(self.value, list):
+            return ", ".join(self.value)
+        return str(self.value)

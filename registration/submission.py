@@ -3,11 +3,12 @@ the answers to the type's questions, in one transaction, for a signed-in user an
 
 from django.db import transaction
 
-from . import services, visa
+from . import questions, services, visa
 
 
-def submit(*, user, conference, cleaned_data, language):
-    """Register `user` with the form's data; returns the registration. Raises services.RegistrationError."""
+def submit(*, user, conference, cleaned_data, language, answers=None):
+    """Register `user` with the form's data and `answers` ({question: value}); returns the registration.
+    Raises services.RegistrationError."""
     details = dict(cleaned_data)
     registration_type = details.pop("registration_type")
     with transaction.atomic():
@@ -20,4 +21,6 @@ def submit(*, user, conference, cleaned_data, language):
                 **{name: details[name] for name in ("passport_name", "passport_number", "nationality")},
                 date_of_birth=details["date_of_birth"],
             )
+        if answers:
+            questions.save_answers(registration=registration, answers=answers)
     return registration

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
-from . import personal_data, services, signup_views, submission
+from . import personal_data, questions, services, signup_views, submission
 from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationForm
 from .models import Registration
 
@@ -88,7 +88,11 @@ def submit_form(request, canonical, form, context):
     """Register the signed-in user with a valid form; the response, or None when the form got an error."""
     try:
         registration = submission.submit(
-            user=request.user, conference=canonical, cleaned_data=form.cleaned_data, language=get_language()
+            user=request.user,
+            conference=canonical,
+            cleaned_data=form.cleaned_data,
+            language=get_language(),
+            answers=form.chosen_answers(),
         )
     except services.RegistrationError as error:
         if error.code == "already_registered":
@@ -160,9 +164,16 @@ def edit_registration(request, pk):
         return redirect("my_registrations")
     initial = {name: getattr(registration, name) for name in services.EDITABLE_FIELDS}
     form = RegistrationDetailsForm(request.POST or None, initial=initial)
+    type_questions = questions.questions_by_type([registration.registration_type])[registration.registration_type_id]
+    questions.add_fields(form, type_questions, initial=questions.stored_answers(registration))
+    if request.method == "POST" and form.is_valid():
+        questions.require_answers(form, type_questions)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_details(registration=registration, details=form.cleaned_data, by=request.user)
+            questions.save_answers(
+                registration=registration, answers=questions.answers_from(form.cleaned_data, type_questions)
+            )
         except services.RegistrationError as error:
             messages.error(request, error.message)
         else:

@@ -157,4 +157,6 @@ class PermissionMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_visa_menu():
-    return PermissionMenuItem(_("Visa letters"), reverse("visa_letters_admin:requests"), icon_name="doc-full", order=310)
+    return PermissionMenuItem(
+        _("Visa letters"), reverse("visa_letters_admin:requests"), icon_name="doc-full", order=310
+    )

@@ -44,7 +44,9 @@ def verification_url(reference):
 
 
 def _paragraphs(text, style):
-    return [Paragraph(escape(part.strip()).replace("\n", "<br/>"), style) for part in text.split("\n\n") if part.strip()]
+    return [
+        Paragraph(escape(part.strip()).replace("\n", "<br/>"), style) for part in text.split("\n\n") if part.strip()
+    ]
 
 
 def _english_date(value):
@@ -77,9 +79,7 @@ def render_visa_letter_pdf(visa_request):
             story.append(Paragraph(escape(organiser.url), small))
     story.append(Spacer(1, 6 * mm))
     story.append(
-        Paragraph(
-            escape(f"Date: {_english_date(timezone.localdate())} · Reference: {visa_request.reference}"), small
-        )
+        Paragraph(escape(f"Date: {_english_date(timezone.localdate())} · Reference: {visa_request.reference}"), small)
     )
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("Invitation letter", heading))
@@ -111,7 +111,9 @@ def render_visa_letter_pdf(visa_request):
         story.append(Spacer(1, 4 * mm))
 
     if letter_settings:
-        story.append(Paragraph(escape(letter_settings.signatory_name), ParagraphStyle("sig", parent=body, fontName=bold)))
+        story.append(
+            Paragraph(escape(letter_settings.signatory_name), ParagraphStyle("sig", parent=body, fontName=bold))
+        )
         titles = [letter_settings.signatory_title, letter_settings.signatory_title_ru]
         story.append(Paragraph(escape(" / ".join(title for title in titles if title)), body))
     if organiser is not None:

@@ -203,8 +203,9 @@ class RegistrationViewSet(SnippetViewSet):
         "email",
         "language",
         "created_at",
+        "answers_text",
     ]
-    export_headings = {"email": _("Email")}
+    export_headings = {"email": _("Email"), "answers_text": _("Answers")}
     export_filename = "registrations"
     inspect_view_fields = [
         "conference",
@@ -227,6 +228,7 @@ class RegistrationViewSet(SnippetViewSet):
         "updated_at",
         "anonymised_at",
         "status_changes",
+        "answers_text",
     ]
     panels = [
         FieldPanel("registration_type", help_text=_("Changing it moves the registration through the seat rules.")),

@@ -28,6 +28,7 @@ def post(client, django_capture_on_commit_callbacks):
 
     return post
 
+
 URL = "/vilnius-2017/register/"
 EMAIL = "new.visitor@example.org"
 
@@ -90,7 +91,9 @@ def test_link_confirms_in_another_browser(client, post, conference):
     other = Client()
     path = link_from(mail.outbox[0]).split("://", 1)[1].split("/", 1)[1]
     assert other.get("/" + path).status_code == 200
-    assert not Registration.objects.filter(user__email=EMAIL).exists()  # opening the link alone (a mail scanner) does nothing
+    assert not Registration.objects.filter(
+        user__email=EMAIL
+    ).exists()  # opening the link alone (a mail scanner) does nothing
     response = post("/" + path, using=other)
     assert response["Location"] == "/my/"
     assert Registration.objects.get(user__email=EMAIL).status == "confirmed"
