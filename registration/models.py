@@ -165,10 +165,9 @@ class Registration(models.Model):
     @property
     def answers_text(self):
         """The answers to the type's questions as one text, for the admin's export and view."""
-        return "; ".join(
-            f"{answer.question.text}: {answer.display_value()}"
-            for answer in self.answers.select_related("question").order_by("question__sort_order", "question_id")
-        )
+        # .all() so that the export's prefetch_related("answers__question") serves every row without a query.
+        answers = sorted(self.answers.all(), key=lambda answer: (answer.question.sort_order or 0, answer.question_id))
+        return "; ".join(f"{answer.question.text}: {answer.display_value()}" for answer in answers)
 
     def is_editable(self, now=None):
         """The attendee may change their details while the registration is active and registration is open."""

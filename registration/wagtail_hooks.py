@@ -251,7 +251,9 @@ class RegistrationViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Registration.objects.select_related("registration_type", "conference", "user")
+        return Registration.objects.select_related("registration_type", "conference", "user").prefetch_related(
+            "answers__question"
+        )
 
 
 class RegistrationsGroup(SnippetViewSetGroup):
