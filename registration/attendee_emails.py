@@ -9,9 +9,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .emails import _conference_in
-from .models import VisaLetterRequest
+from .models import VisaLetterRequest, WorkshopSignup
 
 CODE_SUBJECT = _("Your code for %(conference)s: %(code)s")
+WORKSHOP_PROMOTED_SUBJECT = _("A place is free for you: %(session)s")
 VISA_SUBJECTS = {
     VisaLetterRequest.APPROVED: _("Your visa invitation letter for %(conference)s is ready"),
     VisaLetterRequest.REFUSED: _("About your visa invitation letter for %(conference)s"),
@@ -63,4 +64,30 @@ def send_visa_decision(*, visa_request_id):
         }
         subject = str(VISA_SUBJECTS[visa_request.status]) % {"conference": conference.title}
         _send(to=registration.user.email, subject=subject, template="visa_decision", context=context)
+    return True
+
+
+def send_workshop_promoted(*, signup_id):
+    """Tell the person at the head of a workshop's queue that the freed place is theirs."""
+    signup = (
+        WorkshopSignup.objects.select_related("registration__user", "registration__conference", "session")
+        .filter(pk=signup_id, status=WorkshopSignup.CONFIRMED)
+        .first()
+    )
+    if signup is None or signup.registration.user is None or not signup.registration.user.email:
+        return False
+    registration = signup.registration
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        conference = _conference_in(registration.conference, language)
+        session = _conference_in(signup.session, language)
+        context = {
+            "conference": conference,
+            "registration": registration,
+            "session": session,
+            "session_url": settings.SITE_URL + session.url,
+            "my_url": settings.SITE_URL + reverse("my_registrations"),
+        }
+        subject = str(WORKSHOP_PROMOTED_SUBJECT) % {"session": session.title}
+        _send(to=registration.user.email, subject=subject, template="workshop_promoted", context=context)
     return True

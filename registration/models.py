@@ -441,3 +441,31 @@ class RegistrationAnswer(models.Model):
         if isinstance(self.value, list):
             return ", ".join(self.value)
         return str(self.value)
+
+
+class WorkshopSignup(models.Model):
+    """A confirmed attendee's place (or place in the queue) in a session with limited sign-up places."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    STATUS_CHOICES = [(CONFIRMED, _("Signed up")), (WAITLISTED, _("Waiting list")), (CANCELLED, _("Cancelled"))]
+    ACTIVE_STATUSES = (CONFIRMED, WAITLISTED)
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="workshop_signups")
+    session = models.ForeignKey("programme.SessionPage", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("workshop sign-up")
+        verbose_name_plural = _("workshop sign-ups")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="one_active_signup_per_registration_and_session",
+            )
+        ]

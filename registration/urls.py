@@ -1,8 +1,8 @@
 """URLs of the registration app that are not under a conference page: /my/ and /checkin/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from . import signup_views, views, visa_views
+from . import signup_views, views, visa_views, workshop_views
 
 urlpatterns = [
     path("my/", views.my_registrations, name="my_registrations"),
@@ -15,5 +15,12 @@ urlpatterns = [
     path("my/badges/", include("registration.badge_urls")),
     path("register/confirm/", signup_views.confirm_registration, name="confirm_registration"),
     path("register/confirm/<str:token>/", signup_views.confirm_registration_link, name="confirm_registration_link"),
+    # <conference>/<programme>/<session>/signup/: before Wagtail's catch-all, so programme needs no view for it.
+    re_path(r"^(?P<path>[\w-]+/[\w-]+/[\w-]+/)signup/$", workshop_views.session_signup, name="session_signup"),
+    re_path(
+        r"^(?P<path>[\w-]+/[\w-]+/[\w-]+/)signup/cancel/$",
+        workshop_views.session_signup_cancel,
+        name="session_signup_cancel",
+    ),
     path("checkin/", include("registration.checkin_urls")),
 ]

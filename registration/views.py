@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
-from . import personal_data, questions, services, signup_views, submission
+from . import personal_data, questions, services, signup_views, submission, workshops
 from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationForm
 from .models import Registration
 
@@ -144,7 +144,11 @@ def my_registrations(request):
     for registration in registrations:
         registration.localised_conference = _localised(registration.conference)
         registration.editable = registration.is_editable(now)
-    return render(request, "registration/my_registrations.html", {"registrations": registrations})
+    return render(
+        request,
+        "registration/my_registrations.html",
+        {"registrations": registrations, "workshop_signups": workshops.signups_of(request.user)},
+    )
 
 
 def _own_registration(request, pk):
