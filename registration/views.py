@@ -138,12 +138,22 @@ def my_registrations(request):
     registrations = list(
         Registration.objects.filter(user=request.user)
         .select_related("conference", "registration_type", "visa_letter")
+        .prefetch_related("answers__question")
         .order_by("-conference__start_date", "-created_at")
     )
     now = timezone.now()
+    active_conferences = {r.conference_id for r in registrations if r.is_active}
     for registration in registrations:
         registration.localised_conference = _localised(registration.conference)
         registration.editable = registration.is_editable(now)
+        # After a cancellation the attendee may register again, once, while registration is open.
+        registration.can_register_again = (
+            registration.status == Registration.CANCELLED
+            and registration.conference_id not in active_conferences
+            and registration.conference.registration_is_open(now)
+        )
+        if registration.can_register_again:
+            active_conferences.add(registration.conference_id)
     return render(
         request,
         "registration/my_registrations.html",
