@@ -203,7 +203,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     # The one-flow registration (registration/signup_views.py): codes emailed per address, and code checks.
-    "registration_code_email": "20/m/ip,3/10m/key",
+    "registration_code_email": "20/m/ip,3/10m/key,10/d/key",
     "registration_code_check": "30/m/ip",
 }
 # Attendees registered through the one-flow form have no password: they sign in with an emailed code.

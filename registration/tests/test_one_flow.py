@@ -166,3 +166,10 @@ def test_russian_visitor_gets_russian_code_email(client, post, conference):
     assert "Ваш код" in mail.outbox[0].body
     post("/ru/register/confirm/", {"code": code_from(mail.outbox[0])})
     assert Registration.objects.get(user__email=EMAIL).language == "ru"
+
+
+def test_codes_to_one_address_are_rate_limited(client, post, conference):
+    workshop = make_type(conference, capacity=5)
+    statuses = [post(URL, visitor_post(workshop)).status_code for _attempt in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert len(mail.outbox) == 3
