@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from conference.settings.base import ACCOUNT_RATE_LIMITS as PRODUCTION_RATE_LIMITS
 from registration.models import PendingRegistration, Registration
 from registration.signup_flow import MAX_FAILED_ATTEMPTS
 
@@ -168,7 +169,8 @@ def test_russian_visitor_gets_russian_code_email(client, post, conference):
     assert Registration.objects.get(user__email=EMAIL).language == "ru"
 
 
-def test_codes_to_one_address_are_rate_limited(client, post, conference):
+def test_codes_to_one_address_are_rate_limited(client, post, conference, settings):
+    settings.ACCOUNT_RATE_LIMITS = PRODUCTION_RATE_LIMITS  # the test settings switch the limits off
     workshop = make_type(conference, capacity=5)
     statuses = [post(URL, visitor_post(workshop)).status_code for _attempt in range(4)]
     assert statuses == [302, 302, 302, 429]
