@@ -196,6 +196,10 @@ class RegistrationForm(VisaLetterFields, RegistrationDetailsForm):
         return self.registration_types[self.cleaned_data["registration_type"]]
 
 
+class RegistrationEditForm(VisaLetterFields, RegistrationDetailsForm):
+    """/my/ edit: the details plus the visa letter request, while no letter has been issued."""
+
+
 class VisitorRegistrationForm(RegistrationForm):
     """The same form for a visitor without a session: the email becomes the account's once confirmed."""
 

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
-from . import personal_data, questions, services, signup_views, submission, workshops
-from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationForm
+from . import personal_data, questions, services, signup_views, submission, visa, workshops
+from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationEditForm, RegistrationForm
 from .models import Registration
 
 STATUS_MESSAGES = {
@@ -177,7 +177,11 @@ def edit_registration(request, pk):
         messages.error(request, _("This registration can no longer be changed."))
         return redirect("my_registrations")
     initial = {name: getattr(registration, name) for name in services.EDITABLE_FIELDS}
-    form = RegistrationDetailsForm(request.POST or None, initial=initial)
+    visa_initial = visa.initial_for_form(registration)
+    if visa_initial is None:  # a letter was issued: its passport details stay as printed
+        form = RegistrationDetailsForm(request.POST or None, initial=initial)
+    else:
+        form = RegistrationEditForm(request.POST or None, initial={**initial, **visa_initial})
     type_questions = questions.questions_by_type([registration.registration_type])[registration.registration_type_id]
     questions.add_fields(form, type_questions, initial=questions.stored_answers(registration))
     if request.method == "POST" and form.is_valid():
@@ -188,6 +192,8 @@ def edit_registration(request, pk):
             questions.save_answers(
                 registration=registration, answers=questions.answers_from(form.cleaned_data, type_questions)
             )
+            if visa_initial is not None:
+                visa.update_from_form(registration=registration, cleaned_data=form.cleaned_data)
         except services.RegistrationError as error:
             messages.error(request, error.message)
         else:

@@ -56,6 +56,30 @@ def request_letter(*, registration, passport_name, passport_number, nationality,
     return visa_request
 
 
+def initial_for_form(registration):
+    """The edit form's visa fields from the registration's request; None once a letter was issued (its
+    passport details can no longer change), else a dict (empty without a request)."""
+    letter = VisaLetterRequest.objects.filter(registration=registration).first()
+    if letter is None:
+        return {}
+    if letter.status in (VisaLetterRequest.APPROVED, VisaLetterRequest.WITHDRAWN):
+        return None
+    return {"needs_visa_letter": True, **{name: getattr(letter, name) for name in VisaLetterRequest.PASSPORT_FIELDS}}
+
+
+def update_from_form(*, registration, cleaned_data):
+    """The attendee ticked (or unticked) the visa letter box on the edit form: ask, update or drop the request;
+    an issued letter is never touched here."""
+    if cleaned_data.get("needs_visa_letter"):
+        return request_letter(
+            registration=registration, **{name: cleaned_data[name] for name in VisaLetterRequest.PASSPORT_FIELDS}
+        )
+    VisaLetterRequest.objects.filter(
+        registration=registration, status__in=[VisaLetterRequest.REQUESTED, VisaLetterRequest.REFUSED]
+    ).delete()
+    return None
+
+
 def _decide(visa_request_id, *, by, to_status, reason=""):
     with transaction.atomic():
         current = VisaLetterRequest.objects.select_for_update().select_related("registration").get(pk=visa_request_id)

@@ -204,3 +204,19 @@ def test_data_export_holds_and_purge_removes_passport_details(requested, attende
     )
     assert Registration.objects.get(pk=requested.registration_id).anonymised_at is not None
     assert Client().get(f"/verify/{requested.reference}/").status_code == 404
+
+
+def test_letter_can_be_requested_later_on_the_edit_page_until_issued(attendee_client, attendee, conference):
+    attendee_client.post(URL, form(make_type(conference, capacity=5), needs_visa_letter=None))
+    registration = Registration.objects.get(user=attendee)
+    edit = f"/my/registrations/{registration.pk}/edit/"
+    assert 'name="needs_visa_letter"' in attendee_client.get(edit).content.decode()
+    response = attendee_client.post(edit, {"full_name": "Olga Ivanova", "badge_name": "Olga", **PASSPORT})
+    assert response.status_code == 302
+    letter = VisaLetterRequest.objects.get(registration=registration)
+    assert (letter.status, letter.passport_number) == ("requested", "AB1234567")
+    VisaLetterRequest.objects.filter(pk=letter.pk).update(status="approved")
+    assert 'name="needs_visa_letter"' not in attendee_client.get(edit).content.decode()
+    attendee_client.post(edit, {"full_name": "Olga Ivanova", "badge_name": "Olga", **PASSPORT, "passport_number": "Z9"})
+    letter.refresh_from_db()
+    assert letter.passport_number == "AB1234567"
