@@ -263,6 +263,6 @@ class ConferencePage(RoutablePageMixin, Page):
 
     @path("register/")
     def register(self, request):
-        from registration.views import register
+        from registration.signup_views import register
 
         return register(request, conference=self)

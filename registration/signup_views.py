@@ -25,6 +25,15 @@ def _too_many(request):
     return HttpResponse(_("Too many attempts. Please wait a few minutes and try again."), status=429)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request, *, conference):
+    """/<conference>/register/: the form for everyone. A visitor without a session gets it with an email field
+    and confirms the address after it; a signed-in user gets today's form (views.register)."""
+    if request.user.is_authenticated:
+        return views.register(request, conference=conference)
+    return register_visitor(request, conference)
+
+
 @never_cache
 def register_visitor(request, conference):
     """The registration form for a visitor: a valid POST keeps the form server-side and emails a code."""

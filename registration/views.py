@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
-from . import personal_data, questions, services, signup_views, submission, visa, workshops
+from . import personal_data, questions, services, submission, visa, workshops
 from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationEditForm, RegistrationForm
 from .models import Registration
 
@@ -125,9 +125,7 @@ def render_form(request, canonical, form, registration_types, context):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, *, conference):
-    """/<conference>/register/: the form; a visitor without a session confirms their email after it."""
-    if not request.user.is_authenticated:
-        return signup_views.register_visitor(request, conference)
+    """/<conference>/register/ for a signed-in user with a verified email (visitors: signup_views.register)."""
     return _register(request, conference)
 
 
