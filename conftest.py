@@ -1,11 +1,17 @@
 """Shared test fixtures: the demo conference loaded once per test database, a clean cache per test,
 and a real Chromium driven by Playwright."""
+
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from wagtail.models import Locale
+
+from conference.models import ConferencePage
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,10 +42,6 @@ def _isolated_cache():
 
 
 def get_demo_conference():
-    from wagtail.models import Locale
-
-    from conference.models import ConferencePage
-
     return ConferencePage.objects.get(slug="vilnius-2017", locale=Locale.get_default())
 
 
@@ -58,7 +60,7 @@ def demo_tx(transactional_db):
 
 
 def chromium_available():
-    return shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM)
+    return shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists()
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +72,8 @@ def browser():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     # Playwright's sync API runs an event loop; Django refuses ORM calls from async contexts otherwise.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    # Imported here: playwright is heavy and only the browser tests need it.
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -88,8 +91,6 @@ def page(browser):
 
 
 def is_postgres():
-    from django.db import connection
-
     return connection.vendor == "postgresql"
 
 

@@ -23,7 +23,7 @@ urlpatterns = [
 # the two-command demo and a small venue-LAN install working without one.
 urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
-# English at unprefixed paths, Russian under /ru/ (CONTRACT.md).
+# English at unprefixed paths, Russian under /ru/ (docs/contract.md).
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("registration.urls")),

@@ -1,3 +1,5 @@
+"""The registration app: on start, hands the conference page its form view and /my/ its data exports."""
+
 from django.apps import AppConfig
 
 
@@ -5,12 +7,21 @@ class RegistrationConfig(AppConfig):
     name = "registration"
 
     def ready(self):
-        # The visa letter admin registers its own hooks, apart from the shared wagtail_hooks module.
-        from . import visa_admin  # noqa: F401, PLC0415  (admin views need the app registry ready)
-        from .personal_data import register_section  # noqa: PLC0415  (imports models)
-        from .questions import export_answers  # noqa: PLC0415  (imports models)
-        from .visa import export_visa_letters  # noqa: PLC0415  (imports models)
+        # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
+        from conference.models import ConferencePage  # noqa: PLC0415
+        from programme.agenda import export_starred_sessions  # noqa: PLC0415
 
+        # The visa letter admin registers its own Wagtail hooks, apart from the registration.admin package.
+        from . import visa_admin  # noqa: F401, PLC0415
+        from .personal_data import register_section  # noqa: PLC0415
+        from .questions import export_answers  # noqa: PLC0415
+        from .signup_views import register  # noqa: PLC0415
+        from .visa import export_visa_letters  # noqa: PLC0415
+
+        # The conference page serves the one-flow form at /<conference>/register/; conference must not import us.
+        ConferencePage.registration_view = staticmethod(register)
+        # The personal-data download on /my/ includes the attendee's starred sessions, visa letters and answers.
+        register_section("agenda", export=export_starred_sessions)
         # Passport details are erased by services.anonymise with the registration, so no `erase` here.
         register_section("visa_letters", export=export_visa_letters)
         register_section("answers", export=export_answers)

@@ -1,37 +1,24 @@
-"""Door check-in: perform_checkin (one per attendee and conference day, idempotent, audited) and the
-door-staff search."""
+"""Door check-in: perform_checkin (one per attendee and conference day, idempotent, audited), the door-staff
+search, who may work the door, what a door device needs offline, and the organisers' check-in figures."""
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
+from conference.permissions import is_door_staff
 
-from .badges import MAX_CODE_LENGTH, InvalidToken, verify_badge_token
+from .badge_tokens import MAX_CODE_LENGTH, InvalidToken, public_key_bytes, verify_badge_token
+from .enums import RegistrationStatus, ScanResult
 from .models import CheckIn, Registration, ScanAttempt
-
-CHECKED_IN = "checked_in"
-ALREADY_CHECKED_IN = "already_checked_in"
-INVALID = "invalid"
-CANCELLED = "cancelled"
-NOT_CONFIRMED = "not_confirmed"
-WRONG_CONFERENCE = "wrong_conference"
-RESULTS = [CHECKED_IN, ALREADY_CHECKED_IN, INVALID, CANCELLED, NOT_CONFIRMED, WRONG_CONFERENCE]
-RESULT_LABELS = {
-    CHECKED_IN: _("Checked in"),
-    ALREADY_CHECKED_IN: _("Already checked in"),
-    INVALID: _("Not a valid badge"),
-    CANCELLED: _("Registration cancelled"),
-    NOT_CONFIRMED: _("Registration not confirmed"),
-    WRONG_CONFERENCE: _("Badge of another conference"),
-}
 
 # How far a door device's own clock is believed for queued offline scans; outside it, the server's time counts.
 OFFLINE_SCAN_MAX_AGE = timedelta(days=2)
@@ -93,6 +80,43 @@ def get_conference(slug):
     return conference
 
 
+# --- who may work the door --------------------------------------------------------------------------------
+
+# Door rights are looked up once in this many seconds per account (the shared cache spares every scan a
+# database round trip); taking them away in the admin's Door staff page applies at once (forget_door_rights).
+DOOR_RIGHTS_CACHE_SECONDS = 30
+
+
+def _door_rights_cache_key(user_id):
+    return f"checkin:door-rights:{user_id}"
+
+
+def has_door_rights(user):
+    """Door staff and organisers may scan; the answer is cached for DOOR_RIGHTS_CACHE_SECONDS."""
+    key = _door_rights_cache_key(user.pk)
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = is_door_staff(user)
+        cache.set(key, allowed, DOOR_RIGHTS_CACHE_SECONDS)
+    return allowed
+
+
+def forget_door_rights(user):
+    """Call after giving or taking away door rights, so that the next scan asks the database again."""
+    cache.delete(_door_rights_cache_key(user.pk))
+
+
+def door_conferences():
+    """Conferences in the default language a door may work for, the ones happening now or next first."""
+    today = timezone.now().date()
+    conferences = list(ConferencePage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE))
+    conferences.sort(key=lambda c: (c.end_date < today, abs((c.start_date - today).days)))
+    return conferences
+
+
+# --- the scan -----------------------------------------------------------------------------------------------
+
+
 def _code_excerpt(code):
     """The start of the code for the audit log: printable ASCII only, whatever was sent."""
     text = code if isinstance(code, str) else repr(type(code))
@@ -111,7 +135,7 @@ def _outcome_of_attempt(attempt):
     """The answer an earlier attempt with the same nonce got, rebuilt from the audit log."""
     registration = attempt.registration
     checkin = attempt.checkin
-    if attempt.result in (CHECKED_IN, ALREADY_CHECKED_IN):
+    if attempt.result in (ScanResult.CHECKED_IN, ScanResult.ALREADY_CHECKED_IN):
         return CheckInOutcome(attempt.result, registration, checkin)
     raise CheckInError(attempt.result, registration=registration)
 
@@ -198,17 +222,17 @@ def perform_checkin(
 def _check_in_locked(*, conference, token, registration_id, staff, gate, device, scanned_at):
     if conference is None:
         # The door names no conference we know: nothing to compare the badge with.
-        raise CheckInError(INVALID)
+        raise CheckInError(ScanResult.INVALID)
     if registration_id is None:
         if token is None:
-            raise CheckInError(INVALID)
+            raise CheckInError(ScanResult.INVALID)
         if token.conference_id != conference.pk:
             registration = (
                 Registration.objects.select_related("registration_type")
                 .filter(pk=token.registration_id, conference_id=token.conference_id)
                 .first()
             )
-            raise CheckInError(WRONG_CONFERENCE, registration=registration)
+            raise CheckInError(ScanResult.WRONG_CONFERENCE, registration=registration)
         registration_id = token.registration_id
 
     registration = (
@@ -218,11 +242,10 @@ def _check_in_locked(*, conference, token, registration_id, staff, gate, device,
         .first()
     )
     if registration is None:
-        raise CheckInError(INVALID)
-    if registration.status == Registration.CANCELLED:
-        raise CheckInError(CANCELLED, registration=registration)
-    if registration.status != Registration.CONFIRMED:
-        raise CheckInError(NOT_CONFIRMED, registration=registration)
+        raise CheckInError(ScanResult.INVALID)
+    refusal = refusal_for(registration.status)
+    if refusal is not None:
+        raise CheckInError(refusal, registration=registration)
 
     day = scanned_at.astimezone(conference.tzinfo).date()
     existing = CheckIn.objects.filter(registration=registration, day=day).first()
@@ -232,7 +255,7 @@ def _check_in_locked(*, conference, token, registration_id, staff, gate, device,
             existing.checked_in_at = scanned_at
             existing.save(update_fields=["checked_in_at"])
         existing.conference = conference  # the same row; saves a query for its time zone
-        return CheckInOutcome(ALREADY_CHECKED_IN, registration, existing)
+        return CheckInOutcome(ScanResult.ALREADY_CHECKED_IN, registration, existing)
     checkin = CheckIn.objects.create(
         registration=registration,
         conference=conference,
@@ -242,7 +265,7 @@ def _check_in_locked(*, conference, token, registration_id, staff, gate, device,
         device=device,
         staff=staff,
     )
-    return CheckInOutcome(CHECKED_IN, registration, checkin)
+    return CheckInOutcome(ScanResult.CHECKED_IN, registration, checkin)
 
 
 def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
@@ -252,7 +275,7 @@ def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
     if len(query) < MIN_SEARCH_LENGTH:
         return []
     query = query[:100]
-    today = timezone.now().astimezone(conference.tzinfo).date()
+    today = conference.today()
     registrations = (
         Registration.objects.filter(conference=conference)
         .filter(Q(full_name__icontains=query) | Q(badge_name__icontains=query))
@@ -281,11 +304,61 @@ def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
     return results
 
 
+def door_counts(*, conference, day):
+    """The door's counters for one day: attendees checked in and registrations confirmed."""
+    confirmed = Registration.objects.filter(conference=conference, status=RegistrationStatus.CONFIRMED).count()
+    return {"checked_in": CheckIn.objects.filter(conference=conference, day=day).count(), "confirmed": confirmed}
+
+
+# Why a door device offline refuses a badge: the same results an online scan would give.
+REFUSED_STATUSES = {RegistrationStatus.CANCELLED: ScanResult.CANCELLED}
+
+
+def refusal_for(status):
+    """The scan result for a registration in `status` that is not let in, or None for a confirmed one."""
+    if status == RegistrationStatus.CONFIRMED:
+        return None
+    return REFUSED_STATUSES.get(status, ScanResult.NOT_CONFIRMED)
+
+
+def offline_data(*, conference):
+    """What a door device needs to answer on its own while the network is down: the conference's public key,
+    which badges are refused and why, who is already in today, and the badge name and type of each
+    registration (what the door sees online too)."""
+    today = conference.today()
+    registrations = Registration.objects.filter(conference=conference).values_list(
+        "pk", "status", "badge_name", "registration_type__name"
+    )
+    badges, refused = {}, {}
+    for pk, status, badge_name, type_name in registrations.iterator(chunk_size=2000):
+        badges[pk] = [badge_name, type_name]
+        refusal = refusal_for(status)
+        if refusal is not None:
+            refused[pk] = refusal
+    checked_in = {
+        registration_id: at.astimezone(conference.tzinfo).isoformat()
+        for registration_id, at in CheckIn.objects.filter(conference=conference, day=today).values_list(
+            "registration_id", "checked_in_at"
+        )
+    }
+    return {
+        "conference": {
+            "id": conference.pk,
+            "slug": conference.slug,
+            "title": conference.title,
+            "time_zone": conference.time_zone,
+        },
+        "public_key": base64.urlsafe_b64encode(public_key_bytes(conference)).decode().rstrip("="),
+        "day": today.isoformat(),
+        "counts": door_counts(conference=conference, day=today),
+        "badges": badges,
+        "refused": refused,
+        "checked_in": checked_in,
+        "generated_at": timezone.now().isoformat(),
+    }
+
+
 # --- figures for organisers (dashboard and attendance report) ---------------------------------------------
-
-
-def today_in(conference):
-    return timezone.now().astimezone(conference.tzinfo).date()
 
 
 def checkins_by_type(*, conference, day):
@@ -318,7 +391,7 @@ def latest_scans(*, conference, limit=25):
         .order_by("-scanned_at", "-pk")[:limit]
     )
     for scan in scans:
-        scan.result_label = RESULT_LABELS.get(scan.result, scan.result)
+        scan.result_label = scan.get_result_display()
     return scans
 
 

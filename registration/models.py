@@ -5,15 +5,35 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from conference.localized_fields import localized
+from conference.models import window_is_open
+
+from .enums import ACTIVE_STATUSES, InterpretationLanguage, RegistrationStatus, Role, ScanResult
+
+
+class RegistrationTypeQuerySet(models.QuerySet):
+    def with_seat_counts(self):
+        """Annotate confirmed_count, pending_count, waitlisted_count and seats_left (confirmed seats still free,
+        never below zero): the one place seats are counted, for the admin, the form and the services."""
+        return self.annotate(
+            confirmed_count=_count_of(RegistrationStatus.CONFIRMED),
+            pending_count=_count_of(RegistrationStatus.PENDING),
+            waitlisted_count=_count_of(RegistrationStatus.WAITLISTED),
+        ).annotate(seats_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
+
+
+def _count_of(status):
+    return Count("registrations", filter=Q(registrations__status=status))
 
 
 class RegistrationType(ClusterableModel):
@@ -37,6 +57,8 @@ class RegistrationType(ClusterableModel):
     badge_colour = models.CharField(_("badge colour"), max_length=7, default="#1f5f8b")
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
+    objects = RegistrationTypeQuerySet.as_manager()
+
     panels = [
         FieldPanel("conference"),
         FieldRowPanel([FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("slug")]),
@@ -59,6 +81,14 @@ class RegistrationType(ClusterableModel):
     def __str__(self):
         return self.name
 
+    def is_open(self, now=None):
+        """Whether this type takes registrations now (its own window; the conference has one too)."""
+        return window_is_open(self.opens_at, self.closes_at, now or timezone.now())
+
+    def count_free_seats(self):
+        """Confirmed seats still free, counted now (call with the type's row locked when it decides a seat)."""
+        return RegistrationType.objects.with_seat_counts().values_list("seats_left", flat=True).get(pk=self.pk)
+
     @property
     def localized_name(self):
         return localized(self, "name")
@@ -69,33 +99,9 @@ class RegistrationType(ClusterableModel):
 
 
 class Registration(models.Model):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    PENDING = "pending"
-    CANCELLED = "cancelled"
-    STATUS_CHOICES = [
-        (CONFIRMED, _("Confirmed")),
-        (WAITLISTED, _("Waiting list")),
-        (PENDING, _("Awaiting approval")),
-        (CANCELLED, _("Cancelled")),
-    ]
-    ACTIVE_STATUSES = (CONFIRMED, WAITLISTED, PENDING)
     # Registrations point at the conference page but are no content that a page's "usage" should list; skipping
     # the reference index also spares every registration two queries.
     wagtail_reference_index_ignore = True
-
-    ROLE_CHOICES = [
-        ("community", _("Community member or person who uses drugs")),
-        ("outreach", _("Outreach or social worker")),
-        ("health", _("Health professional")),
-        ("activist", _("Activist or advocate")),
-        ("researcher", _("Researcher")),
-        ("government", _("Government or public body")),
-        ("donor", _("Donor or international organisation")),
-        ("press", _("Journalist")),
-        ("other", _("Other")),
-    ]
-    INTERPRETATION_CHOICES = [("", _("No interpretation needed")), ("en", _("English")), ("ru", _("Russian"))]
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
@@ -109,16 +115,16 @@ class Registration(models.Model):
     registration_type = models.ForeignKey(
         RegistrationType, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("registration type")
     )
-    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices, db_index=True)
     full_name = models.CharField(_("full name"), max_length=200)
     badge_name = models.CharField(_("name on badge"), max_length=60)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=500, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=1000, blank=True)
     interpretation_language = models.CharField(
-        _("interpretation"), max_length=5, choices=INTERPRETATION_CHOICES, blank=True
+        _("interpretation"), max_length=5, choices=InterpretationLanguage.choices, blank=True
     )
     photo_consent = models.BooleanField(_("agrees to be photographed"), default=False)
     privacy_consent_at = models.DateTimeField(_("privacy consent given"), null=True, blank=True)
@@ -135,7 +141,7 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "conference"],
-                condition=Q(status__in=["confirmed", "waitlisted", "pending"]),
+                condition=Q(status__in=ACTIVE_STATUSES),
                 name="one_active_registration_per_user_and_conference",
             )
         ]
@@ -146,7 +152,7 @@ class Registration(models.Model):
 
     @property
     def is_active(self):
-        return self.status in self.ACTIVE_STATUSES
+        return self.status in ACTIVE_STATUSES
 
     @property
     def email(self):
@@ -156,9 +162,11 @@ class Registration(models.Model):
     @property
     def waitlist_position(self):
         """1 for the next person to get a seat of this type; None when not on the waiting list."""
-        if self.status != self.WAITLISTED:
+        if self.status != RegistrationStatus.WAITLISTED:
             return None
-        queue = Registration.objects.filter(registration_type_id=self.registration_type_id, status=self.WAITLISTED)
+        queue = Registration.objects.filter(
+            registration_type_id=self.registration_type_id, status=RegistrationStatus.WAITLISTED
+        )
         ahead = queue.filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
         return ahead.count() + 1
 
@@ -174,7 +182,8 @@ class Registration(models.Model):
         if not self.is_active or self.anonymised_at is not None:
             return False
         now = now or timezone.now()
-        if self.registration_type.closes_at and now >= self.registration_type.closes_at:
+        # Details stay editable after the type's opening (it has been open), until it or the conference closes.
+        if not window_is_open(None, self.registration_type.closes_at, now):
             return False
         return self.conference.registration_is_open(now)
 
@@ -196,6 +205,10 @@ class RegistrationStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
+    def __str__(self):
+        # Ids, not related objects: printing an audit row must not cost a query.
+        return f"registration {self.registration_id}: {self.from_status or '-'} → {self.to_status}"
+
 
 class BadgeSigningKey(models.Model):
     """A conference's Ed25519 key pair; the private half is stored encrypted with a key from SECRET_KEY."""
@@ -206,6 +219,9 @@ class BadgeSigningKey(models.Model):
     public_key = models.BinaryField()
     encrypted_private_key = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"badge signing key of conference {self.conference_id}"
 
 
 class CheckIn(models.Model):
@@ -229,6 +245,9 @@ class CheckIn(models.Model):
         ]
         indexes = [models.Index(fields=["conference", "day"], name="checkin_conference_day_idx")]
 
+    def __str__(self):
+        return f"registration {self.registration_id} checked in on {self.day:%Y-%m-%d}"
+
 
 class ScanAttempt(models.Model):
     """The audit log of every scan, valid or not. The nonce makes a retried scan count once."""
@@ -236,7 +255,7 @@ class ScanAttempt(models.Model):
     conference = models.ForeignKey("conference.ConferencePage", null=True, on_delete=models.SET_NULL, related_name="+")
     registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     code_excerpt = models.CharField(max_length=60, blank=True)
-    result = models.CharField(max_length=30)
+    result = models.CharField(max_length=30, choices=ScanResult.choices)
     nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
     gate = models.CharField(max_length=60, blank=True)
     device = models.CharField(max_length=100, blank=True)
@@ -256,6 +275,9 @@ class ScanAttempt(models.Model):
         verbose_name_plural = _("scan attempts")
         indexes = [models.Index(fields=["conference", "-scanned_at"], name="scanattempt_conference_idx")]
 
+    def __str__(self):
+        return f"{self.result} at {self.scanned_at:%Y-%m-%d %H:%M:%S}"
+
 
 class PendingRegistration(models.Model):
     """A visitor's submitted form, kept until they confirm their email (CONTRACT.md "Registration"). It takes no
@@ -274,6 +296,9 @@ class PendingRegistration(models.Model):
     class Meta:
         verbose_name = _("registration awaiting email confirmation")
         verbose_name_plural = _("registrations awaiting email confirmation")
+
+    def __str__(self):
+        return f"{self.email} (until {self.expires_at:%Y-%m-%d %H:%M})"
 
 
 class VisaLetterSettings(models.Model):
@@ -329,7 +354,7 @@ class VisaLetterRequest(models.Model):
     WITHDRAWN = "withdrawn"
     STATUS_CHOICES = [
         (REQUESTED, _("Requested")),
-        (APPROVED, _("Approved")),
+        (APPROVED, pgettext_lazy("visa letter", "Approved")),
         (REFUSED, _("Refused")),
         (WITHDRAWN, _("Withdrawn")),
     ]
@@ -435,6 +460,9 @@ class RegistrationAnswer(models.Model):
             models.UniqueConstraint(fields=["registration", "question"], name="one_answer_per_registration_question")
         ]
 
+    def __str__(self):
+        return f"{self.question}: {self.display_value()}"
+
     def display_value(self):
         if isinstance(self.value, bool):
             return str(_("Yes") if self.value else _("No"))
@@ -469,3 +497,6 @@ class WorkshopSignup(models.Model):
                 name="one_active_signup_per_registration_and_session",
             )
         ]
+
+    def __str__(self):
+        return f"{self.registration_id} in {self.session_id} ({self.status})"

@@ -66,9 +66,14 @@ def require_answers(form, questions):
     """In the form's clean(): the required questions among `questions` must have an answer."""
     for question in questions:
         name = field_name(question)
-        if question.required and form.cleaned_data.get(name) in EMPTY and name not in form.errors:
-            if question.kind != RegistrationQuestion.YES_NO or form.cleaned_data.get(name) is None:
-                form.add_error(name, _("Please answer this question."))
+        unanswered = form.cleaned_data.get(name) in EMPTY and name not in form.errors
+        # A yes/no question answered "no" is an answer; only no choice at all is missing.
+        if (
+            question.required
+            and unanswered
+            and (question.kind != RegistrationQuestion.YES_NO or form.cleaned_data.get(name) is None)
+        ):
+            form.add_error(name, _("Please answer this question."))
 
 
 def answers_from(cleaned_data, questions):
@@ -76,7 +81,7 @@ def answers_from(cleaned_data, questions):
     answers = {}
     for question in questions:
         value = cleaned_data.get(field_name(question))
-        if value is None or value == "" or value == []:
+        if value is None or value in ("", []):
             continue
         answers[question] = value
     return answers

@@ -141,10 +141,7 @@ def account_for(email):
     email = normalise_email(email)
     with transaction.atomic():
         address = EmailAddress.objects.select_related("user").filter(email__iexact=email).order_by("-verified").first()
-        if address is not None:
-            user = address.user
-        else:
-            user = get_user_model().objects.filter(email__iexact=email).first()
+        user = address.user if address is not None else get_user_model().objects.filter(email__iexact=email).first()
         if user is None:
             user = get_adapter().new_user(None)
             user.email = email

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .attendee_emails import send_visa_decision
-from .models import Registration, VisaLetterRequest
+from .enums import RegistrationStatus
+from .models import VisaLetterRequest
 
 
 class VisaLetterError(Exception):
@@ -86,7 +87,7 @@ def _decide(visa_request_id, *, by, to_status, reason=""):
         if to_status in (VisaLetterRequest.APPROVED, VisaLetterRequest.REFUSED):
             if current.status != VisaLetterRequest.REQUESTED:
                 raise VisaLetterError("not_requested")
-            if to_status == VisaLetterRequest.APPROVED and current.registration.status == Registration.CANCELLED:
+            if to_status == VisaLetterRequest.APPROVED and current.registration.status == RegistrationStatus.CANCELLED:
                 raise VisaLetterError("registration_inactive")
         elif current.status != VisaLetterRequest.APPROVED:
             raise VisaLetterError("not_approved")
@@ -121,13 +122,12 @@ def for_verification(reference):
     purged or never issued (requested, refused) are all the same 'no such letter'."""
     if not reference or len(reference) > 64:
         return None
-    letter = (
+    return (
         VisaLetterRequest.objects.select_related("registration__conference")
         .filter(reference=reference, status__in=[VisaLetterRequest.APPROVED, VisaLetterRequest.WITHDRAWN])
         .exclude(passport_name="")
         .first()
     )
-    return letter
 
 
 def export_visa_letters(user):

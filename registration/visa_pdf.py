@@ -19,6 +19,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from conference.enums import OrganisationRole
+
 from .models import VisaLetterSettings
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
@@ -59,7 +61,7 @@ def render_visa_letter_pdf(visa_request):
     registration = visa_request.registration
     conference = registration.conference
     letter_settings = VisaLetterSettings.objects.filter(conference=conference).first()
-    organisers = conference.organisations_in_role("organiser")
+    organisers = conference.organisations_in_role(OrganisationRole.ORGANISER)
     organiser = organisers[0] if organisers else None
     venue = conference.venue
     place = ", ".join(part for part in [getattr(venue, "name", ""), conference.city] if part) or conference.title

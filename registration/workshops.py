@@ -13,6 +13,7 @@ from wagtail.models import Locale
 from programme.models import SessionPage
 
 from .attendee_emails import send_workshop_promoted
+from .enums import RegistrationStatus
 from .models import Registration, WorkshopSignup
 
 
@@ -44,7 +45,9 @@ def confirmed_registration(*, user, session):
     """The user's confirmed registration for the conference the session belongs to, or None."""
     if not user.is_authenticated:
         return None
-    registrations = Registration.objects.filter(user=user, status=Registration.CONFIRMED).select_related("conference")
+    registrations = Registration.objects.filter(user=user, status=RegistrationStatus.CONFIRMED).select_related(
+        "conference"
+    )
     return next((r for r in registrations if session.path.startswith(r.conference.path)), None)
 
 
@@ -71,7 +74,7 @@ def active_signup(*, registration, session):
 def sign_up(*, registration, session):
     """Take a place, or join the queue when none is left; signing up twice returns the existing sign-up."""
     session = canonical_session(session)
-    if registration.status != Registration.CONFIRMED:
+    if registration.status != RegistrationStatus.CONFIRMED:
         raise SignupError("not_confirmed")
     try:
         with transaction.atomic():

@@ -7,6 +7,8 @@ import pytest
 from django.test import Client
 
 from conftest import get_demo_conference
+from programme import agenda
+from programme.models import SessionPage
 from registration.models import RegistrationType
 from registration.tests.registration_factories import make_user, register
 
@@ -44,9 +46,6 @@ def serious_violations(page):
 
 def signed_in_cookie(live_server):
     """A session cookie of an attendee with a verified email, a confirmed registration, stars and a feed."""
-    from programme import agenda
-    from programme.models import SessionPage
-
     user = make_user()
     conference = get_demo_conference()
     registration_type = RegistrationType.objects.filter(conference=conference).order_by("-capacity").first()

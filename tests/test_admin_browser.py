@@ -1,4 +1,5 @@
 """An organiser made by load_demo signs in to the Wagtail admin in a real browser and publishes a change."""
+
 import pytest
 from django.core.management import call_command
 

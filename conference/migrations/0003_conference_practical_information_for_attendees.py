@@ -4,40 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conference', '0002_staff_groups'),
+        ("conference", "0002_staff_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conferencepage',
-            name='contact_email',
-            field=models.EmailField(blank=True, help_text='Where attendees write with questions. Shown on every page.', max_length=254, verbose_name='contact address'),
+            model_name="conferencepage",
+            name="contact_email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Where attendees write with questions. Shown on every page.",
+                max_length=254,
+                verbose_name="contact address",
+            ),
         ),
         migrations.AddField(
-            model_name='conferencepage',
-            name='directions',
-            field=models.TextField(blank=True, help_text='How to get to the venue: from the airport and station, public transport, the entrance.', max_length=2000, verbose_name='directions'),
+            model_name="conferencepage",
+            name="directions",
+            field=models.TextField(
+                blank=True,
+                help_text="How to get to the venue: from the airport and station, public transport, the entrance.",
+                max_length=2000,
+                verbose_name="directions",
+            ),
         ),
         migrations.AddField(
-            model_name='conferencepage',
-            name='directions_ru',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='directions in Russian'),
+            model_name="conferencepage",
+            name="directions_ru",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="directions in Russian"),
         ),
         migrations.AddField(
-            model_name='conferencepage',
-            name='first_day_starts_at',
-            field=models.TimeField(blank=True, help_text='When registration desk opens on the first day.', null=True, verbose_name='first day starts at'),
+            model_name="conferencepage",
+            name="first_day_starts_at",
+            field=models.TimeField(
+                blank=True,
+                help_text="When registration desk opens on the first day.",
+                null=True,
+                verbose_name="first day starts at",
+            ),
         ),
         migrations.AddField(
-            model_name='conferencepage',
-            name='what_to_bring',
-            field=models.TextField(blank=True, help_text='For example: passport or ID, your badge.', max_length=1000, verbose_name='what to bring'),
+            model_name="conferencepage",
+            name="what_to_bring",
+            field=models.TextField(
+                blank=True,
+                help_text="For example: passport or ID, your badge.",
+                max_length=1000,
+                verbose_name="what to bring",
+            ),
         ),
         migrations.AddField(
-            model_name='conferencepage',
-            name='what_to_bring_ru',
-            field=models.TextField(blank=True, max_length=1000, verbose_name='what to bring in Russian'),
+            model_name="conferencepage",
+            name="what_to_bring_ru",
+            field=models.TextField(blank=True, max_length=1000, verbose_name="what to bring in Russian"),
         ),
     ]

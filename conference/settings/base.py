@@ -1,4 +1,4 @@
-"""Settings shared by every environment, read from the environment variables in CONTRACT.md."""
+"""Settings shared by every environment, read from the environment variables in docs/contract.md."""
 
 import os
 from pathlib import Path
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "conference",
     "programme",
     "registration",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -115,7 +116,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: every worker and every manage.py process must see the same cache (CONTRACT.md), so never a
+# Cache: every worker and every manage.py process must see the same cache (docs/contract.md), so never a
 # per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -162,7 +163,7 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# Email: files when EMAIL_FILE_PATH is set (CONTRACT.md), SMTP when EMAIL_HOST is, else the console.
+# Email: files when EMAIL_FILE_PATH is set (docs/contract.md), SMTP when EMAIL_HOST is, else the console.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Harm Reduction Conference <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")

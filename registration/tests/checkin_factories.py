@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from conference.permissions import DOOR_STAFF, ORGANISERS
+from registration.enums import RegistrationStatus
 from registration.models import Registration, RegistrationType
 
 _counter = itertools.count(1)
@@ -20,7 +21,7 @@ def make_registration_type(conference, *, slug="participant", name="Participant"
     return registration_type
 
 
-def make_registration(conference, *, status=Registration.CONFIRMED, registration_type=None, user=None, **fields):
+def make_registration(conference, *, status=RegistrationStatus.CONFIRMED, registration_type=None, user=None, **fields):
     number = next(_counter)
     if user is None:
         user = get_user_model().objects.create_user(

@@ -8,8 +8,9 @@ import zxingcpp
 from django.test import Client
 from PIL import Image
 
-from registration.badges import issue_badge_token
-from registration.models import CheckIn, Registration, ScanAttempt
+from registration.badge_tokens import issue_badge_token
+from registration.enums import RegistrationStatus
+from registration.models import CheckIn, ScanAttempt
 
 from .checkin_factories import ORGANISERS, make_registration, make_staff
 
@@ -91,7 +92,8 @@ def test_badge_of_another_conference_is_wrong_conference(door, conference):
 
 
 @pytest.mark.parametrize(
-    ("status", "result"), [(Registration.CANCELLED, "cancelled"), (Registration.WAITLISTED, "not_confirmed")]
+    ("status", "result"),
+    [(RegistrationStatus.CANCELLED, "cancelled"), (RegistrationStatus.WAITLISTED, "not_confirmed")],
 )
 def test_unconfirmed_badges_are_refused(door, conference, status, result):
     registration = make_registration(conference, status=status)
@@ -186,8 +188,8 @@ def test_manual_checkin_with_a_bad_id_is_400(door, registration_id):
 
 def test_offline_data_lists_refused_badges_and_todays_checkins(door, conference):
     confirmed = make_registration(conference, badge_name="Ona")
-    cancelled = make_registration(conference, status=Registration.CANCELLED)
-    waiting = make_registration(conference, status=Registration.WAITLISTED)
+    cancelled = make_registration(conference, status=RegistrationStatus.CANCELLED)
+    waiting = make_registration(conference, status=RegistrationStatus.WAITLISTED)
     post_json(door, SCAN_URL, {"code": issue_badge_token(confirmed), "conference": "vilnius-2017"})
     data = door.get("/checkin/api/offline-data/", {"conference": "vilnius-2017"}).json()
     assert (data["refused"][str(cancelled.pk)], data["refused"][str(waiting.pk)]) == ("cancelled", "not_confirmed")
@@ -231,7 +233,7 @@ def test_badge_of_someone_else_is_404(conference):
 
 
 def test_badge_of_an_unconfirmed_registration_is_404(conference):
-    registration = make_registration(conference, status=Registration.WAITLISTED)
+    registration = make_registration(conference, status=RegistrationStatus.WAITLISTED)
     client = Client()
     client.force_login(registration.user)
     assert client.get(f"/my/badges/{registration.pk}.pdf").status_code == 404

@@ -8,7 +8,9 @@ import pytest
 from django.test import Client
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
-from registration.badges import render_badge_pdf
+from registration.badge_pdf import render_badge_pdf
+from registration.badge_tokens import issue_badge_token
+from registration.enums import RegistrationStatus
 from registration.models import CheckIn, ScanAttempt
 
 from .checkin_factories import make_registration, make_staff
@@ -123,11 +125,8 @@ def test_offline_scan_is_answered_on_the_phone_and_synced_once(demo_tx, live_ser
 
 
 def test_offline_answers_check_the_signature_and_the_refused_list_in_the_browser(demo_tx, live_server, page):
-    from registration.badges import issue_badge_token
-    from registration.models import Registration
-
     valid = make_registration(demo_tx, badge_name="Ona")
-    cancelled = make_registration(demo_tx, badge_name="Petras", status=Registration.CANCELLED)
+    cancelled = make_registration(demo_tx, badge_name="Petras", status=RegistrationStatus.CANCELLED)
     code = issue_badge_token(valid)
     forged = code[:50] + ("B" if code[50] != "B" else "C") + code[51:]
     page.context.add_cookies([signed_in_cookie(make_staff(), live_server)])

@@ -9,6 +9,9 @@ import pytest
 
 from registration.models import Registration
 
+from .registration_factories import PASSWORD as KNOWN_PASSWORD
+from .registration_factories import make_user
+
 pytestmark = pytest.mark.browser
 
 EMAIL = "browser.attendee@example.org"
@@ -62,7 +65,7 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download my data (JSON)").click()
-    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    data = json.loads(download_info.value.path().read_text(encoding="utf-8"))
     assert data["account"]["email"] == EMAIL
     assert data["registrations"][0]["badge_name"] == "Bea"
 
@@ -84,9 +87,6 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
 
 
 def test_two_tabs_submitting_make_one_registration(page, live_server, demo_tx):
-    from .registration_factories import PASSWORD as KNOWN_PASSWORD
-    from .registration_factories import make_user
-
     user = make_user("two.tabs@example.org")
     base = live_server.url
     page.goto(base + "/accounts/login/?next=/vilnius-2017/register/")
