@@ -1,4 +1,5 @@
-"""The registration app: on start, hands the conference page its form view and /my/ its data exports."""
+"""The registration app: on start, hands the conference page its form view, /my/ its data exports, and
+connects the door-rights signals."""
 
 from django.apps import AppConfig
 
@@ -11,8 +12,8 @@ class RegistrationConfig(AppConfig):
         from conference.models import ConferencePage  # noqa: PLC0415
         from programme.agenda import export_starred_sessions  # noqa: PLC0415
 
-        # The visa letter admin registers its own Wagtail hooks, apart from the registration.admin package.
-        from . import visa_admin  # noqa: F401, PLC0415
+        # visa_admin registers its own Wagtail hooks on import, apart from the registration.admin package.
+        from . import door_rights_signals, visa_admin  # noqa: F401, PLC0415
         from .personal_data import register_section  # noqa: PLC0415
         from .questions import export_answers  # noqa: PLC0415
         from .signup_views import register  # noqa: PLC0415
@@ -25,3 +26,4 @@ class RegistrationConfig(AppConfig):
         # Passport details are erased by services.anonymise with the registration, so no `erase` here.
         register_section("visa_letters", export=export_visa_letters)
         register_section("answers", export=export_answers)
+        door_rights_signals.connect()

@@ -14,17 +14,23 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
-from conference.permissions import is_door_staff
+from conference.permissions import ORGANISERS, is_door_staff
 
 from .badge_tokens import MAX_CODE_LENGTH, InvalidToken, public_key_bytes, verify_badge_token
 from .enums import RegistrationStatus, ScanResult
-from .models import CheckIn, Registration, ScanAttempt
+from .models import CheckIn, DoorAssignment, Registration, ScanAttempt
 
 # How far a door device's own clock is believed for queued offline scans; outside it, the server's time counts.
 OFFLINE_SCAN_MAX_AGE = timedelta(days=2)
 CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
 MIN_SEARCH_LENGTH = 3
 SEARCH_LIMIT = 20
+
+
+def is_storable_text(text):
+    """Whether every database we run on can compare or store `text`: PostgreSQL refuses NUL, and a lone
+    surrogate (half an emoji) cannot be encoded as UTF-8 at all."""
+    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
 
 
 class CheckInError(Exception):
@@ -65,7 +71,7 @@ CONFERENCE_CACHE_SECONDS = 60
 
 def get_conference(slug):
     """The default-language conference with this slug (badges and check-ins belong to it), or None."""
-    if not isinstance(slug, str) or not slug or len(slug) > 255:
+    if not isinstance(slug, str) or not slug or len(slug) > 255 or not is_storable_text(slug):
         return None
     cache_key = f"checkin:conference:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
     conference = cache.get(cache_key)
@@ -82,34 +88,78 @@ def get_conference(slug):
 
 # --- who may work the door --------------------------------------------------------------------------------
 
-# Door rights are looked up once in this many seconds per account (the shared cache spares every scan a
-# database round trip); taking them away in the admin's Door staff page applies at once (forget_door_rights).
-DOOR_RIGHTS_CACHE_SECONDS = 30
+# What an account may do at the door is looked up once and kept in the shared cache (it spares every scan a
+# database round trip). Every change of door rights forgets it at once (forget_door_rights, called by
+# registration/door_rights_signals.py on assignments, group membership and accounts). The expiry is only a
+# backstop for an invalidation the cache itself lost (a Redis restart mid-delete), never how changes apply.
+ALL_CONFERENCES = "all"
+NO_DOOR_RIGHTS = "none"
+DOOR_RIGHTS_BACKSTOP_SECONDS = 600
 
 
 def _door_rights_cache_key(user_id):
-    return f"checkin:door-rights:{user_id}"
+    return f"checkin:door-scope:{user_id}"
+
+
+def _door_scope(user):
+    """None (no door rights), ALL_CONFERENCES (organisers) or the sorted ids of the conferences assigned (an
+    empty list for door staff not assigned anywhere yet: they open an empty scanner)."""
+    if not user.is_authenticated:
+        return None
+    key = _door_rights_cache_key(user.pk)
+    scope = cache.get(key)
+    if scope is None:
+        if not is_door_staff(user):
+            scope = NO_DOOR_RIGHTS
+        elif user.is_superuser or user.groups.filter(name=ORGANISERS).exists():
+            scope = ALL_CONFERENCES
+        else:
+            scope = sorted(DoorAssignment.objects.filter(user=user).values_list("conference_id", flat=True))
+        cache.set(key, scope, DOOR_RIGHTS_BACKSTOP_SECONDS)
+    return None if scope == NO_DOOR_RIGHTS else scope
 
 
 def has_door_rights(user):
-    """Door staff and organisers may scan; the answer is cached for DOOR_RIGHTS_CACHE_SECONDS."""
-    key = _door_rights_cache_key(user.pk)
-    allowed = cache.get(key)
-    if allowed is None:
-        allowed = is_door_staff(user)
-        cache.set(key, allowed, DOOR_RIGHTS_CACHE_SECONDS)
-    return allowed
+    """Door staff and organisers may open the scanner and call the door API (for which conference: may_work_door)."""
+    return _door_scope(user) is not None
 
 
-def forget_door_rights(user):
-    """Call after giving or taking away door rights, so that the next scan asks the database again."""
-    cache.delete(_door_rights_cache_key(user.pk))
+def may_work_door(user, conference):
+    """Whether `user` may scan, search and download the door data of `conference` (the default-language page,
+    as get_conference returns it): organisers every conference, door staff the ones an organiser assigned them
+    to (CONTRACT.md, "Check-in API")."""
+    scope = _door_scope(user)
+    if scope is None or conference is None:
+        return False
+    return scope == ALL_CONFERENCES or conference.pk in scope
 
 
-def door_conferences():
-    """Conferences in the default language a door may work for, the ones happening now or next first."""
+def forget_door_rights(*users_or_ids):
+    """Call after giving or taking away door rights, so that the next request asks the database again."""
+    cache.delete_many([_door_rights_cache_key(getattr(user, "pk", user)) for user in users_or_ids])
+
+
+def set_door_conferences(*, user, conferences):
+    """Let door-staff `user` work exactly the doors of `conferences` (default-language pages). Saving and
+    deleting the assignments forgets the account's cached rights (door_rights_signals)."""
+    wanted = {conference.pk for conference in conferences}
+    with transaction.atomic():
+        current = set(DoorAssignment.objects.filter(user=user).values_list("conference_id", flat=True))
+        # Deleted one by one and created one by one (not in bulk) so that each sends its signal.
+        for assignment in DoorAssignment.objects.filter(user=user).exclude(conference_id__in=wanted):
+            assignment.delete()
+        for conference_id in sorted(wanted - current):
+            DoorAssignment.objects.create(user=user, conference_id=conference_id)
+
+
+def door_conferences(user):
+    """Conferences in the default language whose door `user` may work, the ones happening now or next first."""
     today = timezone.now().date()
-    conferences = list(ConferencePage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE))
+    conferences = [
+        conference
+        for conference in ConferencePage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE)
+        if may_work_door(user, conference)
+    ]
     conferences.sort(key=lambda c: (c.end_date < today, abs((c.start_date - today).days)))
     return conferences
 
@@ -161,7 +211,7 @@ def perform_checkin(
     lock), so concurrent scans of one badge count once."""
     now = timezone.now()
     scanned_at = _believable_scan_time(scanned_at, now)
-    gate, device = (gate or "")[:60], (device or "")[:100]
+    gate, device = (gate or "")[:60], (device or "")[:100]  # code points, as the columns count them
     audit = {"staff": staff, "gate": gate, "device": device, "scanned_at": scanned_at, "offline": offline}
     audit["code_excerpt"] = _code_excerpt(code) if registration_id is None else f"manual:{registration_id}"
 
@@ -232,6 +282,9 @@ def _check_in_locked(*, conference, token, registration_id, staff, gate, device,
                 .filter(pk=token.registration_id, conference_id=token.conference_id)
                 .first()
             )
+            if registration is None or registration.anonymised_at is not None:
+                # A badge we signed whose registration is gone or anonymised is void at every door.
+                raise CheckInError(ScanResult.CANCELLED)
             raise CheckInError(ScanResult.WRONG_CONFERENCE, registration=registration)
         registration_id = token.registration_id
 
@@ -242,8 +295,10 @@ def _check_in_locked(*, conference, token, registration_id, staff, gate, device,
         .first()
     )
     if registration is None:
-        raise CheckInError(ScanResult.INVALID)
-    refusal = refusal_for(registration.status)
+        # The signature proves we issued the badge: its registration was deleted since, so the badge is void.
+        # A manual check-in's number proves nothing: an unknown one is just invalid.
+        raise CheckInError(ScanResult.INVALID if token is None else ScanResult.CANCELLED)
+    refusal = refusal_for(registration.status, anonymised=registration.anonymised_at is not None)
     if refusal is not None:
         raise CheckInError(refusal, registration=registration)
 
@@ -314,8 +369,12 @@ def door_counts(*, conference, day):
 REFUSED_STATUSES = {RegistrationStatus.CANCELLED: ScanResult.CANCELLED}
 
 
-def refusal_for(status):
-    """The scan result for a registration in `status` that is not let in, or None for a confirmed one."""
+def refusal_for(status, *, anonymised=False):
+    """The scan result for a registration in `status` that is not let in, or None for a confirmed one.
+    An anonymised registration (its account deleted, or purged after the conference) keeps its status for
+    the reports, but its badge no longer belongs to anyone: it is cancelled whatever the status says."""
+    if anonymised:
+        return ScanResult.CANCELLED
     if status == RegistrationStatus.CONFIRMED:
         return None
     return REFUSED_STATUSES.get(status, ScanResult.NOT_CONFIRMED)
@@ -327,12 +386,12 @@ def offline_data(*, conference):
     registration (what the door sees online too)."""
     today = conference.today()
     registrations = Registration.objects.filter(conference=conference).values_list(
-        "pk", "status", "badge_name", "registration_type__name"
+        "pk", "status", "badge_name", "registration_type__name", "anonymised_at"
     )
     badges, refused = {}, {}
-    for pk, status, badge_name, type_name in registrations.iterator(chunk_size=2000):
+    for pk, status, badge_name, type_name, anonymised_at in registrations.iterator(chunk_size=2000):
         badges[pk] = [badge_name, type_name]
-        refusal = refusal_for(status)
+        refusal = refusal_for(status, anonymised=anonymised_at is not None)
         if refusal is not None:
             refused[pk] = refusal
     checked_in = {

@@ -13,14 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
-from conference.permissions import is_door_staff
-
 from .checkin import (
     CheckInError,
     CheckInOutcome,
     door_conferences,
     door_counts,
     get_conference,
+    has_door_rights,
+    is_storable_text,
+    may_work_door,
     perform_checkin,
     search_registrations,
 )
@@ -42,6 +43,7 @@ def _scanner_strings():
         "camera_missing": _("No camera found. Find people by name below."),
         "camera_starting": _("Starting the camera…"),
         "session_expired": _("You are signed out. Sign in again to send the saved check-ins."),
+        "queue_dropped": _("Removed from the queue, refused by the server: {count}. Last reason: {reason}"),
         "unsent_on_sign_out": _("Some check-ins made offline are not sent yet. Sign out and lose them?"),
         "searching": _("Searching…"),
         "nobody_found": _("Nobody found."),
@@ -65,17 +67,21 @@ def scanner_page(request):
     Search and manual check-in also work without JavaScript."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not is_door_staff(request.user):
+    if not has_door_rights(request.user):
         raise PermissionDenied
-    conferences = door_conferences()
+    conferences = door_conferences(request.user)
     chosen = get_conference(request.GET.get("conference", "")) if request.GET.get("conference") else None
+    if chosen is not None and not may_work_door(request.user, chosen):
+        raise PermissionDenied
     conference = chosen or (conferences[0] if conferences else None)
     query = request.GET.get("q", "").strip()[:100]
+    if not is_storable_text(query):
+        query = ""
     context = {
         "conference": conference,
         "conferences": conferences,
         "query": query,
-        "gate": request.GET.get("gate", "")[:60],
+        "gate": request.GET.get("gate", "")[:60] if is_storable_text(request.GET.get("gate", "")) else "",
         "strings": _scanner_strings(),
         "results": [],
     }
@@ -92,9 +98,12 @@ def manual_checkin_form(request):
     """The no-JavaScript manual check-in: the search result's button posts here."""
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("checkin:scanner"))
-    if not is_door_staff(request.user):
+    if not has_door_rights(request.user):
         raise PermissionDenied
     slug = request.POST.get("conference", "")[:255]
+    conference = get_conference(slug)
+    if conference is not None and not may_work_door(request.user, conference):
+        raise PermissionDenied
     try:
         registration_id = int(request.POST.get("registration_id", ""))
     except ValueError:
@@ -113,5 +122,5 @@ def manual_checkin_form(request):
             message = f"{message}: {outcome.registration.badge_name}"
         level = messages.SUCCESS if outcome.result == ScanResult.CHECKED_IN else messages.WARNING
         messages.add_message(request, level, message)
-    query = urlencode({"conference": slug, "q": request.POST.get("q", "")[:100]})
+    query = urlencode({"conference": slug, "q": request.POST.get("q", "")[:100]}, errors="replace")
     return redirect(f"{reverse('checkin:scanner')}?{query}")

@@ -279,6 +279,31 @@ class ScanAttempt(models.Model):
         return f"{self.result} at {self.scanned_at:%Y-%m-%d %H:%M:%S}"
 
 
+class DoorAssignment(models.Model):
+    """A door-staff account may work the door of this conference (organisers may work every door)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="door_assignments", verbose_name=_("account")
+    )
+    conference = models.ForeignKey(
+        "conference.ConferencePage",
+        on_delete=models.CASCADE,
+        related_name="door_assignments",
+        verbose_name=_("conference"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("door assignment")
+        verbose_name_plural = _("door assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "conference"], name="one_door_assignment_per_conference")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.conference}"
+
+
 class PendingRegistration(models.Model):
     """A visitor's submitted form, kept until they confirm their email (CONTRACT.md "Registration"). It takes no
     seat; the code and the link token are stored only as hashes, and wrong codes are counted."""

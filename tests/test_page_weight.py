@@ -50,6 +50,7 @@ def test_programme_filters_work_without_javascript(page_without_js, live_server,
     page = page_without_js
     page.goto(live_server.url + PROGRAMME)
     all_sessions = page.locator(".session-item").count()
+    page.get_by_text("Filter sessions").click()
     page.select_option("#filter-day", "2017-04-05")
     page.get_by_role("button", name="Show sessions").click()
     page.wait_for_load_state()

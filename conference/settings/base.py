@@ -65,6 +65,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right below WhiteNoise (which serves its own precompressed static files) and above everything that
+    # reads or changes the body, so that it compresses the final answer, also the ones the programme's
+    # response cache hands back. What it leaves alone because of BREACH: conference/compression.py.
+    "conference.compression.TextCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +189,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS = []  # nothing is fetched from third parties
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Admin avatars from our own default picture: Gravatar is another host, which our CSP blocks anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Accounts (django-allauth): email is the login and must be verified.
 LOGIN_URL = "account_login"

@@ -31,8 +31,8 @@ from registration.checkin import (
     checkins_by_hour,
     checkins_by_type,
     door_counts,
-    forget_door_rights,
     latest_scans,
+    set_door_conferences,
 )
 from registration.enums import RegistrationStatus
 from registration.models import Registration, RegistrationType
@@ -176,6 +176,18 @@ class BadgePrintView(OrganiserView):
         return context
 
 
+def _conference_field(conferences, **kwargs):
+    return forms.TypedMultipleChoiceField(
+        label=_("Conferences"),
+        choices=[(conference.pk, conference.title) for conference in conferences],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The doors this account may work: it can scan, search and download only these conferences."),
+        **kwargs,
+    )
+
+
 class DoorStaffForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
     password = forms.CharField(
@@ -184,6 +196,10 @@ class DoorStaffForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Needed for a new account; leave empty to give an existing account door rights."),
     )
+
+    def __init__(self, *args, conferences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conferences"] = _conference_field(conferences)
 
     def clean(self):
         data = super().clean()
@@ -205,8 +221,17 @@ class DoorStaffForm(forms.Form):
         return data
 
 
+class DoorAssignmentForm(forms.Form):
+    """One member's doors, on the member's row."""
+
+    def __init__(self, *args, conferences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["conferences"] = _conference_field(conferences)
+
+
 class DoorStaffView(OrganiserView):
-    """Members of the Door staff group: add an account (new or existing) or take its door rights away."""
+    """Members of the Door staff group and the conferences each may work: add an account (new or existing),
+    change its conferences, or take its door rights away."""
 
     permissions_required = MANAGE_USERS
     page_title = _("Door staff")
@@ -215,23 +240,43 @@ class DoorStaffView(OrganiserView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         group = Group.objects.get(name=DOOR_STAFF)
+        conferences = _conferences()
+        members = list(group.user_set.order_by("email").prefetch_related("door_assignments"))
+        for member in members:
+            assigned = [assignment.conference_id for assignment in member.door_assignments.all()]
+            member.door_form = DoorAssignmentForm(
+                conferences=conferences, initial={"conferences": assigned}, prefix=f"member-{member.pk}"
+            )
         context.update(
-            form=kwargs.get("form") or DoorStaffForm(),
-            members=group.user_set.order_by("email"),
+            form=kwargs.get("form") or DoorStaffForm(conferences=conferences),
+            members=members,
             users_url=reverse("wagtailusers_users:index") + f"?group={group.pk}",
         )
         return context
 
     def post(self, request, *args, **kwargs):
         group = Group.objects.get(name=DOOR_STAFF)
+        conferences = _conferences()
         if "remove" in request.POST:
             user = group.user_set.filter(pk=request.POST.get("remove")).first()
             if user is not None:
-                group.user_set.remove(user)
-                forget_door_rights(user)
+                with transaction.atomic():
+                    group.user_set.remove(user)
+                    set_door_conferences(user=user, conferences=[])
                 messages.success(request, _("%(email)s is no longer door staff.") % {"email": user.email})
             return redirect("checkin_admin:door_staff")
-        form = DoorStaffForm(request.POST)
+        if "assign" in request.POST:
+            user = group.user_set.filter(pk=request.POST.get("assign")).first()
+            if user is not None:
+                form = DoorAssignmentForm(request.POST, conferences=conferences, prefix=f"member-{user.pk}")
+                if form.is_valid():
+                    chosen = set(form.cleaned_data["conferences"])
+                    set_door_conferences(user=user, conferences=[c for c in conferences if c.pk in chosen])
+                    messages.success(request, _("The doors of %(email)s are saved.") % {"email": user.email})
+                else:
+                    messages.error(request, _("Choose conferences from the list."))
+            return redirect("checkin_admin:door_staff")
+        form = DoorStaffForm(request.POST, conferences=conferences)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         with transaction.atomic():
@@ -245,7 +290,8 @@ class DoorStaffView(OrganiserView):
                     user=user, email=email, defaults={"verified": True, "primary": True}
                 )
             user.groups.add(group)
-        forget_door_rights(user)
+            chosen = set(form.cleaned_data["conferences"])
+            set_door_conferences(user=user, conferences=[c for c in conferences if c.pk in chosen])
         messages.success(request, _("%(email)s can now open the door scanner.") % {"email": email})
         return redirect("checkin_admin:door_staff")
 

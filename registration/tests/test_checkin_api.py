@@ -10,7 +10,7 @@ from PIL import Image
 
 from registration.badge_tokens import issue_badge_token
 from registration.enums import RegistrationStatus
-from registration.models import CheckIn, ScanAttempt
+from registration.models import CheckIn, DoorAssignment, ScanAttempt
 
 from .checkin_factories import ORGANISERS, make_registration, make_staff
 
@@ -18,10 +18,16 @@ SCAN_URL = "/checkin/api/scan/"
 
 
 @pytest.fixture
-def door(db):
+def door_staff(db):
+    """A door-staff account assigned to the demo conference's door."""
+    return make_staff()
+
+
+@pytest.fixture
+def door(door_staff):
     """A door-staff session that sends the CSRF token like the scanner page does."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_staff())
+    client.force_login(door_staff)
     client.get("/checkin/")
     return client
 
@@ -83,9 +89,10 @@ def test_ten_megabyte_code_is_invalid_not_an_error_and_audited(door, conference)
     assert ScanAttempt.objects.get().code_excerpt == "(request body too large)"
 
 
-def test_badge_of_another_conference_is_wrong_conference(door, conference):
+def test_badge_of_another_conference_is_wrong_conference(door, door_staff, conference):
     registration = make_registration(conference, badge_name="Ona")
-    conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    other = conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    DoorAssignment.objects.create(user=door_staff, conference=other)
     data = post_json(door, SCAN_URL, {"code": issue_badge_token(registration), "conference": "other-2018"}).json()
     assert (data["result"], data["badge_name"]) == ("wrong_conference", "Ona")
     assert "checked_in_at" not in data

@@ -96,13 +96,14 @@ def test_unknown_door_conference_is_invalid(conference, staff):
     assert raised.value.code == "invalid"
 
 
-def test_deleted_registration_is_invalid(conference, staff):
+def test_deleted_registration_is_cancelled(conference, staff):
+    # We signed the badge, so it was real: its registration is gone, so the badge is void (issue 10).
     registration = make_registration(conference)
     code = issue_badge_token(registration)
     registration.delete()
     with pytest.raises(CheckInError) as raised:
         scan(code, staff)
-    assert raised.value.code == "invalid"
+    assert raised.value.code == "cancelled"
 
 
 @pytest.mark.parametrize("code", [None, 42, ["A"], "", "A" * 10_000_000, "\x00" * 117])

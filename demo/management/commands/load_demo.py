@@ -11,6 +11,7 @@ from demo import content as site_demo
 from demo import programme as programme_demo
 from demo import registration as registration_demo
 from demo import translations as demo_translations
+from registration.models import DoorAssignment
 
 
 class Command(BaseCommand):
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         if options["organiser"]:
             self.create_account(options["organiser"], options["password"], ORGANISERS)
         if options["door_staff"]:
-            self.create_account(options["door_staff"], options["password"], DOOR_STAFF)
+            door_staff = self.create_account(options["door_staff"], options["password"], DOOR_STAFF)
+            # Door staff work only the doors they are assigned to (CONTRACT.md, "Check-in API").
+            DoorAssignment.objects.get_or_create(user=door_staff, conference=conference.canonical)
         self.stdout.write(self.style.SUCCESS(f"Demo conference ready at {conference.url}"))
 
     def create_account(self, email, password, group_name):
@@ -50,3 +53,4 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name=group_name))
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         self.stdout.write(f"{group_name} account: {email}")
+        return user

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("programme", "0006_session_signup_capacity"),
-        ("registration", "0006_registration_questions_and_answers"),
+        ("registration", "0008_registration_questions_and_answers"),
     ]
 
     operations = [

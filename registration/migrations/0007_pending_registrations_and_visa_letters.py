@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("conference", "0002_staff_groups"),
-        ("registration", "0004_scan_attempt_result_choices"),
+        ("registration", "0006_assign_existing_door_staff_to_every_conference"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

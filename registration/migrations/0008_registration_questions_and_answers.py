@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registration", "0005_pending_registrations_and_visa_letters"),
+        ("registration", "0007_pending_registrations_and_visa_letters"),
     ]
 
     operations = [
