@@ -2,6 +2,7 @@
 
 import zoneinfo
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -203,6 +204,25 @@ class ConferencePage(RoutablePageMixin, Page):
         default=90,
         help_text=_("Registrations are anonymised this many days after the last conference day."),
     )
+    # Practical information for attendees: shown on the conference page and in the footer, and sent in the
+    # confirmation email.
+    contact_email = models.EmailField(
+        _("contact address"), blank=True, help_text=_("Where attendees write with questions. Shown on every page.")
+    )
+    first_day_starts_at = models.TimeField(
+        _("first day starts at"), null=True, blank=True, help_text=_("When registration desk opens on the first day.")
+    )
+    directions = models.TextField(
+        _("directions"),
+        blank=True,
+        max_length=2000,
+        help_text=_("How to get to the venue: from the airport and station, public transport, the entrance."),
+    )
+    directions_ru = models.TextField(_("directions in Russian"), blank=True, max_length=2000)
+    what_to_bring = models.TextField(
+        _("what to bring"), blank=True, max_length=1000, help_text=_("For example: passport or ID, your badge.")
+    )
+    what_to_bring_ru = models.TextField(_("what to bring in Russian"), blank=True, max_length=1000)
 
     content_panels = Page.content_panels + [
         FieldPanel("tagline"),
@@ -227,6 +247,14 @@ class ConferencePage(RoutablePageMixin, Page):
             heading=_("Privacy"),
         ),
         InlinePanel("organisation_links", label=_("Organisers, partners and funders")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("contact_email"), FieldPanel("first_day_starts_at")]),
+                FieldRowPanel([FieldPanel("directions"), FieldPanel("directions_ru")]),
+                FieldRowPanel([FieldPanel("what_to_bring"), FieldPanel("what_to_bring_ru")]),
+            ],
+            heading=_("Practical information for attendees"),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("tagline"), index.SearchField("intro")]
 
@@ -304,6 +332,28 @@ class ConferencePage(RoutablePageMixin, Page):
     @cached_property
     def registration_types_exist(self):
         return self.canonical.registration_types.exists()
+
+    def organisations_in_role(self, role):
+        return [link.organisation for link in self.organisation_links.all() if link.role == role]
+
+    @property
+    def localized_directions(self):
+        return localized(self, "directions")
+
+    @property
+    def localized_what_to_bring(self):
+        return localized(self, "what_to_bring")
+
+    @property
+    def map_link(self):
+        """The venue's map link, or an OpenStreetMap search for its address: a link only, nothing embedded."""
+        venue = self.venue
+        if venue is None:
+            return ""
+        if venue.map_url:
+            return venue.map_url
+        query = ", ".join(part for part in [venue.address.replace("\n", ", "), venue.city, venue.country] if part)
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
 
     def registration_is_open(self, now=None):
         """Whether the conference's own registration window is open (each registration type has one too)."""

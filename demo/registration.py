@@ -4,6 +4,8 @@ from itertools import cycle
 
 from django.utils import timezone
 
+from programme.enums import SessionKind
+from programme.models import SessionPage
 from registration.enums import RegistrationStatus, Role
 from registration.models import Registration, RegistrationStatusChange, RegistrationType
 
@@ -16,7 +18,7 @@ REGISTRATION_TYPES = [
         False,
         "All three days: plenaries, sessions, workshops, lunch and coffee.",
     ),
-    ("speaker", "Speaker", 80, False, "For people presenting in the programme; the programme team confirms you."),
+    ("speaker", "Speaker", 80, True, "For people presenting in the programme; the programme team confirms you."),
     (
         "scholarship",
         "Scholarship",
@@ -75,6 +77,7 @@ def load_registrations(conference):
     """Create or update the demo registration types and registrations of `conference`. Registrations are
     made once (plainly fake names, no accounts); a second run leaves them as they are."""
     types = load_registration_types(conference)
+    enable_workshop_signup(conference)
     if Registration.objects.filter(conference=conference).exists():
         return
     first_names, countries, organisations, roles = (
@@ -127,3 +130,13 @@ def load_registrations(conference):
                 )
             )
     RegistrationStatusChange.objects.bulk_create(changes)
+
+
+WORKSHOP_SIGNUP_PLACES = 12
+
+
+def enable_workshop_signup(conference):
+    """The demo's workshops take sign-ups (CONTRACT.md "Workshop sign-up"): places limited, in every language."""
+    SessionPage.objects.descendant_of(conference).filter(
+        kind=SessionKind.WORKSHOP, signup_capacity__isnull=True
+    ).update(signup_capacity=WORKSHOP_SIGNUP_PLACES)

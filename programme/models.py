@@ -182,6 +182,14 @@ class SessionPage(RoutablePageMixin, Page):
     sequence = models.PositiveIntegerField(default=0, editable=False)
     published_facts = models.CharField(max_length=200, blank=True, editable=False)
     facts_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signup_capacity = models.PositiveIntegerField(
+        _("sign-up places"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For workshops with limited places: confirmed attendees sign up on the session page. Empty: no sign-up."
+        ),
+    )
 
     base_form_class = SessionPageForm
     exclude_fields_in_copy = ["sequence", "published_facts", "facts_changed_at"]
@@ -195,6 +203,7 @@ class SessionPage(RoutablePageMixin, Page):
         FieldRowPanel([FieldPanel("language"), FieldPanel("interpretation")]),
         InlinePanel("speaker_links", label=_("Speakers")),
         FieldPanel("abstract"),
+        FieldPanel("signup_capacity"),
     ]
     search_fields = Page.search_fields + [index.SearchField("abstract")]
 

@@ -131,6 +131,7 @@ def finish_response(request, response):
         and not response.cookies
         and not getattr(request, "is_preview", False)
         and not is_restricted(getattr(request, "served_page", None))
+        and not getattr(request, "page_cache_personal", False)
         and not (variant == SIGNED_IN and shows_who(request.user, response.content))
     ):
         entry = make_entry(response, options, generation)
@@ -141,6 +142,13 @@ def finish_response(request, response):
         entry = make_entry(response, {}, None)
         response.content, _personal = fill(entry["literals"], entry["slots"], request)
     return response
+
+
+def keep_personal(request):
+    """Never keep the page this request renders: a part of it depends on the visitor or changes with every
+    visitor's action (a workshop's places left and sign-up form), which no marker fills in."""
+    if request is not None:
+        request.page_cache_personal = True
 
 
 def is_restricted(page):

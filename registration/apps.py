@@ -1,4 +1,5 @@
-"""The registration app: on start, hands the conference page its form view and /my/ its agenda export."""
+"""The registration app: on start, hands the conference page its form view, /my/ its data exports, and
+connects the door-rights signals."""
 
 from django.apps import AppConfig
 
@@ -11,12 +12,18 @@ class RegistrationConfig(AppConfig):
         from conference.models import ConferencePage  # noqa: PLC0415
         from programme.agenda import export_starred_sessions  # noqa: PLC0415
 
-        from . import door_rights_signals  # noqa: PLC0415
+        # visa_admin registers its own Wagtail hooks on import, apart from the registration.admin package.
+        from . import door_rights_signals, visa_admin  # noqa: F401, PLC0415
         from .personal_data import register_section  # noqa: PLC0415
-        from .views import register  # noqa: PLC0415
+        from .questions import export_answers  # noqa: PLC0415
+        from .signup_views import register  # noqa: PLC0415
+        from .visa import export_visa_letters  # noqa: PLC0415
 
-        # The conference page serves the form at /<conference>/register/; conference must not import us.
+        # The conference page serves the one-flow form at /<conference>/register/; conference must not import us.
         ConferencePage.registration_view = staticmethod(register)
-        # The personal-data download on /my/ includes the attendee's starred sessions.
+        # The personal-data download on /my/ includes the attendee's starred sessions, visa letters and answers.
         register_section("agenda", export=export_starred_sessions)
+        # Passport details are erased by services.anonymise with the registration, so no `erase` here.
+        register_section("visa_letters", export=export_visa_letters)
+        register_section("answers", export=export_answers)
         door_rights_signals.connect()

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from . import questions
 from .enums import InterpretationLanguage, Role
 
 
@@ -86,7 +87,45 @@ class RegistrationDetailsForm(forms.Form):
         return cleaned
 
 
-class RegistrationForm(RegistrationDetailsForm):
+class VisaLetterFields(forms.Form):
+    """The visa invitation letter request (CONTRACT.md "Visa invitation letters"): passport details are asked,
+    and required, only when the box is ticked."""
+
+    PASSPORT_FIELDS = ("passport_name", "passport_number", "nationality", "date_of_birth")
+
+    needs_visa_letter = forms.BooleanField(
+        label=_("I need a visa invitation letter"),
+        required=False,
+        help_text=_(
+            "For a Schengen visa. We ask your passport details only for the letter; only the organisers see them."
+        ),
+    )
+    passport_name = forms.CharField(
+        label=_("Name as in your passport"),
+        max_length=200,
+        required=False,
+        help_text=_("Exactly as printed in the passport, in Latin letters."),
+    )
+    passport_number = forms.CharField(label=_("Passport number"), max_length=40, required=False)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=country_choices)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        help_text=_("Year-month-day, for example 1985-03-21."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("needs_visa_letter"):
+            for name in self.PASSPORT_FIELDS:
+                if name in self.fields and not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("We need this for your visa invitation letter."))
+        return cleaned
+
+
+class RegistrationForm(VisaLetterFields, RegistrationDetailsForm):
     """The registration form at /<conference>/register/ (CONTRACT.md, "Registration")."""
 
     registration_type = forms.ChoiceField(
@@ -110,6 +149,11 @@ class RegistrationForm(RegistrationDetailsForm):
         "accessibility_needs",
         "interpretation_language",
         "photo_consent",
+        "needs_visa_letter",
+        "passport_name",
+        "passport_number",
+        "nationality",
+        "date_of_birth",
         "consent_privacy",
     ]
 
@@ -119,6 +163,30 @@ class RegistrationForm(RegistrationDetailsForm):
         self.fields["registration_type"].choices = [(t.slug, t.name) for t in self.registration_types.values()]
         if len(self.registration_types) == 1:
             self.fields["registration_type"].initial = next(iter(self.registration_types))
+        self.questions = questions.questions_by_type(list(self.registration_types.values()))
+        for type_questions in self.questions.values():
+            questions.add_fields(self, type_questions)
+
+    def question_groups(self):
+        """For the template: (type, its questions' bound fields) for each type that has questions."""
+        groups = []
+        for registration_type in self.registration_types.values():
+            type_questions = self.questions.get(registration_type.pk)
+            if type_questions:
+                groups.append((registration_type, [self[questions.field_name(q)] for q in type_questions]))
+        return groups
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("registration_type")
+        if chosen is not None:
+            questions.require_answers(self, self.questions.get(chosen.pk, []))
+        return cleaned
+
+    def chosen_answers(self):
+        """{question: value} of the chosen type's questions (other types' answers are dropped)."""
+        chosen = self.cleaned_data["registration_type"]
+        return questions.answers_from(self.cleaned_data, self.questions.get(chosen.pk, []))
 
     def link_privacy_notice(self, url):
         """Only for rendering: a successful POST never shows the form, so it need not look the page up."""
@@ -126,6 +194,32 @@ class RegistrationForm(RegistrationDetailsForm):
 
     def clean_registration_type(self):
         return self.registration_types[self.cleaned_data["registration_type"]]
+
+
+class RegistrationEditForm(VisaLetterFields, RegistrationDetailsForm):
+    """/my/ edit: the details plus the visa letter request, while no letter has been issued."""
+
+
+class VisitorRegistrationForm(RegistrationForm):
+    """The same form for a visitor without a session: the email becomes the account's once confirmed."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send a code to this address to confirm it, then your confirmation and badge."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    field_order = ["email", *RegistrationForm.field_order]
+
+
+class ConfirmCodeForm(forms.Form):
+    label_suffix = ""
+    code = forms.CharField(
+        label=_("Code from the email"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
 
 class DeleteAccountForm(forms.Form):

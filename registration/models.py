@@ -1,13 +1,19 @@
 """Registrations: types with capacities, attendees' registrations, their audit trail, badges' keys,
 check-ins and scan attempts."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
 
 from conference.localized_fields import localized
 from conference.models import window_is_open
@@ -30,7 +36,7 @@ def _count_of(status):
     return Count("registrations", filter=Q(registrations__status=status))
 
 
-class RegistrationType(models.Model):
+class RegistrationType(ClusterableModel):
     conference = models.ForeignKey(
         "conference.ConferencePage",
         verbose_name=_("conference"),
@@ -63,6 +69,7 @@ class RegistrationType(models.Model):
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("Open for registration")
         ),
         FieldRowPanel([FieldPanel("badge_colour"), FieldPanel("sort_order")]),
+        InlinePanel("questions", heading=_("Questions"), label=_("Question")),
     ]
 
     class Meta:
@@ -162,6 +169,13 @@ class Registration(models.Model):
         )
         ahead = queue.filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
         return ahead.count() + 1
+
+    @property
+    def answers_text(self):
+        """The answers to the type's questions as one text, for the admin's export and view."""
+        # .all() so that the export's prefetch_related("answers__question") serves every row without a query.
+        answers = sorted(self.answers.all(), key=lambda answer: (answer.question.sort_order or 0, answer.question_id))
+        return "; ".join(f"{answer.question.text}: {answer.display_value()}" for answer in answers)
 
     def is_editable(self, now=None):
         """The attendee may change their details while the registration is active and registration is open."""
@@ -288,3 +302,226 @@ class DoorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.conference}"
+
+
+class PendingRegistration(models.Model):
+    """A visitor's submitted form, kept until they confirm their email (CONTRACT.md "Registration"). It takes no
+    seat; the code and the link token are stored only as hashes, and wrong codes are counted."""
+
+    conference = models.ForeignKey("conference.ConferencePage", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)
+    form_data = models.JSONField(help_text=_("The submitted form, validated again when the email is confirmed."))
+    language = models.CharField(max_length=10, default="en")
+    code_hash = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("registration awaiting email confirmation")
+        verbose_name_plural = _("registrations awaiting email confirmation")
+
+    def __str__(self):
+        return f"{self.email} (until {self.expires_at:%Y-%m-%d %H:%M})"
+
+
+class VisaLetterSettings(models.Model):
+    """What organisers put on a conference's visa invitation letters: signatory and text, English and Russian."""
+
+    conference = models.OneToOneField(
+        "conference.ConferencePage",
+        verbose_name=_("conference"),
+        on_delete=models.CASCADE,
+        related_name="visa_letter_settings",
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=200)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200)
+    signatory_title_ru = models.CharField(_("signatory's title in Russian"), max_length=200, blank=True)
+    letter_text = models.TextField(
+        _("letter text"),
+        max_length=4000,
+        help_text=_("The body of the letter in English. The holder's details, dates and reference are added to it."),
+    )
+    letter_text_ru = models.TextField(
+        _("letter text in Russian"),
+        max_length=4000,
+        blank=True,
+        help_text=_("Optional. Printed alongside the English text as a translation."),
+    )
+
+    panels = [
+        FieldPanel("conference"),
+        FieldRowPanel([FieldPanel("signatory_name"), FieldPanel("signatory_title"), FieldPanel("signatory_title_ru")]),
+        FieldPanel("letter_text"),
+        FieldPanel("letter_text_ru"),
+    ]
+
+    class Meta:
+        verbose_name = _("visa letter settings")
+        verbose_name_plural = _("visa letter settings")
+
+    def __str__(self):
+        return str(self.conference)
+
+
+def new_visa_reference():
+    """128 bits from the OS's CSPRNG: a consulate checks the letter by it, nobody can guess another one."""
+    return secrets.token_urlsafe(16)
+
+
+class VisaLetterRequest(models.Model):
+    """An attendee's request for a visa invitation letter, with the passport details printed on it."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    STATUS_CHOICES = [
+        (REQUESTED, _("Requested")),
+        (APPROVED, pgettext_lazy("visa letter", "Approved")),
+        (REFUSED, _("Refused")),
+        (WITHDRAWN, _("Withdrawn")),
+    ]
+    PASSPORT_FIELDS = ("passport_name", "passport_number", "nationality", "date_of_birth")
+
+    registration = models.OneToOneField(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="visa_letter"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, default=REQUESTED, db_index=True)
+    passport_name = models.CharField(_("name as in the passport"), max_length=200, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=32, unique=True, default=new_visa_reference, editable=False)
+    refusal_reason = models.TextField(_("reason for refusal"), max_length=1000, blank=True)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("visa letter request")
+        verbose_name_plural = _("visa letter requests")
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self):
+        return f"{self.passport_name or _('anonymised')} ({self.get_status_display()})"
+
+    @property
+    def is_downloadable(self):
+        return self.status == self.APPROVED and bool(self.passport_name)
+
+
+class RegistrationQuestion(Orderable):
+    """A question organisers ask with one registration type (e.g. "Why do you need a scholarship?")."""
+
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    ONE_CHOICE = "one_choice"
+    SEVERAL_CHOICES = "several_choices"
+    YES_NO = "yes_no"
+    KIND_CHOICES = [
+        (SHORT_TEXT, _("Short text")),
+        (LONG_TEXT, _("Long text")),
+        (ONE_CHOICE, _("One choice")),
+        (SEVERAL_CHOICES, _("Several choices")),
+        (YES_NO, _("Yes or no")),
+    ]
+
+    registration_type = ParentalKey(RegistrationType, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=300)
+    text_ru = models.CharField(_("question in Russian"), max_length=300, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=KIND_CHOICES, default=SHORT_TEXT)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.TextField(
+        _("choices"), blank=True, max_length=3000, help_text=_("For one or several choices: one choice a line.")
+    )
+    choices_ru = models.TextField(
+        _("choices in Russian"),
+        blank=True,
+        max_length=3000,
+        help_text=_("The same choices in the same order, one a line. Leave empty to show the English ones."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("text"), FieldPanel("text_ru")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("required")]),
+        FieldRowPanel([FieldPanel("choices"), FieldPanel("choices_ru")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def localized_text(self):
+        return localized(self, "text")
+
+    def choice_list(self, language=None):
+        """(stored value, label) pairs: the English line is stored, the Russian one shown when given."""
+        english = [line.strip() for line in self.choices.splitlines() if line.strip()]
+        russian = [line.strip() for line in self.choices_ru.splitlines() if line.strip()]
+        if (language or "").startswith("ru") and len(russian) == len(english):
+            return list(zip(english, russian, strict=True))
+        return [(choice, choice) for choice in english]
+
+
+class RegistrationAnswer(models.Model):
+    """One registration's answer to one question: text, a choice, a list of choices, or true/false."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(RegistrationQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField()
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "question"], name="one_answer_per_registration_question")
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.display_value()}"
+
+    def display_value(self):
+        if isinstance(self.value, bool):
+            return str(_("Yes") if self.value else _("No"))
+        if isinstance(self.value, list):
+            return ", ".join(self.value)
+        return str(self.value)
+
+
+class WorkshopSignup(models.Model):
+    """A confirmed attendee's place (or place in the queue) in a session with limited sign-up places."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    STATUS_CHOICES = [(CONFIRMED, _("Signed up")), (WAITLISTED, _("Waiting list")), (CANCELLED, _("Cancelled"))]
+    ACTIVE_STATUSES = (CONFIRMED, WAITLISTED)
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="workshop_signups")
+    session = models.ForeignKey("programme.SessionPage", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("workshop sign-up")
+        verbose_name_plural = _("workshop sign-ups")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="one_active_signup_per_registration_and_session",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration_id} in {self.session_id} ({self.status})"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .emails import send_registration_email
 from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
-from .models import Registration, RegistrationStatusChange, RegistrationType
+from .models import Registration, RegistrationStatusChange, RegistrationType, VisaLetterRequest
 
 PERSONAL_FIELDS = (
     "full_name",
@@ -299,6 +299,9 @@ def anonymise(*, registrations, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         pending = registrations.filter(anonymised_at__isnull=True)
+        VisaLetterRequest.objects.filter(registration__in=pending).update(
+            passport_name="", passport_number="", nationality="", date_of_birth=None
+        )
         return pending.update(
             user=None,
             photo_consent=False,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import personal_data, services
+from . import personal_data, questions, services, submission, visa, workshops
 from .enums import ACTIVE_STATUSES, RegistrationStatus
-from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationForm
+from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationEditForm, RegistrationForm
 from .models import Registration, RegistrationType
 
 STATUS_MESSAGES = {
@@ -70,24 +70,34 @@ def _register(request, conference):
         return render(request, "registration/register_closed.html", context)
     form = RegistrationForm(request.POST or None, registration_types=registration_types)
     if request.method == "POST" and form.is_valid():
-        details = dict(form.cleaned_data)
-        try:
-            registration = services.register(
-                user=request.user,
-                conference=canonical,
-                registration_type=details.pop("registration_type"),
-                details=details,
-                language=get_language(),
+        response = submit_form(request, canonical, form, context)
+        if response is not None:
+            return response
+    return render_form(request, canonical, form, registration_types, context)
+
+
+def submit_form(request, canonical, form, context):
+    """Register the signed-in user with a valid form; the response, or None when the form got an error."""
+    try:
+        registration = submission.submit(
+            user=request.user,
+            conference=canonical,
+            cleaned_data=form.cleaned_data,
+            language=get_language(),
+            answers=form.chosen_answers(),
+        )
+    except services.RegistrationError as error:
+        if error.code == "already_registered":
+            return render(
+                request, "registration/register_existing.html", {**context, "registration": error.registration}
             )
-        except services.RegistrationError as error:
-            if error.code == "already_registered":
-                return render(
-                    request, "registration/register_existing.html", {**context, "registration": error.registration}
-                )
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, STATUS_MESSAGES[registration.status])
-            return redirect("my_registrations")
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, STATUS_MESSAGES[registration.status])
+    return redirect("my_registrations")
+
+
+def render_form(request, canonical, form, registration_types, context):
     add_seats_left(registration_types)
     if canonical.privacy_notice_id:
         form.link_privacy_notice(canonical.privacy_notice.localized.url)
@@ -95,14 +105,19 @@ def _register(request, conference):
     return render(
         request,
         "registration/register.html",
-        {**context, "form": form, "registration_types": registration_types, "user_email": request.user.email},
+        {
+            **context,
+            "form": form,
+            "registration_types": registration_types,
+            "user_email": request.user.email if request.user.is_authenticated else "",
+        },
         status=status,
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request, *, conference):
-    """/<conference>/register/: the form for a signed-in user with a verified email."""
+    """/<conference>/register/ for a signed-in user with a verified email (visitors: signup_views.register)."""
     return _register(request, conference)
 
 
@@ -112,14 +127,28 @@ def my_registrations(request):
     """/my/: the attendee's registrations, badges, agenda, data download and account deletion."""
     registrations = list(
         Registration.objects.filter(user=request.user)
-        .select_related("conference", "registration_type")
+        .select_related("conference", "registration_type", "visa_letter")
+        .prefetch_related("answers__question")
         .order_by("-conference__start_date", "-created_at")
     )
     now = timezone.now()
+    active_conferences = {r.conference_id for r in registrations if r.is_active}
     for registration in registrations:
         registration.localised_conference = registration.conference.localized
         registration.editable = registration.is_editable(now)
-    return render(request, "registration/my_registrations.html", {"registrations": registrations})
+        # After a cancellation the attendee may register again, once, while registration is open.
+        registration.can_register_again = (
+            registration.status == RegistrationStatus.CANCELLED
+            and registration.conference_id not in active_conferences
+            and registration.conference.registration_is_open(now)
+        )
+        if registration.can_register_again:
+            active_conferences.add(registration.conference_id)
+    return render(
+        request,
+        "registration/my_registrations.html",
+        {"registrations": registrations, "workshop_signups": workshops.signups_of(request.user)},
+    )
 
 
 def _own_registration(request, pk):
@@ -138,10 +167,23 @@ def edit_registration(request, pk):
         messages.error(request, _("This registration can no longer be changed."))
         return redirect("my_registrations")
     initial = {name: getattr(registration, name) for name in services.EDITABLE_FIELDS}
-    form = RegistrationDetailsForm(request.POST or None, initial=initial)
+    visa_initial = visa.initial_for_form(registration)
+    if visa_initial is None:  # a letter was issued: its passport details stay as printed
+        form = RegistrationDetailsForm(request.POST or None, initial=initial)
+    else:
+        form = RegistrationEditForm(request.POST or None, initial={**initial, **visa_initial})
+    type_questions = questions.questions_by_type([registration.registration_type])[registration.registration_type_id]
+    questions.add_fields(form, type_questions, initial=questions.stored_answers(registration))
+    if request.method == "POST" and form.is_valid():
+        questions.require_answers(form, type_questions)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_details(registration=registration, details=form.cleaned_data, by=request.user)
+            questions.save_answers(
+                registration=registration, answers=questions.answers_from(form.cleaned_data, type_questions)
+            )
+            if visa_initial is not None:
+                visa.update_from_form(registration=registration, cleaned_data=form.cleaned_data)
         except services.RegistrationError as error:
             messages.error(request, error.message)
         else:

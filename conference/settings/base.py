@@ -213,7 +213,12 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # The one-flow registration (registration/signup_views.py): codes emailed per address, and code checks.
+    "registration_code_email": "20/m/ip,3/10m/key,10/d/key",
+    "registration_code_check": "30/m/ip",
 }
+# Attendees registered through the one-flow form have no password: they sign in with an emailed code.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 
 # Security headers that hold everywhere (HTTPS-only ones are in production.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -84,8 +84,9 @@ class RegistrationViewSet(SnippetViewSet):
         "email",
         "language",
         "created_at",
+        "answers_text",
     ]
-    export_headings = {"email": _("Email")}
+    export_headings = {"email": _("Email"), "answers_text": _("Answers")}
     export_filename = "registrations"
     inspect_view_fields = [
         "conference",
@@ -108,6 +109,7 @@ class RegistrationViewSet(SnippetViewSet):
         "updated_at",
         "anonymised_at",
         "status_changes",
+        "answers_text",
     ]
     panels = [
         FieldPanel("registration_type", help_text=_("Changing it moves the registration through the seat rules.")),
@@ -130,7 +132,9 @@ class RegistrationViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Registration.objects.select_related("registration_type", "conference", "user")
+        return Registration.objects.select_related("registration_type", "conference", "user").prefetch_related(
+            "answers__question"
+        )
 
 
 class RegistrationsGroup(SnippetViewSetGroup):

@@ -161,6 +161,11 @@ def test_raising_capacity_promotes_the_waiting_list(client, organiser, conferenc
             "capacity": 2,
             "badge_colour": "#1f5f8b",
             "sort_order": 0,
+            # The type's questions (an inline panel): none.
+            "questions-TOTAL_FORMS": 0,
+            "questions-INITIAL_FORMS": 0,
+            "questions-MIN_NUM_FORMS": 0,
+            "questions-MAX_NUM_FORMS": 1000,
         },
     )
     waiting.refresh_from_db()

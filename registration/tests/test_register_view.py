@@ -35,14 +35,15 @@ def attendee(client):
     return user
 
 
-def test_anonymous_is_sent_to_sign_in_and_back(client, conference):
-    response = client.get(URL)
-    assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=/vilnius-2017/register/")
+def test_anonymous_gets_the_form_with_email_and_a_sign_in_link(client, conference):
+    html = client.get(URL).content.decode()
+    assert 'name="email"' in html
+    assert 'href="/accounts/login/?next=/vilnius-2017/register/"' in html
 
 
-def test_anonymous_russian_is_sent_to_russian_sign_in(client, conference):
-    response = client.get("/ru" + URL)
-    assert response["Location"] == "/ru/accounts/login/?next=/ru/vilnius-2017/register/"
+def test_anonymous_russian_gets_the_russian_form(client, conference):
+    html = client.get("/ru" + URL).content.decode()
+    assert 'name="email"' in html and 'href="/ru/accounts/login/?next=/ru/vilnius-2017/register/"' in html
 
 
 def test_login_page_links_to_signup_with_next(client, conference):

@@ -29,6 +29,7 @@ def confirmation_link(outbox):
 def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
     base = live_server.url
     page.goto(base + "/vilnius-2017/register/")
+    page.get_by_role("link", name="I already have an account: sign in").click()
     assert "/accounts/login/" in page.url
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Email").fill(EMAIL)

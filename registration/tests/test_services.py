@@ -246,10 +246,11 @@ def test_confirmation_email_has_text_html_ics_and_badge(conference, django_captu
 
 
 def test_email_is_not_sent_before_commit(conference, django_capture_on_commit_callbacks, mailoutbox):
-    # The type is made first: creating one retires the cached pages after its own commit (the menu shows "Register").
-    registration_type = make_type(conference)
+    # The account and type are made first: saving either queues after-commit work of its own (forgetting cached
+    # door rights, retiring cached pages).
+    user, registration_type = make_user(), make_type(conference)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        register(make_user(), conference, registration_type)
+        register(user, conference, registration_type)
     assert (len(callbacks), len(mailoutbox)) == (1, 0)
 
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from conference.models import ConferencePage
-from registration import services
+from registration import services, signup_flow
 from registration.models import Registration
 
 
@@ -45,5 +45,8 @@ class Command(BaseCommand):
             if count or options["verbosity"] > 1:
                 verb = "would anonymise" if dry_run else "anonymised"
                 self.stdout.write(f"{conference.slug}: {verb} {count} registrations (due since {deadline:%Y-%m-%d})")
+        if not dry_run:
+            # Forms whose email was never confirmed: nobody will complete them, and they hold personal data.
+            signup_flow.delete_expired()
         verb = "Would anonymise" if dry_run else "Anonymised"
         self.stdout.write(f"{verb} {total} registrations.")

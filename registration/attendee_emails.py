@@ -1,0 +1,93 @@
+"""The attendee emails of the one-flow registration and the visa letters: the confirmation code, and the
+organisers' decision on a visa letter. One function per email, so that each can move onto the queue alone."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .emails import _conference_in
+from .models import VisaLetterRequest, WorkshopSignup
+
+CODE_SUBJECT = _("Your code for %(conference)s: %(code)s")
+WORKSHOP_PROMOTED_SUBJECT = _("A place is free for you: %(session)s")
+VISA_SUBJECTS = {
+    VisaLetterRequest.APPROVED: _("Your visa invitation letter for %(conference)s is ready"),
+    VisaLetterRequest.REFUSED: _("About your visa invitation letter for %(conference)s"),
+}
+
+
+def _send(*, to, subject, template, context):
+    text = render_to_string(f"registration/emails/{template}.txt", context)
+    html = render_to_string(f"registration/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send_confirmation_code(*, email, code, token, conference, language):
+    """The code and the link that confirm a visitor's address. The same email goes whether or not the address
+    has an account, so the form never tells a stranger which addresses are registered."""
+    with translation.override(language):
+        conference = _conference_in(conference, language)
+        context = {
+            "conference": conference,
+            "code": code,
+            "confirm_url": settings.SITE_URL + reverse("confirm_registration_link", args=[token]),
+        }
+        subject = str(CODE_SUBJECT) % {"conference": conference.title, "code": code}
+        _send(to=email, subject=subject, template="confirmation_code", context=context)
+
+
+def send_visa_decision(*, visa_request_id):
+    """Tell the attendee that their letter is ready, or why it was refused."""
+    visa_request = (
+        VisaLetterRequest.objects.select_related("registration__user", "registration__conference")
+        .filter(pk=visa_request_id)
+        .first()
+    )
+    if visa_request is None or visa_request.status not in VISA_SUBJECTS:
+        return False
+    registration = visa_request.registration
+    if registration.user is None or not registration.user.email:
+        return False
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        conference = _conference_in(registration.conference, language)
+        context = {
+            "conference": conference,
+            "registration": registration,
+            "visa_request": visa_request,
+            "my_url": settings.SITE_URL + reverse("my_registrations"),
+        }
+        subject = str(VISA_SUBJECTS[visa_request.status]) % {"conference": conference.title}
+        _send(to=registration.user.email, subject=subject, template="visa_decision", context=context)
+    return True
+
+
+def send_workshop_promoted(*, signup_id):
+    """Tell the person at the head of a workshop's queue that the freed place is theirs."""
+    signup = (
+        WorkshopSignup.objects.select_related("registration__user", "registration__conference", "session")
+        .filter(pk=signup_id, status=WorkshopSignup.CONFIRMED)
+        .first()
+    )
+    if signup is None or signup.registration.user is None or not signup.registration.user.email:
+        return False
+    registration = signup.registration
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        conference = _conference_in(registration.conference, language)
+        session = _conference_in(signup.session, language)
+        context = {
+            "conference": conference,
+            "registration": registration,
+            "session": session,
+            "session_url": settings.SITE_URL + session.url,
+            "my_url": settings.SITE_URL + reverse("my_registrations"),
+        }
+        subject = str(WORKSHOP_PROMOTED_SUBJECT) % {"session": session.title}
+        _send(to=registration.user.email, subject=subject, template="workshop_promoted", context=context)
+    return True

@@ -1,0 +1,86 @@
+"""Workshop sign-up (CONTRACT.md): confirmed attendees sign up on the session page up to its capacity, the rest
+queue in order and are promoted (and emailed) when a place frees; /my/ lists the sign-ups."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from programme.models import SessionPage
+from registration import workshops
+from registration.models import WorkshopSignup
+
+from .registration_factories import make_type, make_user, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def workshop_session(conference):
+    session = SessionPage.objects.live().descendant_of(conference).first()
+    session.signup_capacity = 1
+    session.save(update_fields=["signup_capacity"])
+    return session
+
+
+def attendee(conference, email=None):
+    user = make_user(email)
+    registration = register(user, conference, make_type(conference, capacity=50))
+    client = Client()
+    client.force_login(user)
+    return user, registration, client
+
+
+def test_confirmed_attendee_sees_the_form_and_signs_up(conference, workshop_session):
+    _user, registration, client = attendee(conference)
+    html = client.get(workshop_session.url).content.decode()
+    assert f'action="{workshop_session.url}signup/"' in html and "1 place left." in html
+    response = client.post(workshop_session.url + "signup/")
+    assert response.status_code == 302
+    assert WorkshopSignup.objects.get(registration=registration).status == "confirmed"
+    assert workshop_session.title in client.get("/my/").content.decode()
+
+
+def test_full_session_queues_and_cancel_promotes_in_order_with_email(
+    conference, workshop_session, django_capture_on_commit_callbacks
+):
+    first = attendee(conference)
+    second = attendee(conference, "second@example.org")
+    third = attendee(conference, "third@example.org")
+    for _user, _registration, client in (first, second, third):
+        client.post(workshop_session.url + "signup/")
+    statuses = [WorkshopSignup.objects.get(registration=r).status for _u, r, _c in (first, second, third)]
+    assert statuses == ["confirmed", "waitlisted", "waitlisted"]
+    with django_capture_on_commit_callbacks(execute=True):
+        first[2].post(workshop_session.url + "signup/cancel/")
+    assert WorkshopSignup.objects.get(registration=second[1], status__in=["confirmed", "waitlisted"]).status == (
+        "confirmed"
+    )
+    assert WorkshopSignup.objects.get(registration=third[1]).status == "waitlisted"
+    assert mail.outbox[-1].to == ["second@example.org"] and workshop_session.title in mail.outbox[-1].subject
+
+
+def test_unconfirmed_or_anonymous_cannot_sign_up(client, conference, workshop_session):
+    assert client.post(workshop_session.url + "signup/").status_code == 302  # to sign in
+    user = make_user()
+    client.force_login(user)
+    assert (
+        "Sign-up is open to attendees with a confirmed registration."
+        in client.get(workshop_session.url).content.decode()
+    )
+    client.post(workshop_session.url + "signup/")
+    assert not WorkshopSignup.objects.exists()
+
+
+def test_signup_on_session_without_capacity_or_unknown_path(conference):
+    _user, _registration, client = attendee(conference)
+    session = SessionPage.objects.live().descendant_of(conference).filter(signup_capacity__isnull=True).first()
+    client.post(session.url + "signup/")
+    assert not WorkshopSignup.objects.exists()
+    assert client.post("/vilnius-2017/programme/no-such-session/signup/").status_code == 404
+    assert client.get(session.url + "signup/").status_code == 405
+
+
+def test_signing_up_twice_keeps_one(conference, workshop_session):
+    _user, registration, _client = attendee(conference)
+    first = workshops.sign_up(registration=registration, session=workshop_session)
+    assert workshops.sign_up(registration=registration, session=workshop_session) == first

@@ -1,0 +1,162 @@
+"""Organisers' visa letter pages in the Wagtail admin: the requests of a conference with approve (one or many),
+refuse with a reason and withdraw, and the letter's settings (signatory, text) as a snippet.
+
+Registered from RegistrationConfig.ready(), so that it stays out of the shared wagtail_hooks module."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Locale
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from conference.models import ConferencePage
+
+from . import visa
+from .models import VisaLetterRequest, VisaLetterSettings
+
+CHANGE_VISA_LETTERS = "registration.change_visaletterrequest"
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the attendee reads it)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class VisaLetterRequestsView(WagtailAdminTemplateMixin, TemplateView):
+    """GET lists a conference's requests; POST approves the ticked ones, or acts on one (approve, refuse, withdraw)."""
+
+    page_title = _("Visa letters")
+    header_icon = "doc-full"
+    template_name = "registration/admin/visa_letters.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(CHANGE_VISA_LETTERS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def _conference(self):
+        conferences = list(ConferencePage.objects.filter(locale=Locale.get_default()).order_by("-start_date"))
+        slug = self.request.GET.get("conference") or self.request.POST.get("conference")
+        chosen = next((c for c in conferences if c.slug == slug), conferences[0] if conferences else None)
+        return conferences, chosen
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        conferences, conference = self._conference()
+        status = self.request.GET.get("status", "")
+        requests = VisaLetterRequest.objects.filter(registration__conference=conference).select_related(
+            "registration__registration_type"
+        )
+        if status in dict(VisaLetterRequest.STATUS_CHOICES):
+            requests = requests.filter(status=status)
+        context.update(
+            conferences=conferences,
+            conference=conference,
+            status=status,
+            statuses=VisaLetterRequest.STATUS_CHOICES,
+            requests=requests.order_by("requested_at", "pk"),
+            refuse_form=kwargs.get("refuse_form") or RefuseForm(),
+            refusing=kwargs.get("refusing"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "approve_selected":
+            ids = [value for value in request.POST.getlist("selected") if value.isdigit()]
+            self._approve_many(VisaLetterRequest.objects.filter(pk__in=ids))
+        else:
+            pk = request.POST.get("request", "")
+            if not pk.isdigit():
+                return self.render_to_response(self.get_context_data(), status=400)
+            visa_request = get_object_or_404(VisaLetterRequest, pk=pk)
+            if action == "approve":
+                self._approve_many([visa_request])
+            elif action == "refuse":
+                form = RefuseForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(
+                        self.get_context_data(refuse_form=form, refusing=visa_request.pk), status=400
+                    )
+                self._apply(visa.refuse, visa_request, reason=form.cleaned_data["reason"], done=_("Refused."))
+            elif action == "withdraw":
+                self._apply(visa.withdraw, visa_request, done=_("Withdrawn: /verify/ now says so."))
+            else:
+                return self.render_to_response(self.get_context_data(), status=400)
+        query = f"?conference={request.POST.get('conference', '')}"
+        return redirect(reverse("visa_letters_admin:requests") + query)
+
+    def _apply(self, action, visa_request, *, done, **kwargs):
+        try:
+            action(visa_request=visa_request, by=self.request.user, **kwargs)
+        except visa.VisaLetterError as error:
+            messages.error(self.request, error.message)
+        else:
+            messages.success(self.request, done)
+
+    def _approve_many(self, visa_requests):
+        approved, skipped = 0, 0
+        for visa_request in visa_requests:
+            try:
+                visa.approve(visa_request=visa_request, by=self.request.user)
+            except visa.VisaLetterError:
+                skipped += 1
+            else:
+                approved += 1
+        if approved:
+            messages.success(
+                self.request,
+                ngettext("%(count)d letter approved.", "%(count)d letters approved.", approved) % {"count": approved},
+            )
+        if skipped:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(count)d request was not waiting for a decision and was skipped.",
+                    "%(count)d requests were not waiting for a decision and were skipped.",
+                    skipped,
+                )
+                % {"count": skipped},
+            )
+
+
+class VisaLetterSettingsViewSet(SnippetViewSet):
+    model = VisaLetterSettings
+    icon = "doc-full"
+    menu_label = _("Visa letter text")
+    add_to_admin_menu = False
+    list_display = ["conference", "signatory_name"]
+
+
+register_snippet(VisaLetterSettingsViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_visa_admin_urls():
+    urls = [path("", VisaLetterRequestsView.as_view(), name="requests")]
+    return [path("visa-letters/", (urls, "visa_letters_admin", "visa_letters_admin"))]
+
+
+class PermissionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(CHANGE_VISA_LETTERS)
+
+
+@hooks.register("register_admin_menu_item")
+def register_visa_menu():
+    return PermissionMenuItem(
+        _("Visa letters"), reverse("visa_letters_admin:requests"), icon_name="doc-full", order=310
+    )

@@ -1,0 +1,131 @@
+"""Workshop sign-up (CONTRACT.md "Workshop sign-up"): confirmed attendees take a place in a session with a
+sign-up capacity, or queue for one; cancelling promotes the queue in order.
+
+Places are counted under a row lock on the session (select_for_update of the SessionPage row only), so
+concurrent sign-ups on PostgreSQL never exceed the capacity. Sign-ups belong to the session in the default
+language, whichever translation the attendee used.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
+
+from programme.models import SessionPage
+
+from .attendee_emails import send_workshop_promoted
+from .enums import RegistrationStatus
+from .models import Registration, WorkshopSignup
+
+
+class SignupError(Exception):
+    MESSAGES = {
+        "no_signup": _("This session has no sign-up."),
+        "not_confirmed": _("Only attendees with a confirmed registration can sign up for workshops."),
+        "not_signed_up": _("You are not signed up for this session."),
+    }
+
+    def __init__(self, code):
+        self.code = code
+        super().__init__(str(self.MESSAGES[code]))
+
+    @property
+    def message(self):
+        return self.MESSAGES[self.code]
+
+
+def canonical_session(session):
+    """The session page in the default language: sign-ups and places are counted on that one."""
+    default = Locale.get_default()
+    if session.locale_id == default.pk:
+        return session
+    return session.get_translation_or_none(default) or session
+
+
+def confirmed_registration(*, user, session):
+    """The user's confirmed registration for the conference the session belongs to, or None."""
+    if not user.is_authenticated:
+        return None
+    registrations = Registration.objects.filter(user=user, status=RegistrationStatus.CONFIRMED).select_related(
+        "conference"
+    )
+    return next((r for r in registrations if session.path.startswith(r.conference.path)), None)
+
+
+def _lock_session(session_id):
+    return SessionPage.objects.select_for_update(of=("self",)).get(pk=session_id)
+
+
+def _confirmed_count(session):
+    return WorkshopSignup.objects.filter(session=session, status=WorkshopSignup.CONFIRMED).count()
+
+
+def places_left(session):
+    if session.signup_capacity is None:
+        return None
+    return max(session.signup_capacity - _confirmed_count(session), 0)
+
+
+def active_signup(*, registration, session):
+    return WorkshopSignup.objects.filter(
+        registration=registration, session=session, status__in=WorkshopSignup.ACTIVE_STATUSES
+    ).first()
+
+
+def sign_up(*, registration, session):
+    """Take a place, or join the queue when none is left; signing up twice returns the existing sign-up."""
+    session = canonical_session(session)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise SignupError("not_confirmed")
+    try:
+        with transaction.atomic():
+            locked = _lock_session(session.pk)
+            if locked.signup_capacity is None:
+                raise SignupError("no_signup")
+            existing = active_signup(registration=registration, session=locked)
+            if existing is not None:
+                return existing
+            full = _confirmed_count(locked) >= locked.signup_capacity
+            status = WorkshopSignup.WAITLISTED if full else WorkshopSignup.CONFIRMED
+            return WorkshopSignup.objects.create(registration=registration, session=locked, status=status)
+    except IntegrityError:
+        # A double submit slipped past the check; the partial unique constraint kept one.
+        return active_signup(registration=registration, session=session)
+
+
+def cancel(*, registration, session):
+    """Leave the session (or its queue); a freed place goes to the oldest waiting sign-up, who is emailed."""
+    session = canonical_session(session)
+    with transaction.atomic():
+        locked = _lock_session(session.pk)
+        signup = active_signup(registration=registration, session=locked)
+        if signup is None:
+            raise SignupError("not_signed_up")
+        signup.status = WorkshopSignup.CANCELLED
+        signup.save(update_fields=["status", "updated_at"])
+        return signup, _promote(locked)
+
+
+def _promote(locked_session):
+    promoted = []
+    free = (locked_session.signup_capacity or 0) - _confirmed_count(locked_session)
+    if free <= 0:
+        return promoted
+    queue = WorkshopSignup.objects.filter(session=locked_session, status=WorkshopSignup.WAITLISTED).order_by(
+        "created_at", "pk"
+    )[:free]
+    for signup in queue:
+        signup.status = WorkshopSignup.CONFIRMED
+        signup.save(update_fields=["status", "updated_at"])
+        signup_id = signup.pk
+        transaction.on_commit(lambda signup_id=signup_id: send_workshop_promoted(signup_id=signup_id), robust=True)
+        promoted.append(signup)
+    return promoted
+
+
+def signups_of(user):
+    """The user's active sign-ups, for /my/."""
+    return list(
+        WorkshopSignup.objects.filter(registration__user=user, status__in=WorkshopSignup.ACTIVE_STATUSES)
+        .select_related("session", "registration")
+        .order_by("session__start")
+    )
