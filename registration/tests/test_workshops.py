@@ -84,3 +84,14 @@ def test_signing_up_twice_keeps_one(conference, workshop_session):
     _user, registration, _client = attendee(conference)
     first = workshops.sign_up(registration=registration, session=workshop_session)
     assert workshops.sign_up(registration=registration, session=workshop_session) == first
+
+
+def test_one_attendees_sign_up_never_shows_to_another(conference, workshop_session):
+    """Session pages come from the shared page cache; a workshop's panel is personal, so its page is never kept."""
+    _user, _registration, first = attendee(conference)
+    first.post(workshop_session.url + "signup/")
+    first.get(workshop_session.url)  # shows (and so clears) the "signed up" message
+    _user, _registration, second = attendee(conference, "second@example.org")
+    html = second.get(workshop_session.url).content.decode()
+    assert f'action="{workshop_session.url}signup/cancel/"' not in html
+    assert f'action="{workshop_session.url}signup/cancel/"' in first.get(workshop_session.url).content.decode()
