@@ -4,7 +4,7 @@ what to do next."""
 
 import pytest
 
-from registration.badges import issue_badge_token
+from registration.badge_tokens import issue_badge_token
 
 from .checkin_factories import make_registration, make_staff
 from .test_checkin_browser import signed_in_cookie, wait_until
