@@ -12,6 +12,7 @@ from django.utils import formats, translation
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
@@ -64,6 +65,19 @@ def _fonts():
 
 
 BADGE_WIDTH, BADGE_HEIGHT = A6  # 105 × 148 mm, portrait
+# Nothing is printed within CARD_INSET of the edge: office printers cannot print there, and four badges share an
+# A4 sheet edge to edge, so bands to the edge would bleed into the neighbour at the slightest cutting error.
+CARD_INSET = 5 * mm
+CARD_RADIUS = 3 * mm
+TOP_BAND_HEIGHT = 30 * mm
+TYPE_BAND_HEIGHT = 16 * mm
+CORAL_RULE = 1.4 * mm
+# The identity's colours (docs/identity.md; custom properties at the top of static/css/site.css).
+INK = "#14212b"
+MUTED = "#4b5a66"
+DEEP_TEAL = "#0a3540"
+CORAL = "#f0643a"
+LIGHT_TEAL = "#c9e3e8"
 
 
 def _fit_font_size(text, font, largest, smallest, width):
@@ -134,63 +148,117 @@ def _dark_rectangles(matrix):
     return rectangles
 
 
+def _draw_mark(pdf, *, centre_x, centre_y, size):
+    """The lifebuoy mark of static/img/mark.svg (white ring, four coral segments at 3, 6, 9 and 12 o'clock), as
+    vector arcs: in its 32-unit box the ring has radius 11 and width 7, and each segment spans 45 degrees."""
+    radius, width = size * 11 / 32, size * 7 / 32
+    box = (centre_x - radius, centre_y - radius, centre_x + radius, centre_y + radius)
+    pdf.saveState()
+    pdf.setLineWidth(width)
+    pdf.setLineCap(0)  # butt ends, like SVG's default: the segments meet the white ring squarely
+    pdf.setStrokeColor(white)
+    pdf.circle(centre_x, centre_y, radius, stroke=1, fill=0)
+    pdf.setStrokeColor(HexColor(CORAL))
+    for centre_angle in (0, 90, 180, 270):
+        pdf.arc(*box, startAng=centre_angle - 22.5, extent=45)
+    pdf.restoreState()
+
+
+def _draw_top_band(pdf, *, conference_title, conference_dates, place):
+    """The identity's band (deep teal, coral rule beneath, as in the site header and the emails): the mark, the
+    conference name on up to two lines and the dates and place."""
+    regular, bold = _fonts()
+    left, top = CARD_INSET, BADGE_HEIGHT - CARD_INSET
+    width = BADGE_WIDTH - 2 * CARD_INSET
+    bottom = top - TOP_BAND_HEIGHT
+    outline = pdf.beginPath()
+    outline.roundRect(left, bottom, width, TOP_BAND_HEIGHT, CARD_RADIUS)
+    pdf.saveState()
+    pdf.clipPath(outline, stroke=0, fill=0)
+    pdf.setFillColor(HexColor(DEEP_TEAL))
+    pdf.rect(left, bottom, width, TOP_BAND_HEIGHT, stroke=0, fill=1)
+    pdf.setFillColor(HexColor(CORAL))
+    pdf.rect(left, bottom, width, CORAL_RULE, stroke=0, fill=1)
+    pdf.restoreState()
+
+    padding = 4.5 * mm
+    mark_size = 15 * mm
+    middle = bottom + CORAL_RULE + (TOP_BAND_HEIGHT - CORAL_RULE) / 2
+    _draw_mark(pdf, centre_x=left + padding + mark_size / 2, centre_y=middle, size=mark_size)
+
+    text_x = left + padding + mark_size + 4 * mm
+    text_width = left + width - padding - text_x
+    title_size = 12
+    lines = simpleSplit(conference_title, bold, title_size, text_width)
+    while len(lines) > 2 and title_size > 8:
+        title_size -= 1
+        lines = simpleSplit(conference_title, bold, title_size, text_width)
+    if len(lines) > 2:
+        lines = [lines[0], _shorten(" ".join(lines[1:]), bold, title_size, text_width)]
+    title_leading, dates_size, gap = title_size * 1.2, 9, 5
+    # The text block (title lines, a gap, the dates line) is centred beside the mark; baselines from its top.
+    block = (len(lines) - 1) * title_leading + title_size + gap + dates_size
+    baseline = middle + block / 2 - title_size
+    pdf.setFillColor(white)
+    pdf.setFont(bold, title_size)
+    for index, line in enumerate(lines):
+        pdf.drawString(text_x, baseline - index * title_leading, line)
+    baseline -= (len(lines) - 1) * title_leading + gap + dates_size
+    pdf.setFillColor(HexColor(LIGHT_TEAL))
+    pdf.setFont(regular, dates_size)
+    dates_line = f"{conference_dates} · {place}".strip(" ·")
+    pdf.drawString(text_x, baseline, _shorten(dates_line, regular, dates_size, text_width))
+
+
 def _draw_badge(pdf, registration, token, *, conference_title, conference_dates, place):
     """One A6 badge with its lower-left corner at the current origin."""
     regular, bold = _fonts()
-    margin = 8 * mm
-    inner = BADGE_WIDTH - 2 * margin
+    inner = BADGE_WIDTH - 2 * (CARD_INSET + 3 * mm)
     registration_type = registration.registration_type
 
-    # Conference name and dates at the top.
-    pdf.setFillColor(black)
-    title_size = _fit_font_size(conference_title, bold, 12, 8, inner)
-    pdf.setFont(bold, title_size)
-    pdf.drawString(margin, BADGE_HEIGHT - margin - title_size, _shorten(conference_title, bold, title_size, inner))
-    pdf.setFont(regular, 9)
-    pdf.drawString(
-        margin,
-        BADGE_HEIGHT - margin - title_size - 13,
-        _shorten(f"{conference_dates} · {place}".strip(" ·"), regular, 9, inner),
-    )
+    _draw_top_band(pdf, conference_title=conference_title, conference_dates=conference_dates, place=place)
 
-    # Badge name, as large as fits, and the organisation under it.
+    # Badge name, as large as fits, in ink; the organisation under it, muted.
     name = registration.badge_name or registration.full_name
     name_size = _fit_font_size(name, bold, 30, 12, inner)
     name = _shorten(name, bold, name_size, inner)
-    name_baseline = BADGE_HEIGHT - 42 * mm
+    name_baseline = BADGE_HEIGHT - 53 * mm
+    pdf.setFillColor(HexColor(INK))
     pdf.setFont(bold, name_size)
     pdf.drawCentredString(BADGE_WIDTH / 2, name_baseline, name)
     if registration.organisation:
         org_size = _fit_font_size(registration.organisation, regular, 13, 8, inner)
+        pdf.setFillColor(HexColor(MUTED))
         pdf.setFont(regular, org_size)
         pdf.drawCentredString(
             BADGE_WIDTH / 2, name_baseline - 8 * mm, _shorten(registration.organisation, regular, org_size, inner)
         )
 
-    # The QR, drawn as vector squares from the same matrix qrcode would print (crisp at any DPI).
+    # The QR, drawn as vector squares from the same matrix qrcode would print (crisp at any DPI), pure black on
+    # white with more than four modules of white around it (the quiet zone scanners need).
     matrix = _qr_matrix(token)
     modules = len(matrix)
     qr_size = 44 * mm
     module = qr_size / modules
     qr_x = (BADGE_WIDTH - qr_size) / 2
-    qr_y = 24 * mm
+    qr_y = CARD_INSET + TYPE_BAND_HEIGHT + 7 * mm
     path = pdf.beginPath()
     for column, row, width, height in _dark_rectangles(matrix):
         path.rect(qr_x + column * module, qr_y + qr_size - (row + height) * module, width * module, height * module)
     pdf.setFillColor(black)
     pdf.drawPath(path, stroke=0, fill=1)
 
-    # The registration type as a coloured band across the bottom.
+    # The registration type as a band in the type's own colour (seen from across the room), inset like the top
+    # band so that a cut a millimetre off leaves neither a white sliver nor the next badge's colour.
     colour = _safe_colour(registration_type.badge_colour)
-    band_height = 16 * mm
     pdf.setFillColor(HexColor(colour))
-    pdf.rect(0, 0, BADGE_WIDTH, band_height, stroke=0, fill=1)
+    pdf.roundRect(CARD_INSET, CARD_INSET, BADGE_WIDTH - 2 * CARD_INSET, TYPE_BAND_HEIGHT, CARD_RADIUS, stroke=0, fill=1)
     pdf.setFillColor(_text_on(colour))
     type_size = _fit_font_size(registration_type.name.upper(), bold, 18, 9, inner)
     pdf.setFont(bold, type_size)
     pdf.drawCentredString(
         BADGE_WIDTH / 2,
-        (band_height - type_size * 0.7) / 2,
+        CARD_INSET + (TYPE_BAND_HEIGHT - type_size * 0.7) / 2,
         _shorten(registration_type.name.upper(), bold, type_size, inner),
     )
     pdf.setFillColor(black)

@@ -52,7 +52,9 @@ def site_navigation(context):
             entry = {"title": child.title, "url": url, "current": bool(page and page.pk == child.pk)}
             (footer_items if child.specific_class.__name__ == "StandardPage" else items).append(entry)
         if conference.registration_types_exist:
-            items.append({"title": _("Register"), "url": conference.url + "register/", "current": False})
+            items.append(
+                {"title": _("Register"), "url": conference.url + "register/", "current": False, "call_to_action": True}
+            )
         links = list(conference.canonical.organisation_links.select_related("organisation", "organisation__logo"))
         for role, heading in ORGANISATION_HEADINGS:
             organisations = [link.organisation for link in links if link.role == role]

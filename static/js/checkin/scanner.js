@@ -35,6 +35,7 @@
     name: document.getElementById("result-name"),
     type: document.getElementById("result-type"),
     detail: document.getElementById("result-detail"),
+    next: document.getElementById("result-dismiss"),
     searchForm: document.getElementById("search-form"),
     searchQuery: document.getElementById("search-query"),
     searchStatus: document.getElementById("search-status"),
@@ -246,7 +247,9 @@
     not_confirmed: "red",
     wrong_conference: "red",
   };
+  var GREEN_ANSWER_MS = 2000;
   var hideTimer = null;
+  var focusBeforeAnswer = null;
   var audioContext = null;
 
   function beep(colour) {
@@ -279,18 +282,32 @@
       detail = template.replace("{time}", formatTime(answer.checked_in_at));
     }
     elements.detail.textContent = detail;
+    if (elements.result.hidden) focusBeforeAnswer = document.activeElement;
     elements.result.hidden = false;
     beep(colour);
     clearTimeout(hideTimer);
-    hideTimer = setTimeout(hideAnswer, colour === "green" ? 2000 : 3500);
+    // Green lets the queue move on by itself. Red and amber stay until door staff tap "Next scan": they carry
+    // a line on what to do next, and the camera must not answer the next badge over it.
+    if (colour === "green") hideTimer = setTimeout(hideAnswer, GREEN_ANSWER_MS);
+    elements.next.focus({ preventScroll: true });
   }
 
   function hideAnswer() {
     clearTimeout(hideTimer);
+    if (elements.result.hidden) return;
     elements.result.hidden = true;
+    // The badge that was just answered may still be in front of the camera: it gets the usual pause again.
+    state.lastCodeAt = Date.now();
+    var back = focusBeforeAnswer;
+    focusBeforeAnswer = null;
+    if (back && back !== document.body && document.contains(back)) back.focus({ preventScroll: true });
+    else if (document.activeElement === elements.next) elements.next.blur();
   }
 
   elements.result.addEventListener("click", hideAnswer);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !elements.result.hidden) hideAnswer();
+  });
 
   // --- checking a code -----------------------------------------------------------------------------------
 
