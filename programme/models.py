@@ -291,7 +291,8 @@ class SessionPage(RoutablePageMixin, Page):
         list) who is also in another published, scheduled default-language session at an overlapping time."""
         if self.locale_id != Locale.get_default().pk or not self.start or not self.end:
             return []
-        speakers = [link.speaker for link in self.speaker_links.all() if link.speaker_id]
+        # A speaker listed twice (say, as speaker and moderator) is one person with one conflict.
+        speakers = list({link.speaker_id: link.speaker for link in self.speaker_links.all() if link.speaker_id}.values())
         if not speakers:
             return []
         others = (

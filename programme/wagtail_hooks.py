@@ -40,23 +40,37 @@ register_snippet(RoomViewSet)
 register_snippet(TrackViewSet)
 
 
-def warn_about_speaker_conflicts(request, page):
-    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    if not isinstance(page, SessionPage) or page.status == SessionStatus.CANCELLED:
-        return
-    conference = ConferencePage.for_page(page)
+def speaker_conflict_messages(session):
+    """One warning per speaker and other session booked at the same time (the board shows the same words)."""
+    conference = ConferencePage.for_page(session)
     tzinfo = conference.canonical.tzinfo if conference else timezone.get_current_timezone()
-    for speaker, other in page.speaker_conflicts():
-        messages.warning(
-            request,
-            _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")
-            % {
-                "speaker": speaker.title,
-                "title": other.title,
-                "start": timezone.localtime(other.start, tzinfo).strftime("%Y-%m-%d %H:%M"),
-                "end": timezone.localtime(other.end, tzinfo).strftime("%H:%M"),
-            },
-        )
+    return [
+        _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")
+        % {
+            "speaker": speaker.title,
+            "title": other.title,
+            "start": timezone.localtime(other.start, tzinfo).strftime("%Y-%m-%d %H:%M"),
+            "end": timezone.localtime(other.end, tzinfo).strftime("%H:%M"),
+        }
+        for speaker, other in session.speaker_conflicts()
+    ]
+
+
+def warn_about_speaker_conflicts(request, page):
+    # The editor also saves drafts in the background (autosave, JSON answers): a message added then waits in the
+    # session and appeared next to the one of the following save, so the warning showed twice. Only a save the
+    # organiser sees as a page gets it.
+    if not request.accepts("text/html"):
+        return
+    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if not isinstance(page, SessionPage):
+        return
+    # The saved draft, which is what the organiser just wrote (the page row keeps the published times).
+    page = page.get_latest_revision_as_object()
+    if page.status == SessionStatus.CANCELLED:
+        return
+    for message in speaker_conflict_messages(page):
+        messages.warning(request, message)
 
 
 hooks.register("after_create_page", warn_about_speaker_conflicts)
