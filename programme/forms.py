@@ -62,6 +62,22 @@ def schedule_errors(session, *, conference, start, end, room, status):
     }
 
 
+def speaker_conflict_messages(session):
+    """One warning per speaker and other session booked at the same time (the board shows the same words)."""
+    conference = ConferencePage.for_page(session)
+    tzinfo = conference.canonical.tzinfo if conference else timezone.get_current_timezone()
+    return [
+        _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")
+        % {
+            "speaker": speaker.title,
+            "title": other.title,
+            "start": timezone.localtime(other.start, tzinfo).strftime("%Y-%m-%d %H:%M"),
+            "end": timezone.localtime(other.end, tzinfo).strftime("%H:%M"),
+        }
+        for speaker, other in session.speaker_conflicts()
+    ]
+
+
 class SessionPageForm(WagtailAdminPageForm):
     """Checks a session against its conference: inside the dates, a free room; reads times in the conference's
     zone. A speaker booked twice is only a warning (programme.wagtail_hooks), because a moderator can leave a

@@ -292,7 +292,8 @@ class SessionPage(RoutablePageMixin, Page):
         if self.locale_id != Locale.get_default().pk or not self.start or not self.end:
             return []
         # A speaker listed twice (say, as speaker and moderator) is one person with one conflict.
-        speakers = list({link.speaker_id: link.speaker for link in self.speaker_links.all() if link.speaker_id}.values())
+        links = [link for link in self.speaker_links.all() if link.speaker_id]
+        speakers = list({link.speaker_id: link.speaker for link in links}.values())
         if not speakers:
             return []
         others = (

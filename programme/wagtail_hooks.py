@@ -1,21 +1,20 @@
-"""Admin for the programme: rooms and tracks as snippets, a warning when a speaker is booked twice, and the
-schedule releases page."""
+"""Admin for the programme: rooms and tracks as snippets, a warning when a speaker is booked twice, the schedule
+board, the list of sessions and the schedule releases page."""
 
 from django.contrib import messages
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from conference.models import ConferencePage
-
+from .board_admin import BOARD_PERMISSION, PlaceSessionView, ScheduleBoardView, move_view
 from .enums import SessionStatus
+from .forms import speaker_conflict_messages
 from .models import Room, SessionPage, Track
 from .release_admin import RELEASE_PERMISSION, ScheduleReleaseView
+from .session_listing import SessionListingViewSet
 
 
 class RoomViewSet(SnippetViewSet):
@@ -38,22 +37,6 @@ class TrackViewSet(SnippetViewSet):
 
 register_snippet(RoomViewSet)
 register_snippet(TrackViewSet)
-
-
-def speaker_conflict_messages(session):
-    """One warning per speaker and other session booked at the same time (the board shows the same words)."""
-    conference = ConferencePage.for_page(session)
-    tzinfo = conference.canonical.tzinfo if conference else timezone.get_current_timezone()
-    return [
-        _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")
-        % {
-            "speaker": speaker.title,
-            "title": other.title,
-            "start": timezone.localtime(other.start, tzinfo).strftime("%Y-%m-%d %H:%M"),
-            "end": timezone.localtime(other.end, tzinfo).strftime("%H:%M"),
-        }
-        for speaker, other in session.speaker_conflicts()
-    ]
 
 
 def warn_about_speaker_conflicts(request, page):
@@ -88,7 +71,12 @@ class PermissionMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_release_admin_urls():
-    return [path("programme/releases/", ScheduleReleaseView.as_view(), name="programme_releases")]
+    return [
+        path("programme/releases/", ScheduleReleaseView.as_view(), name="programme_releases"),
+        path("programme/board/", ScheduleBoardView.as_view(), name="programme_board"),
+        path("programme/board/move/", move_view, name="programme_board_move"),
+        path("programme/board/session/<int:pk>/", PlaceSessionView.as_view(), name="programme_board_place"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -100,3 +88,19 @@ def register_release_menu_item():
         order=310,
         permission=RELEASE_PERMISSION,
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_board_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Schedule board"),
+        reverse("programme_board"),
+        icon_name="table",
+        order=300,
+        permission=BOARD_PERMISSION,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_session_listing():
+    return SessionListingViewSet()
