@@ -23,8 +23,9 @@ from . import release_views, views
 from .enums import Interpretation, SessionKind, SessionLanguage, SessionStatus, SpeakerRole
 from .forms import SessionPageForm
 
-# Schedule releases live in their own module; imported here so that Django registers their models.
-from .release_models import ScheduleChange, ScheduleRelease  # noqa: F401
+# Schedule releases live in their own module; imported here so that Django registers their models (and so that a
+# starred session can point at the release that changed it).
+from .release_models import ScheduleChange, ScheduleRelease  # noqa: F401  (ScheduleChange: registered here)
 
 
 class Room(models.Model):
@@ -432,6 +433,16 @@ class AgendaItem(models.Model):
         "conference.ConferencePage", verbose_name=_("conference"), on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(_("starred"), auto_now_add=True)
+    # The latest release that changed this session since the attendee last looked: /my/ marks it until they
+    # press "Mark as seen" (programme.change_notices).
+    changed_in = models.ForeignKey(
+        ScheduleRelease,
+        verbose_name=_("changed in release"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("starred session")
@@ -459,3 +470,28 @@ class AgendaFeed(models.Model):
 
     def __str__(self):
         return f"agenda feed of user {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """What an attendee wants to hear from us by email beyond their registration; no row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    schedule_changes = models.BooleanField(
+        _("email me when a session in my agenda changes"),
+        default=True,
+    )
+    # The language the attendee last used on /my/, for emails when no registration tells it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"notification preference of user {self.user_id}"

@@ -1,4 +1,5 @@
-"""The registration app: on start, hands the conference page its form view and /my/ its agenda export."""
+"""The registration app: on start, hands the conference page its form view, /my/ its agenda export and the
+change notices the attendees' languages."""
 
 from django.apps import AppConfig
 
@@ -10,7 +11,12 @@ class RegistrationConfig(AppConfig):
         # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
         from conference.models import ConferencePage  # noqa: PLC0415
         from programme.agenda import export_starred_sessions  # noqa: PLC0415
+        from programme.change_notices import (  # noqa: PLC0415
+            export_notification_preferences,
+            register_language_source,
+        )
 
+        from .emails import registration_languages  # noqa: PLC0415
         from .personal_data import register_section  # noqa: PLC0415
         from .views import register  # noqa: PLC0415
 
@@ -18,3 +24,6 @@ class RegistrationConfig(AppConfig):
         ConferencePage.registration_view = staticmethod(register)
         # The personal-data download on /my/ includes the attendee's starred sessions.
         register_section("agenda", export=export_starred_sessions)
+        register_section("notifications", export=export_notification_preferences)
+        # Change notices are written in the language of the attendee's latest registration (programme cannot ask).
+        register_language_source(registration_languages)
