@@ -94,7 +94,8 @@ def test_drag_onto_a_taken_room_is_refused_with_the_form_message(board):
     error = board.locator("[data-board-error]")
     error.wait_for(state="visible")
     assert error.inner_text() == (
-        "Neris room is already taken by “Police and harm reduction: from raids to referrals” from 2017-04-04 14:00 to 15:30."
+        "Neris room is already taken by “Police and harm reduction: from raids to referrals” from 2017-04-04 14:00 "
+        "to 15:30."
     )
     after = session("naloxone-in-every-pocket")
     assert (after.start, after.room_id, after.latest_revision_id) == (
