@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from programme.models import SessionPage
+from programme.models import Room, SessionPage
 
 pytestmark = [pytest.mark.browser]
 
@@ -34,7 +34,7 @@ def board(browser, live_server, demo_tx):
     call_command("load_demo", "--organiser", "organiser@example.org", "--password", "a-long-pass-phrase", verbosity=0)
     client = Client()
     client.force_login(get_user_model().objects.get(email="organiser@example.org"))
-    context = browser.new_context(viewport={"width": 1400, "height": 2300})
+    context = browser.new_context(viewport={"width": 1400, "height": 3000})
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page = context.new_page()
     page.goto(live_server.url + BOARD)
@@ -48,14 +48,17 @@ def block(page, slug):
 
 def drag_to(page, slug, room_slug, hour, minute):
     """Press on the block's top edge, move in steps to the room's column at hour:minute, let go."""
-    room_id = session(slug).room.conference.rooms.get(slug=room_slug).pk
+    room_id = Room.objects.get(
+        conference__slug="vilnius-2017", conference__locale__language_code="en", slug=room_slug
+    ).pk
     source = block(page, slug).bounding_box()
     target = page.locator(f".board-column[data-room='{room_id}'] [data-board-drop]").bounding_box()
-    grab_x, grab_y = source["x"] + source["width"] / 2, source["y"] + 5
+    # Pressed 2 px below the block's top edge, let go 2 px below the slot's top: the board snaps to the slot.
+    grab_x, grab_y = source["x"] + source["width"] / 2, source["y"] + 2
     slots = ((hour - GRID_STARTS_AT_HOUR) * 60 + minute) // 5
     page.mouse.move(grab_x, grab_y)
     page.mouse.down()
-    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + slots * SLOT_PX + 5, steps=12)
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + slots * SLOT_PX + 2, steps=12)
     page.mouse.up()
 
 
@@ -139,3 +142,16 @@ def test_escape_cancels_a_keyboard_move(board):
     wait_for_live(board, "Move cancelled")
     assert session("costing-harm-reduction").latest_revision_id == revision
     assert costing.evaluate("element => element.closest('.board-column').dataset.roomName") == "Neris room"
+
+
+def test_session_without_a_room_is_dropped_from_the_tray_onto_a_room(board):
+    board.check("[data-board-publish]")
+    drag_to(board, "coffee-day-1-afternoon", "trakai-room", 16, 0)
+    wait_for_live(board, "Published")
+    placed = session("coffee-day-1-afternoon")
+    assert (placed.room.slug, local(placed.start), local(placed.end)) == (
+        "trakai-room",
+        "2017-04-04 16:00",
+        "2017-04-04 16:30",
+    )
+    assert block(board, "coffee-day-1-afternoon").evaluate("element => element.closest('.board-column') !== null")
