@@ -77,7 +77,8 @@ class SessionIndexView(IndexView):
     default_ordering = "start"
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("room", "track")
+        # Times and rooms are the default-language session's (translations carry only title and abstract).
+        return super().get_base_queryset().filter(locale=Locale.get_default()).select_related("room", "track")
 
     def get_valid_orderings(self):
         return [*super().get_valid_orderings(), "start", "-start", "room__name", "-room__name"]
