@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from . import agenda
+from . import agenda, change_notices
 from .exporters.ical import CONTENT_TYPE
 
 MY_AGENDA_ANCHOR = "#my-agenda"
@@ -126,3 +126,27 @@ def agenda_feed(request, token):
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@require_POST
+@login_required
+def mark_changes_seen(request):
+    """The attendee has read the changes of their starred sessions: /my/ stops marking them."""
+    change_notices.mark_seen(user=request.user)
+    messages.success(request, _("The changes are marked as seen."))
+    return HttpResponseRedirect(my_agenda_url())
+
+
+@require_POST
+@login_required
+def change_notice_preference(request):
+    """Turn the change-notice emails on or off (field `schedule_changes`: present and "1" means on)."""
+    enabled = request.POST.get("schedule_changes") == "1"
+    change_notices.set_schedule_change_emails(user=request.user, enabled=enabled, language=get_language())
+    messages.success(
+        request,
+        _("We will email you when a session in your agenda changes.")
+        if enabled
+        else _("We will not email you about changes to your agenda."),
+    )
+    return HttpResponseRedirect(reverse("my_registrations") + "#change-notices")

@@ -33,6 +33,52 @@ class ConferenceDateTimeField(forms.DateTimeField):
             return super().to_python(value)
 
 
+def schedule_errors(session, *, conference, start, end, room, status):
+    """{field name: message} of what is wrong with placing `session` from `start` to `end` in `room`: the rules
+    shared by the page form and the schedule board, so that both refuse a move with the same words."""
+    if end <= start:
+        return {"end": _("A session must end after it starts.")}
+    first = conference.local_datetime(conference.start_date)
+    after_last = conference.local_datetime(conference.end_date + timedelta(days=1))
+    if start < first or end > after_last:
+        return {
+            "start": _("The session must take place during the conference, %(first)s to %(last)s.")
+            % {"first": conference.start_date.isoformat(), "last": conference.end_date.isoformat()}
+        }
+    if room is None or status == SessionStatus.CANCELLED:
+        return {}
+    clash = session.room_clash(room=room, start=start, end=end)
+    if clash is None:
+        return {}
+    local_start = timezone.localtime(clash.start, conference.tzinfo)
+    local_end = timezone.localtime(clash.end, conference.tzinfo)
+    return {
+        "room": _("%(room)s is already taken by “%(title)s” from %(start)s to %(end)s.")
+        % {
+            "room": room.name,
+            "title": clash.title,
+            "start": local_start.strftime("%Y-%m-%d %H:%M"),
+            "end": local_end.strftime("%H:%M"),
+        }
+    }
+
+
+def speaker_conflict_messages(session):
+    """One warning per speaker and other session booked at the same time (the board shows the same words)."""
+    conference = ConferencePage.for_page(session)
+    tzinfo = conference.canonical.tzinfo if conference else timezone.get_current_timezone()
+    return [
+        _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")
+        % {
+            "speaker": speaker.title,
+            "title": other.title,
+            "start": timezone.localtime(other.start, tzinfo).strftime("%Y-%m-%d %H:%M"),
+            "end": timezone.localtime(other.end, tzinfo).strftime("%H:%M"),
+        }
+        for speaker, other in session.speaker_conflicts()
+    ]
+
+
 class SessionPageForm(WagtailAdminPageForm):
     """Checks a session against its conference: inside the dates, a free room; reads times in the conference's
     zone. A speaker booked twice is only a warning (programme.wagtail_hooks), because a moderator can leave a
@@ -131,34 +177,14 @@ class SessionPageForm(WagtailAdminPageForm):
         start, end = cleaned_data.get("start"), cleaned_data.get("end")
         if self.conference is None or start is None or end is None:
             return cleaned_data
-        if end <= start:
-            self.add_error("end", _("A session must end after it starts."))
-            return cleaned_data
-        conference = self.conference
-        first = conference.local_datetime(conference.start_date)
-        after_last = conference.local_datetime(conference.end_date + timedelta(days=1))
-        if start < first or end > after_last:
-            self.add_error(
-                "start",
-                _("The session must take place during the conference, %(first)s to %(last)s.")
-                % {"first": conference.start_date.isoformat(), "last": conference.end_date.isoformat()},
-            )
-            return cleaned_data
-        room = cleaned_data.get("room")
-        status = cleaned_data.get("status")
-        if room is not None and status != SessionStatus.CANCELLED and self.is_default_language():
-            clash = self.instance.room_clash(room=room, start=start, end=end)
-            if clash is not None:
-                local_start = timezone.localtime(clash.start, conference.tzinfo)
-                local_end = timezone.localtime(clash.end, conference.tzinfo)
-                self.add_error(
-                    "room",
-                    _("%(room)s is already taken by “%(title)s” from %(start)s to %(end)s.")
-                    % {
-                        "room": room.name,
-                        "title": clash.title,
-                        "start": local_start.strftime("%Y-%m-%d %H:%M"),
-                        "end": local_end.strftime("%H:%M"),
-                    },
-                )
+        check_default = self.is_default_language()
+        for field, message in schedule_errors(
+            self.instance,
+            conference=self.conference,
+            start=start,
+            end=end,
+            room=cleaned_data.get("room") if check_default else None,
+            status=cleaned_data.get("status"),
+        ).items():
+            self.add_error(field, message)
         return cleaned_data

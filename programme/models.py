@@ -308,7 +308,9 @@ class SessionPage(RoutablePageMixin, Page):
         list) who is also in another published, scheduled default-language session at an overlapping time."""
         if self.locale_id != Locale.get_default().pk or not self.start or not self.end:
             return []
-        speakers = [link.speaker for link in self.speaker_links.all() if link.speaker_id]
+        # A speaker listed twice (say, as speaker and moderator) is one person with one conflict.
+        links = [link for link in self.speaker_links.all() if link.speaker_id]
+        speakers = list({link.speaker_id: link.speaker for link in links}.values())
         if not speakers:
             return []
         others = (
@@ -447,6 +449,16 @@ class AgendaItem(models.Model):
         "conference.ConferencePage", verbose_name=_("conference"), on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(_("starred"), auto_now_add=True)
+    # The latest release that changed this session since the attendee last looked: /my/ marks it until they
+    # press "Mark as seen" (programme.change_notices).
+    changed_in = models.ForeignKey(
+        ScheduleRelease,
+        verbose_name=_("changed in release"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("starred session")
@@ -474,3 +486,28 @@ class AgendaFeed(models.Model):
 
     def __str__(self):
         return f"agenda feed of user {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """What an attendee wants to hear from us by email beyond their registration; no row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    schedule_changes = models.BooleanField(
+        _("email me when a session in my agenda changes"),
+        default=True,
+    )
+    # The language the attendee last used on /my/, for emails when no registration tells it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"notification preference of user {self.user_id}"

@@ -18,6 +18,17 @@ NOTE_MAX_LENGTH = 2000
 NAME_MAX_LENGTH = 50
 
 
+# Called with each new release inside its transaction (programme.change_notices registers itself in
+# ProgrammeConfig.ready: it needs the models, which this module must not import at load time).
+_release_listeners = []
+
+
+def register_release_listener(listener):
+    """Add a callable(release) run inside the transaction that makes each release."""
+    if listener not in _release_listeners:
+        _release_listeners.append(listener)
+
+
 class ReleaseError(Exception):
     """A release that cannot be made; `code` names the reason for callers, `message` is for people."""
 
@@ -147,6 +158,8 @@ def release_schedule(*, conference, note="", by=None, name=""):
             ScheduleChange.objects.bulk_create(
                 _change_row(release, change, room_ids) for change in diff_snapshots(previous.snapshot, snapshot)
             )
+        for listener in _release_listeners:
+            listener(release)
         # The frab exports carry the release's name as <version>. Now and again after the commit, so that a
         # request racing the transaction cannot keep the old version under the new generation (as signals.py).
         invalidate_programme(canonical.pk)

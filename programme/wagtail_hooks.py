@@ -1,21 +1,20 @@
-"""Admin for the programme: rooms and tracks as snippets, a warning when a speaker is booked twice, and the
-schedule releases page."""
+"""Admin for the programme: rooms and tracks as snippets, a warning when a speaker is booked twice, the schedule
+board, the list of sessions and the schedule releases page."""
 
 from django.contrib import messages
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from conference.models import ConferencePage
-
+from .board_admin import BOARD_PERMISSION, PlaceSessionView, ScheduleBoardView, move_view
 from .enums import SessionStatus
+from .forms import speaker_conflict_messages
 from .models import Room, SessionPage, Track
 from .release_admin import RELEASE_PERMISSION, ScheduleReleaseView
+from .session_listing import SessionListingViewSet
 
 
 class RoomViewSet(SnippetViewSet):
@@ -41,22 +40,20 @@ register_snippet(TrackViewSet)
 
 
 def warn_about_speaker_conflicts(request, page):
-    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    if not isinstance(page, SessionPage) or page.status == SessionStatus.CANCELLED:
+    # The editor also saves drafts in the background (autosave, JSON answers): a message added then waits in the
+    # session and appeared next to the one of the following save, so the warning showed twice. Only a save the
+    # organiser sees as a page gets it.
+    if not request.accepts("text/html"):
         return
-    conference = ConferencePage.for_page(page)
-    tzinfo = conference.canonical.tzinfo if conference else timezone.get_current_timezone()
-    for speaker, other in page.speaker_conflicts():
-        messages.warning(
-            request,
-            _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")
-            % {
-                "speaker": speaker.title,
-                "title": other.title,
-                "start": timezone.localtime(other.start, tzinfo).strftime("%Y-%m-%d %H:%M"),
-                "end": timezone.localtime(other.end, tzinfo).strftime("%H:%M"),
-            },
-        )
+    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if not isinstance(page, SessionPage):
+        return
+    # The saved draft, which is what the organiser just wrote (the page row keeps the published times).
+    page = page.get_latest_revision_as_object()
+    if page.status == SessionStatus.CANCELLED:
+        return
+    for message in speaker_conflict_messages(page):
+        messages.warning(request, message)
 
 
 hooks.register("after_create_page", warn_about_speaker_conflicts)
@@ -74,7 +71,12 @@ class PermissionMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_release_admin_urls():
-    return [path("programme/releases/", ScheduleReleaseView.as_view(), name="programme_releases")]
+    return [
+        path("programme/releases/", ScheduleReleaseView.as_view(), name="programme_releases"),
+        path("programme/board/", ScheduleBoardView.as_view(), name="programme_board"),
+        path("programme/board/move/", move_view, name="programme_board_move"),
+        path("programme/board/session/<int:pk>/", PlaceSessionView.as_view(), name="programme_board_place"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -92,3 +94,19 @@ def register_release_menu_item():
 def remember_served_page(page, request, serve_args, serve_kwargs):
     """The page being served, for the page cache's check of view restrictions (programme.page_cache)."""
     request.served_page = page
+
+
+@hooks.register("register_admin_menu_item")
+def register_board_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Schedule board"),
+        reverse("programme_board"),
+        icon_name="table",
+        order=300,
+        permission=BOARD_PERMISSION,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_session_listing():
+    return SessionListingViewSet()

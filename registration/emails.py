@@ -107,3 +107,12 @@ def send_registration_email(*, registration_id, kind):
         return False
     build_registration_email(registration, kind).send()
     return True
+
+
+def registration_languages(user_ids):
+    """{user id: language of their latest registration}: programme's change notices write in it."""
+    languages = {}
+    rows = Registration.objects.filter(user_id__in=user_ids).exclude(language="").order_by("created_at")
+    for user_id, language in rows.values_list("user_id", "language"):
+        languages[user_id] = language
+    return languages

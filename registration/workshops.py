@@ -129,3 +129,16 @@ def signups_of(user):
         .select_related("session", "registration")
         .order_by("session__start")
     )
+
+
+def signed_up_users(session_ids):
+    """(user id, session id) of everyone signed up or waiting for these sessions: change notices reach them too."""
+    return (
+        WorkshopSignup.objects.filter(
+            session_id__in=session_ids,
+            status__in=WorkshopSignup.ACTIVE_STATUSES,
+            registration__user__isnull=False,
+        )
+        .values_list("registration__user_id", "session_id")
+        .distinct()
+    )

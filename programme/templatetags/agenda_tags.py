@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from programme import agenda
+from programme import agenda, change_notices
 from programme.page_cache import is_rendering_shared, star_marker
 
 register = template.Library()
@@ -45,7 +45,12 @@ def my_agenda(context):
     feed = getattr(user, "agenda_feed", None) if user.is_authenticated else None
     if not user.is_authenticated:
         return {"conferences": [], "feed": None}
-    result = {"conferences": agenda.personal_agenda(user=user, language=get_language()), "feed": feed}
+    result = {
+        "conferences": agenda.personal_agenda(user=user, language=get_language()),
+        "feed": feed,
+        "changes": change_notices.unseen_changes(user),
+        "notices_on": change_notices.wants_schedule_change_emails(user),
+    }
     if feed is not None:
         result["feed_url"], result["webcal_url"] = feed_urls(request, feed)
     return result
@@ -60,3 +65,9 @@ def agenda_feed_url(context):
         return ""
     feed = getattr(user, "agenda_feed", None)
     return feed_urls(request, feed)[0] if feed is not None else ""
+
+
+@register.filter
+def change_of(changes, session_id):
+    """The unseen change mark of one session from my_agenda's `changes`, or None."""
+    return changes.get(session_id)

@@ -1,0 +1,232 @@
+"""Change notices: after a schedule release, one email per attendee interested in a changed session (starred it,
+or whatever other app registers, such as workshop sign-ups), in their language, unless they turned them off; and
+the marks on /my/ that stay until the attendee has seen the change.
+
+Other apps plug in without programme importing them (call these from their AppConfig.ready):
+
+    register_interest_source(lambda session_ids: [(user_id, session_id), ...])
+    register_language_source(lambda user_ids: {user_id: "ru", ...})
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
+
+from .models import AgendaItem, NotificationPreference, SessionPage
+from .release_models import ChangeKind, ScheduleRelease
+from .releases import changed_sessions
+
+_interest_sources = []
+_language_sources = []
+
+
+def register_interest_source(source):
+    """Add a callable(session_ids) -> iterable of (user_id, session_id): who else cares about a session."""
+    if source not in _interest_sources:
+        _interest_sources.append(source)
+
+
+def register_language_source(source):
+    """Add a callable(user_ids) -> {user_id: language code}: what language to write to someone in."""
+    if source not in _language_sources:
+        _language_sources.append(source)
+
+
+def starred_by(session_ids):
+    return AgendaItem.objects.filter(session_id__in=session_ids).values_list("user_id", "session_id")
+
+
+def interested_users(session_ids):
+    """{user id: {session ids}} of everyone interested in any of `session_ids`, by every source."""
+    interested = {}
+    for source in [starred_by, *_interest_sources]:
+        for user_id, session_id in source(session_ids):
+            interested.setdefault(user_id, set()).add(session_id)
+    return interested
+
+
+def user_language(user_id):
+    """The user's language: the one they last used on /my/, then what other apps know, then the default."""
+    preference = NotificationPreference.objects.filter(user_id=user_id).values_list("language", flat=True).first()
+    if preference:
+        return preference
+    for source in _language_sources:
+        language = source([user_id]).get(user_id)
+        if language:
+            return language
+    return settings.LANGUAGE_CODE
+
+
+def notify_release(release):
+    """Mark the changed sessions in the agendas that star them and, after the commit, send each interested
+    attendee who has not opted out one email for this release. Returns the number of emails to send."""
+    changes = changed_sessions(release)
+    if not changes:
+        return 0
+    AgendaItem.objects.filter(session_id__in=changes).update(changed_in=release)
+    interested = interested_users(changes.keys())
+    opted_out = set(
+        NotificationPreference.objects.filter(user_id__in=interested, schedule_changes=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    recipients = list(
+        get_user_model()
+        .objects.filter(pk__in=interested.keys() - opted_out, is_active=True)
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    for user_id in recipients:
+        deliver(user_id=user_id, release_id=release.pk, session_ids=sorted(interested[user_id]))
+    return len(recipients)
+
+
+def deliver(*, user_id, release_id, session_ids):
+    """The one way a change notice leaves: today sent after the commit, like the registration emails (the durable
+    mail queue takes this over); the arguments are plain values so that a queued task can carry them."""
+    transaction.on_commit(
+        lambda: send_change_notice(user_id=user_id, release_id=release_id, session_ids=session_ids), robust=True
+    )
+
+
+def send_change_notice(*, user_id, release_id, session_ids):
+    """Build and send one attendee's notice for one release; nothing if the account or release is gone."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    release = ScheduleRelease.objects.select_related("conference").filter(pk=release_id).first()
+    if user is None or release is None:
+        return False
+    build_change_notice(user=user, release=release, session_ids=session_ids).send()
+    return True
+
+
+def _when(moment, conference):
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment, conference.tzinfo), "D j E, H:i")
+
+
+def _room(room, name):
+    return room.localized_name if room is not None else name
+
+
+def changed_entries(release, session_ids, language):
+    """One entry per changed session of `session_ids` in `release`: title in `language`, what changed, and the
+    old and new time and room (call with `language` active, for the labels and dates)."""
+    conference = release.conference
+    by_session = changed_sessions(release)
+    locale = Locale.objects.filter(language_code=language).first()
+    keys = [changes[0].translation_key for session_id, changes in by_session.items() if session_id in session_ids]
+    titles = (
+        dict(
+            SessionPage.objects.filter(translation_key__in=keys, locale=locale).values_list("translation_key", "title")
+        )
+        if locale is not None
+        else {}
+    )
+    entries = []
+    for session_id in session_ids:
+        changes = by_session.get(session_id)
+        if not changes:
+            continue
+        first = changes[0]
+        kinds = [change.kind for change in changes]
+        entries.append(
+            {
+                "title": titles.get(first.translation_key, first.title),
+                "what": ", ".join(str(ChangeKind(kind).label) for kind in kinds),
+                "cancelled": ChangeKind.CANCELLED in kinds,
+                "removed": ChangeKind.REMOVED in kinds,
+                "old_when": f"{_when(first.old_start, conference)}–{_time(first.old_end, conference)}",
+                "old_room": _room(first.old_room, first.old_room_name),
+                "new_when": f"{_when(first.new_start, conference)}–{_time(first.new_end, conference)}",
+                "new_room": _room(first.new_room, first.new_room_name),
+                "sort": first.new_start or first.old_start,
+            }
+        )
+    entries.sort(key=lambda entry: entry["sort"])
+    return entries
+
+
+def _time(moment, conference):
+    return timezone.localtime(moment, conference.tzinfo).strftime("%H:%M") if moment else ""
+
+
+def build_change_notice(*, user, release, session_ids):
+    """The EmailMultiAlternatives telling `user`, in their language, what changed in their sessions."""
+    language = user_language(user.pk)
+    with translation.override(language):
+        conference = release.conference
+        locale = Locale.objects.filter(language_code=language).first()
+        translated = conference.get_translation_or_none(locale) if locale is not None else None
+        conference_page = translated or conference
+        context = {
+            "conference": conference_page,
+            "release": release,
+            "entries": changed_entries(release, session_ids, language),
+            "my_url": settings.SITE_URL + reverse("my_registrations"),
+            "changes_url": settings.SITE_URL + (conference_page.url or "") + "programme/changes/",
+            "time_zone": conference.time_zone,
+        }
+        subject = _("Changes to your sessions at %(conference)s") % {"conference": conference_page.title}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("programme/emails/schedule_changes.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
+        message.attach_alternative(render_to_string("programme/emails/schedule_changes.html", context), "text/html")
+    return message
+
+
+def unseen_changes(user):
+    """{session id: {version, what, was}} of the user's starred sessions changed since they last marked them seen,
+    for the marks on /my/ (call with the reader's language active)."""
+    items = AgendaItem.objects.filter(user=user, changed_in__isnull=False).select_related("changed_in__conference")
+    marks = {}
+    for item in items:
+        release = item.changed_in
+        changes = [change for change in release.changes.all() if change.session_id == item.session_id]
+        if not changes:
+            continue
+        first = changes[0]
+        was = f"{_when(first.old_start, release.conference)}–{_time(first.old_end, release.conference)}"
+        if first.old_room_name:
+            was += f", {_room(first.old_room, first.old_room_name)}"
+        marks[item.session_id] = {
+            "version": release.name,
+            "what": ", ".join(str(ChangeKind(change.kind).label) for change in changes),
+            "was": was if first.old_start else "",
+        }
+    return marks
+
+
+def mark_seen(*, user):
+    """The attendee has seen the changes of their starred sessions: /my/ stops marking them."""
+    return AgendaItem.objects.filter(user=user, changed_in__isnull=False).update(changed_in=None)
+
+
+def set_schedule_change_emails(*, user, enabled, language=""):
+    """Turn the attendee's change notices on or off (and remember the language they use)."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"schedule_changes": enabled, **({"language": language} if language else {})}
+    )
+    return preference
+
+
+def wants_schedule_change_emails(user):
+    return NotificationPreference.objects.filter(user=user, schedule_changes=False).first() is None
+
+
+def export_notification_preferences(user):
+    """The personal-data export's part for notification settings."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return {
+        "schedule_change_emails": preference.schedule_changes if preference else True,
+        "language": preference.language if preference else "",
+    }
