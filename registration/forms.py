@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .enums import InterpretationLanguage, Role
+from .models import Registration
 
 
 def country_choices():
@@ -99,19 +100,7 @@ class RegistrationForm(RegistrationDetailsForm):
         error_messages={"required": _("We can only register you with your agreement to the privacy notice.")},
     )
 
-    field_order = [
-        "registration_type",
-        "full_name",
-        "badge_name",
-        "organisation",
-        "country",
-        "role",
-        "dietary_needs",
-        "accessibility_needs",
-        "interpretation_language",
-        "photo_consent",
-        "consent_privacy",
-    ]
+    field_order = ["registration_type", *Registration.ANSWER_FIELDS, "consent_privacy"]
 
     def __init__(self, *args, registration_types, **kwargs):
         super().__init__(*args, **kwargs)
