@@ -27,9 +27,17 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from gunicorn_server import PYTHON, ROOT, free_port, server_environment, start_gunicorn, stop_gunicorn
+from gunicorn_server import (
+    PYTHON,
+    ROOT,
+    add_database_option,
+    free_port,
+    local_database,
+    server_environment,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 CSRF_SECRET = "benchcsrfsecret0123456789abcdefg"  # 32 characters, sent as cookie and header
 
@@ -173,16 +181,9 @@ def main():  # noqa: PLR0915 -- one linear script: prepare, run each load, repor
     parser.add_argument("--rate", type=float, default=1.0, help="scans per second per scanner in the door load")
     parser.add_argument("--flood-seconds", type=float, default=10, help="length of the flood load (0: skip)")
     parser.add_argument("--badges", type=int, default=1000, help="badges in the timed print-shop PDF")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hrne_checkin_bench"),
-    )
+    add_database_option(parser, "hrne_checkin_bench")
     options = parser.parse_args()
-    database = urlsplit(options.database_url)
-    if database.hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("The benchmark only runs against a database on this machine.")
-    admin_url = options.database_url.rsplit("/", 1)[0] + "/postgres"
-    database_name = database.path.lstrip("/")
+    admin_url, database_name = local_database(options.database_url)
     door_requests = int(options.seconds * options.rate * 1.3) + 10
     flood_requests = int(options.flood_seconds * 150) + 10  # a generous ceiling per scanner
     per_scanner = door_requests + flood_requests

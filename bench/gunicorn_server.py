@@ -1,11 +1,14 @@
-"""What every benchmark here shares: a free loopback port, gunicorn started on it and stopped again."""
+"""What every benchmark here shares: a free loopback port, gunicorn started on it and stopped again, and the
+throwaway PostgreSQL database on this machine."""
 
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -58,3 +61,19 @@ def server_environment(*, workdir, database_url, **extra):
     )
     env.pop("REDIS_URL", None)
     return env
+
+
+def add_database_option(parser, name):
+    """--database-url: the benchmark's throwaway PostgreSQL database, BENCH_DATABASE_URL or `name` on loopback."""
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{name}"),
+    )
+
+
+def local_database(database_url):
+    """(maintenance database URL, database name); exits unless the database is on this machine, because the
+    benchmark drops it."""
+    if urlsplit(database_url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit("The benchmark only runs against a database on this machine.")
+    return database_url.rsplit("/", 1)[0] + "/postgres", urlsplit(database_url).path.lstrip("/")

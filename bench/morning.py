@@ -22,9 +22,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from gunicorn_server import PYTHON, ROOT
+from gunicorn_server import PYTHON, ROOT, add_database_option, local_database
 
 SIMULATED_SECONDS = 600
 CSRF_SECRET = "morningcsrfsecret0123456789abcde"  # 32 characters, sent as cookie and header
@@ -201,16 +200,9 @@ def main():
     parser.add_argument("--restart-delay", type=int, default=10, help="seconds the killed app server stays down")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "18520")))
     parser.add_argument("--report", default="", help="also write the Markdown table to this file")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hrne_morning_bench"),
-    )
+    add_database_option(parser, "hrne_morning_bench")
     options = parser.parse_args()
-    database = urlsplit(options.database_url)
-    if database.hostname not in ("127.0.0.1", "localhost", "::1"):
-        sys.exit("The benchmark only runs against a database on this machine.")
-    admin_url = options.database_url.rsplit("/", 1)[0] + "/postgres"
-    database_name = database.path.lstrip("/")
+    admin_url, database_name = local_database(options.database_url)
     compression = SIMULATED_SECONDS / options.run_time
     workdir = Path(tempfile.mkdtemp(prefix="morning-bench-"))
     cluster_dir = workdir / "cluster"

@@ -29,34 +29,24 @@ from .release_models import ScheduleChange, ScheduleRelease  # noqa: F401
 from .widgets import SpeakerChooser
 
 
-class Room(models.Model):
-    conference = models.ForeignKey(
-        "conference.ConferencePage", verbose_name=_("conference"), on_delete=models.CASCADE, related_name="rooms"
-    )
+class ProgrammeSnippet(models.Model):
+    """What a room and a track share: one conference's named, slugged, ordered entry of its programme."""
+
+    # Each subclass declares its own `conference` foreign key: a related_name written "%(class)ss" here would
+    # stand uninterpolated in the migration state and ask for a migration.
     name = models.CharField(_("name"), max_length=100)
     name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100)
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    accessibility = models.TextField(_("accessibility notes"), blank=True, max_length=1000)
-    accessibility_ru = models.TextField(_("accessibility notes in Russian"), blank=True, max_length=1000)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
-    panels = [
-        FieldPanel("conference"),
-        FieldPanel("name"),
-        FieldPanel("name_ru"),
-        FieldPanel("slug"),
-        FieldPanel("capacity"),
-        FieldPanel("accessibility"),
-        FieldPanel("accessibility_ru"),
-        FieldPanel("sort_order"),
-    ]
+    naming_panels = [FieldPanel("conference"), FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("slug")]
 
     class Meta:
-        verbose_name = _("room")
-        verbose_name_plural = _("rooms")
+        abstract = True
         ordering = ["sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["conference", "slug"], name="unique_room_slug_per_conference")]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "slug"], name="unique_%(class)s_slug_per_conference")
+        ]
 
     def __str__(self):
         return self.name
@@ -65,18 +55,36 @@ class Room(models.Model):
     def localized_name(self):
         return localized(self, "name")
 
+
+class Room(ProgrammeSnippet):
+    conference = models.ForeignKey(
+        "conference.ConferencePage", verbose_name=_("conference"), on_delete=models.CASCADE, related_name="rooms"
+    )
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    accessibility = models.TextField(_("accessibility notes"), blank=True, max_length=1000)
+    accessibility_ru = models.TextField(_("accessibility notes in Russian"), blank=True, max_length=1000)
+
+    panels = [
+        *ProgrammeSnippet.naming_panels,
+        FieldPanel("capacity"),
+        FieldPanel("accessibility"),
+        FieldPanel("accessibility_ru"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta(ProgrammeSnippet.Meta):
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
     @property
     def localized_accessibility(self):
         return localized(self, "accessibility")
 
 
-class Track(models.Model):
+class Track(ProgrammeSnippet):
     conference = models.ForeignKey(
         "conference.ConferencePage", verbose_name=_("conference"), on_delete=models.CASCADE, related_name="tracks"
     )
-    name = models.CharField(_("name"), max_length=100)
-    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
-    slug = models.SlugField(_("slug"), max_length=100)
     colour = models.CharField(
         _("colour"),
         max_length=7,
@@ -84,30 +92,17 @@ class Track(models.Model):
         help_text=_("A dark colour written as #RRGGBB; white text must stay readable on it."),
     )
     description = models.TextField(_("description"), blank=True, max_length=1000)
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     panels = [
-        FieldPanel("conference"),
-        FieldPanel("name"),
-        FieldPanel("name_ru"),
-        FieldPanel("slug"),
+        *ProgrammeSnippet.naming_panels,
         FieldPanel("colour"),
         FieldPanel("description"),
         FieldPanel("sort_order"),
     ]
 
-    class Meta:
+    class Meta(ProgrammeSnippet.Meta):
         verbose_name = _("track")
         verbose_name_plural = _("tracks")
-        ordering = ["sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["conference", "slug"], name="unique_track_slug_per_conference")]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def localized_name(self):
-        return localized(self, "name")
 
     def clean(self):
         if self.colour and not re.fullmatch(r"#[0-9a-fA-F]{6}", self.colour):

@@ -17,22 +17,25 @@ from .release_admin import RELEASE_PERMISSION, ScheduleReleaseView
 from .session_listing import SessionListingViewSet
 
 
-class RoomViewSet(SnippetViewSet):
+class ProgrammeSnippetViewSet(SnippetViewSet):
+    """Rooms and tracks (ProgrammeSnippet) are listed per conference and found by name."""
+
+    list_filter = ["conference"]
+    search_fields = ["name"]
+
+
+class RoomViewSet(ProgrammeSnippetViewSet):
     model = Room
     icon = "home"
     menu_label = gettext_lazy("Rooms")
     list_display = ["name", "slug", "capacity", "conference"]
-    list_filter = ["conference"]
-    search_fields = ["name"]
 
 
-class TrackViewSet(SnippetViewSet):
+class TrackViewSet(ProgrammeSnippetViewSet):
     model = Track
     icon = "tag"
     menu_label = gettext_lazy("Tracks")
     list_display = ["name", "slug", "colour", "conference"]
-    list_filter = ["conference"]
-    search_fields = ["name"]
 
 
 register_snippet(RoomViewSet)

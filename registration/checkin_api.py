@@ -181,23 +181,25 @@ def manual_checkin_api(request):
     return _check_in(request, manual=True)
 
 
-def _door_conference(request):
-    """The conference a door GET names, or the JsonResponse (400/403) to answer instead."""
-    conference = get_conference(request.GET.get("conference", ""))
-    if conference is None:
-        return _bad_request(_("Unknown conference."))
-    if not may_work_door(request.user, conference):
-        return _not_your_door()
-    return conference
+def door_conference_get(view):
+    """A door GET that names ?conference=SLUG: door staff guard, then 400 for an unknown conference and 403 for
+    one whose door the staff member is not assigned to; the view is called with the conference."""
+
+    @wraps(view)
+    def resolved(request):
+        conference = get_conference(request.GET.get("conference", ""))
+        if conference is None:
+            return _bad_request(_("Unknown conference."))
+        if not may_work_door(request.user, conference):
+            return _not_your_door()
+        return view(request, conference)
+
+    return require_GET(door_staff_api(resolved))
 
 
-@require_GET
-@door_staff_api
-def search_api(request):
+@door_conference_get
+def search_api(request, conference):
     """GET /checkin/api/search/?conference=SLUG&q=TEXT: registrations by name or badge name."""
-    conference = _door_conference(request)
-    if isinstance(conference, JsonResponse):
-        return conference
     query = request.GET.get("q", "").strip()
     if len(query) < MIN_SEARCH_LENGTH:
         return _bad_request(_("Type at least %(count)d characters.") % {"count": MIN_SEARCH_LENGTH})
@@ -207,11 +209,7 @@ def search_api(request):
 
 
 @never_cache
-@require_GET
-@door_staff_api
-def offline_data_api(request):
+@door_conference_get
+def offline_data_api(request, conference):
     """GET /checkin/api/offline-data/?conference=SLUG: what a door device needs offline (checkin.offline_data)."""
-    conference = _door_conference(request)
-    if isinstance(conference, JsonResponse):
-        return conference
     return JsonResponse(offline_data(conference=conference))

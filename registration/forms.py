@@ -7,6 +7,7 @@ from django_countries import countries
 
 from . import questions
 from .enums import InterpretationLanguage, Role
+from .models import Registration
 
 
 def country_choices():
@@ -140,15 +141,7 @@ class RegistrationForm(VisaLetterFields, RegistrationDetailsForm):
 
     field_order = [
         "registration_type",
-        "full_name",
-        "badge_name",
-        "organisation",
-        "country",
-        "role",
-        "dietary_needs",
-        "accessibility_needs",
-        "interpretation_language",
-        "photo_consent",
+        *Registration.ANSWER_FIELDS,
         "needs_visa_letter",
         "passport_name",
         "passport_number",

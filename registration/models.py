@@ -103,6 +103,20 @@ class Registration(models.Model):
     # the reference index also spares every registration two queries.
     wagtail_reference_index_ignore = True
 
+    # The attendee's answers, in the order the registration form asks them: what the attendee may correct
+    # (services.update_details), and the core of the admin's export and inspect lists.
+    ANSWER_FIELDS = (
+        "full_name",
+        "badge_name",
+        "organisation",
+        "country",
+        "role",
+        "dietary_needs",
+        "accessibility_needs",
+        "interpretation_language",
+        "photo_consent",
+    )
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
     )

@@ -21,17 +21,7 @@ PERSONAL_FIELDS = (
     "dietary_needs",
     "accessibility_needs",
 )
-EDITABLE_FIELDS = (
-    "full_name",
-    "badge_name",
-    "organisation",
-    "country",
-    "role",
-    "dietary_needs",
-    "accessibility_needs",
-    "interpretation_language",
-    "photo_consent",
-)
+EDITABLE_FIELDS = Registration.ANSWER_FIELDS
 
 
 class RegistrationError(Exception):

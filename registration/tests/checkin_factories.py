@@ -48,6 +48,9 @@ def make_registration(conference, *, status=RegistrationStatus.CONFIRMED, regist
 
 ALL = "all"
 
+# All a door search may show of a registration (CONTRACT.md): nothing personal beyond the badge.
+SEARCH_RESULT_KEYS = {"registration_id", "badge_name", "organisation", "registration_type", "status", "checked_in_at"}
+
 
 def make_staff(*, group=DOOR_STAFF, username=None, conferences=ALL):
     """A staff account. Door staff are assigned to `conferences` (default: every conference there is)."""
@@ -63,4 +66,11 @@ def make_staff(*, group=DOOR_STAFF, username=None, conferences=ALL):
     return user
 
 
-__all__ = ["make_registration", "make_registration_type", "make_staff", "DOOR_STAFF", "ORGANISERS"]
+__all__ = [
+    "SEARCH_RESULT_KEYS",
+    "make_registration",
+    "make_registration_type",
+    "make_staff",
+    "DOOR_STAFF",
+    "ORGANISERS",
+]
