@@ -1,5 +1,6 @@
 """Shared test fixtures: the demo conference loaded once per test database, a clean cache per test,
 and a real Chromium driven by Playwright."""
+import contextlib
 import os
 import shutil
 
@@ -33,6 +34,24 @@ def _isolated_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def deliver_mail():
+    """`with deliver_mail(): ...` sends what was queued before and empties the outbox, runs the block,
+    then a worker until the queue is empty: the outbox then holds exactly the block's emails."""
+    from django.core import mail
+
+    from conference.worker import drain
+
+    @contextlib.contextmanager
+    def deliver():
+        drain()
+        del getattr(mail, "outbox", [])[:]
+        yield
+        drain()
+
+    return deliver
 
 
 def get_demo_conference():

@@ -217,3 +217,8 @@ class ConferencePage(RoutablePageMixin, Page):
         from registration.views import register
 
         return register(request, conference=self)
+
+
+# The mail queue and the worker heartbeats live in their own modules; importing them here registers them.
+from .mail import OutboundEmail  # noqa: E402,F401
+from .worker import WorkerHeartbeat  # noqa: E402,F401

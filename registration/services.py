@@ -1,7 +1,7 @@
 """Registration processes: register, cancel, approve, reject, change type, edit, anonymise.
 
 Each function takes keyword arguments, runs in one transaction, writes a RegistrationStatusChange for
-every status it changes, queues the attendee's emails for after the commit and raises RegistrationError
+every status it changes, queues the attendee's emails in the same transaction and raises RegistrationError
 with a code when the rule says no. Seats are counted under a row lock on the RegistrationType
 (select_for_update), so concurrent registrations on PostgreSQL never confirm more than the capacity.
 """
@@ -79,10 +79,10 @@ def _set_status(registration, status, *, by, note=""):
 
 
 def _email_after_commit(registration, kind):
-    from .emails import send_registration_email
+    # Queued in this transaction (conference/mail.py): sent by a worker once it commits, gone if it rolls back.
+    from .emails import queue_registration_email
 
-    registration_id = registration.pk
-    transaction.on_commit(lambda: send_registration_email(registration_id=registration_id, kind=kind), robust=True)
+    queue_registration_email(registration, kind)
 
 
 def _promote_waitlisted(registration_type, *, by):

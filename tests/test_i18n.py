@@ -200,12 +200,12 @@ def test_russian_session_and_speaker_pages_show_russian_content(client, conferen
 
 
 def test_registration_made_in_russian_is_emailed_in_russian(
-    client, conference, mailoutbox, django_capture_on_commit_callbacks
+    client, conference, mailoutbox, deliver_mail
 ):
     from registration.tests.registration_factories import make_user
 
     client.force_login(make_user())
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_mail():
         response = client.post(
             "/ru/vilnius-2017/register/",
             {

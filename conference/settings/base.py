@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "django_countries",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -177,6 +179,20 @@ elif os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds any one SMTP conversation may block a worker (CONTRACT.md); requests never send mail themselves.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Background work (CONTRACT.md): emails are stored in the database in the transaction that causes them
+# (conference/mail.py) and sent by `manage.py worker` processes through django-tasks' database backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A failed send is tried again after 30 s, 1, 2, 4 … minutes; after MAIL_MAX_ATTEMPTS it is "failed" and
+# shows in the admin (Reports → Outgoing emails) with a Resend button. 8 attempts span about an hour.
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
+# A message claimed by a worker that has not finished it within this time is taken up by another worker
+# (the first one died). Well above the longest SMTP conversation EMAIL_TIMEOUT allows.
+MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "300"))
+WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Harm Reduction Conferences"
@@ -197,6 +213,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Queues allauth's emails (sign-up confirmation, password reset) instead of sending them in the request.
+ACCOUNT_ADAPTER = "conference.accounts.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

@@ -28,11 +28,12 @@ def test_signup_errors_are_tied_to_their_field(client):
     assert 'aria-invalid="true"' in html
 
 
-def test_signup_verify_and_come_back_to_the_form(client, conference, mailoutbox):
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "new.person@example.org", "password1": PASSWORD, "password2": PASSWORD, "next": NEXT},
-    )
+def test_signup_verify_and_come_back_to_the_form(client, conference, mailoutbox, deliver_mail):
+    with deliver_mail():
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "new.person@example.org", "password1": PASSWORD, "password2": PASSWORD, "next": NEXT},
+        )
     assert response["Location"] == "/accounts/confirm-email/"
     assert client.get(NEXT)["Location"].startswith("/accounts/login/")
     key = re.search(r"/accounts/confirm-email/([^/\s]+)/", mailoutbox[-1].body).group(1)
@@ -47,10 +48,13 @@ def test_sign_in_returns_to_the_form(client, conference):
     assert response["Location"] == NEXT
 
 
-def test_password_reset_sends_an_email(client, mailoutbox):
+def test_password_reset_sends_an_email(client, mailoutbox, deliver_mail):
     user = make_user()
     response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
+    assert mailoutbox == []  # queued, not sent inside the request
+    with deliver_mail():
+        pass
     assert mailoutbox[-1].to == [user.email]
     assert "/accounts/password/reset/key/" in mailoutbox[-1].body
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conference.worker import drain
 from registration.models import Registration
 
 pytestmark = pytest.mark.browser
@@ -35,6 +36,7 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
 
     # The link in the email, opened in the same browser, signs the person in and returns to the form.
+    drain()  # the worker sends the queued confirmation email
     link = confirmation_link(mailoutbox)
     page.goto(base + urlsplit(link).path)
     page.get_by_role("button", name="Confirm").click()
@@ -51,6 +53,7 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
     assert page.locator(".status--confirmed").inner_text() == "Confirmed"
     registration = Registration.objects.get(user__email=EMAIL)
     assert registration.status == "confirmed"
+    drain()
     assert any("is confirmed" in message.subject for message in mailoutbox)
 
     page.get_by_role("link", name="Change my details").click()

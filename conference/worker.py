@@ -1,0 +1,134 @@
+"""The background worker loop: django-tasks-db's worker in short batches, with a heartbeat row per worker
+and the rescue of work that a dead worker left half done."""
+
+import logging
+import os
+import socket
+import time
+
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, close_old_connections, models
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from .mail import lease, requeue_abandoned
+
+logger = logging.getLogger(__name__)
+
+# Tasks run between two heartbeats at most; keeps the heartbeat fresh through a long backlog.
+TASKS_PER_BATCH = 20
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each worker process went round its loop, so that /healthz can show a dead worker."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "worker heartbeat"
+
+
+def beat(worker_id):
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"host": socket.gethostname()[:255], "pid": os.getpid(), "seen_at": timezone.now()},
+    )
+
+
+def last_heartbeat():
+    """When any worker last went round its loop, or None if none ever ran."""
+    return WorkerHeartbeat.objects.aggregate(last=models.Max("seen_at"))["last"]
+
+
+def retire_lost_tasks():
+    """A task left RUNNING by a dead worker would stay so forever: mark it failed. The work itself is
+    rescued by its own state (requeue_abandoned for mail)."""
+    return (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=timezone.now() - lease())
+        .update(
+            status=TaskResultStatus.FAILED,
+            finished_at=timezone.now(),
+            exception_class_path="conference.worker.WorkerLost",
+            traceback="The worker running this task stopped before finishing it.",
+        )
+    )
+
+
+def make_worker(worker_id=None):
+    """django-tasks-db's worker, used for its task running and signal handling; the loop is ours."""
+    return Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id or get_random_string(32),
+        excluded_queue_names=[],
+    )
+
+
+def _claim_next(worker):
+    """Take the next ready task as the library's own loop does (row lock, skip rows other workers hold)."""
+    tasks = DBTaskResult.objects.ready().filter(backend_name=worker.backend_name)
+    with exclusive_transaction(tasks.db):
+        try:
+            task_result = tasks.get_locked()
+        except OperationalError as error:
+            if is_locked_database_exception(error):
+                return None  # another worker holds SQLite's write lock; try again next round
+            raise
+        if task_result is not None:
+            task_result.claim(worker.worker_id)
+    return task_result
+
+
+def run_once(worker):
+    """One round: heartbeat, rescue, then up to TASKS_PER_BATCH ready tasks. Returns how many ran."""
+    beat(worker.worker_id)
+    requeue_abandoned()
+    retire_lost_tasks()
+    ran = 0
+    while ran < TASKS_PER_BATCH and worker.running:
+        task_result = _claim_next(worker)
+        if task_result is None:
+            break
+        worker.run_task(task_result)
+        ran += 1
+    return ran
+
+
+def drain(worker_id="drain"):
+    """Run every task that is ready now, then return how many ran (tests and `worker --batch`)."""
+    worker = make_worker(worker_id)
+    total = 0
+    while ran := run_once(worker):
+        total += ran
+    return total
+
+
+def run_forever(worker, interval):
+    """Go round until SIGINT/SIGTERM (the library's handlers finish the current task, then stop)."""
+    worker.configure_signals()
+    while worker.running:
+        close_old_connections()  # as a request would: drop connections the database has closed
+        try:
+            ran = run_once(worker)
+        except DatabaseError:
+            # The database is down or locked: wait and try again rather than exit and lose the worker.
+            logger.exception("Worker %s could not reach the database", worker.worker_id)
+            ran = 0
+        if worker.running and not ran:
+            time.sleep(interval)
+
+
+def default_interval():
+    return settings.WORKER_POLL_SECONDS
