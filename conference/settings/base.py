@@ -118,15 +118,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: every worker and every manage.py process must see the same cache (CONTRACT.md), so never a
-# per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/.
+# per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/. Both are guarded
+# (conference/cache_backends.py): a failing cache makes pages slower, not broken.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "conference.cache_backends.GuardedRedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "conference.cache_backends.GuardedFileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }

@@ -14,7 +14,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A file cache, like production without Redis, but private to this test run.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "conference.cache_backends.GuardedFileBasedCache",
         "LOCATION": tempfile.mkdtemp(prefix="hrne-test-cache-"),
     }
 }
