@@ -2,8 +2,8 @@
 down makes the site slower (every read misses, writes are dropped), never broken. Configured in settings,
 so every `cache.` call in the project and in libraries (sessions, allauth's rate limits) is guarded.
 
-Trade-off, written down in docs/deploying.md: while the cache is failing, allauth's rate-limit counters
-are not kept either, so sign-in limits are off until it recovers.
+Trade-off, written down in docs/security.md: while the cache is failing, allauth's rate-limit counters
+are not kept either, so sign-in limits are off until it recovers (open, rather than refusing everyone).
 """
 
 import logging
@@ -61,7 +61,9 @@ class GuardedCacheMixin:
             return super().add(key, value, timeout, version)
         except Exception as error:
             self._failed("add", error)
-            return False
+            # Report success, as a failed set does: callers that use add() as a lock (allauth's rate limits)
+            # then go on instead of waiting a second for a lock and answering "too many requests".
+            return True
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         try:

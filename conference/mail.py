@@ -20,6 +20,9 @@ from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
+# The TASKS alias of the durable database queue that `manage.py worker` runs (settings/base.py).
+BACKGROUND = "background"
+
 
 def max_attempts():
     return settings.MAIL_MAX_ATTEMPTS
@@ -178,7 +181,7 @@ def _claim(email_id):
     )
 
 
-@task()
+@task(backend=BACKGROUND)
 def send_stored_email(email_id):
     """Send one stored email; on failure schedule the next attempt, or mark it failed after the last."""
     if not _claim(email_id):

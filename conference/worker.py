@@ -15,7 +15,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from .mail import lease, requeue_abandoned
+from .mail import BACKGROUND, lease, requeue_abandoned
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def retire_lost_tasks():
     rescued by its own state (requeue_abandoned for mail)."""
     return (
         DBTaskResult.objects.running()
-        .filter(started_at__lt=timezone.now() - lease())
+        .filter(backend_name=BACKGROUND, started_at__lt=timezone.now() - lease())
         .update(
             status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
@@ -68,7 +68,7 @@ def make_worker(worker_id=None):
         queue_names=["*"],
         interval=0,
         batch=True,
-        backend_name="default",
+        backend_name=BACKGROUND,
         startup_delay=False,
         max_tasks=None,
         worker_id=worker_id or get_random_string(32),

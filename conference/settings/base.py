@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "conference.accounts.VerifiedEmailAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Below XFrameOptionsMiddleware so that it sets the admin's SAMEORIGIN (preview iframes) first.
@@ -184,8 +185,13 @@ else:
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 # Background work (CONTRACT.md): emails are stored in the database in the transaction that causes them
-# (conference/mail.py) and sent by `manage.py worker` processes through django-tasks' database backend.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# (conference/mail.py) and sent by `manage.py worker` processes through django-tasks' database backend,
+# under the alias "background". Wagtail's own tasks (search and reference index) use "default" and stay
+# immediate, as they were before TASKS was set: the index is current when a save returns.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 # A failed send is tried again after 30 s, 1, 2, 4 … minutes; after MAIL_MAX_ATTEMPTS it is "failed" and
 # shows in the admin (Reports → Outgoing emails) with a Resend button. 8 attempts span about an hour.
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
@@ -200,7 +206,11 @@ WAGTAIL_SITE_NAME = "Harm Reduction Conferences"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS = []  # nothing is fetched from third parties
-WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Sign-in (CONTRACT.md, docs/security.md): the admin's and private pages' sign-in is allauth's, with its
+# rate limits; Wagtail's own password reset (no limits, no queue) is off: allauth's covers every account.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Accounts (django-allauth): email is the login and must be verified.
 LOGIN_URL = "account_login"
@@ -216,12 +226,29 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Queues allauth's emails (sign-up confirmation, password reset) instead of sending them in the request.
 ACCOUNT_ADAPTER = "conference.accounts.AccountAdapter"
+# Rate limits, every one written out because allauth merges ours into its defaults (docs/security.md).
+# "ip" limits count one public address, and a venue's Wi-Fi puts hundreds of attendees behind one: they
+# must let 500 people sign in within ten minutes. "key" limits count one account (its email): they slow
+# password guessing without locking the owner out for long.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    # Every sign-in attempt, right or wrong (allauth's default is 30 a minute per address).
+    "login": "1000/10m/ip",
+    # Wrong passwords: per address (a typo now and then among hundreds of people), and per account:
+    # 10 wrong in 15 minutes, then the account waits out the rest of the 15 minutes (under 1,000 guesses
+    # a day; the owner, typing right, is held up 15 minutes at most).
+    "login_failed": "100/10m/ip,10/15m/key",
+    "signup": "200/10m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "30/10m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "request_login_code": "20/m/ip,3/m/key",
 }
+# Behind a reverse proxy (bin/cluster, docs/deploying.md) the client's address is in X-Forwarded-For;
+# set this to the number of proxies in front of the app, or every client looks like the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Security headers that hold everywhere (HTTPS-only ones are in production.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -29,5 +29,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"hrne-test-{os.getpid()}.sqlite3")}
 STATIC_ROOT = tempfile.mkdtemp(prefix="hrne-test-static-")
 WHITENOISE_USE_FINDERS = True
-# Real queue rows in the test database; tests run the worker with conference.worker.drain().
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# TASKS as in base.py: real queue rows in the test database; tests run the worker with conference.worker.drain().
