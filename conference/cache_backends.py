@@ -111,7 +111,12 @@ class GuardedCacheMixin:
 
 
 class GuardedFileBasedCache(GuardedCacheMixin, FileBasedCache):
-    pass
+    def _createdir(self):
+        # Also called when the backend is made: a cache folder that cannot be made must not stop a request.
+        try:
+            super()._createdir()
+        except OSError as error:
+            self._failed("create folder", error)
 
 
 class GuardedRedisCache(GuardedCacheMixin, RedisCache):
