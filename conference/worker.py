@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from .mail import BACKGROUND, lease, requeue_abandoned
@@ -76,9 +76,12 @@ def make_worker(worker_id=None):
     )
 
 
-def _claim_next(worker):
-    """Take the next ready task as the library's own loop does (row lock, skip rows other workers hold)."""
+def _claim_next(worker, ready_by=None):
+    """Take the next ready task as the library's own loop does (row lock, skip rows other workers hold);
+    with `ready_by`, only tasks that were due by then (not retries scheduled meanwhile)."""
     tasks = DBTaskResult.objects.ready().filter(backend_name=worker.backend_name)
+    if ready_by is not None:
+        tasks = tasks.exclude(run_after__gt=ready_by, run_after__lt=get_date_max())
     with exclusive_transaction(tasks.db):
         try:
             task_result = tasks.get_locked()
@@ -91,14 +94,14 @@ def _claim_next(worker):
     return task_result
 
 
-def run_once(worker):
+def run_once(worker, ready_by=None):
     """One round: heartbeat, rescue, then up to TASKS_PER_BATCH ready tasks. Returns how many ran."""
     beat(worker.worker_id)
     requeue_abandoned()
     retire_lost_tasks()
     ran = 0
     while ran < TASKS_PER_BATCH and worker.running:
-        task_result = _claim_next(worker)
+        task_result = _claim_next(worker, ready_by)
         if task_result is None:
             break
         worker.run_task(task_result)
@@ -107,10 +110,12 @@ def run_once(worker):
 
 
 def drain(worker_id="drain"):
-    """Run every task that is ready now, then return how many ran (tests and `worker --batch`)."""
+    """Run every task that is due now, then return how many ran (tests and `worker --batch`). Retries that
+    fall due meanwhile wait for the next drain, as they would for a worker's next round."""
     worker = make_worker(worker_id)
+    ready_by = timezone.now()
     total = 0
-    while ran := run_once(worker):
+    while ran := run_once(worker, ready_by):
         total += ran
     return total
 
