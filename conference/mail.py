@@ -236,6 +236,12 @@ def requeue_abandoned():
     return count
 
 
+def prune_sent(now=None):
+    """Forget sent messages after MAIL_KEEP_SENT_DAYS: their recipients and subjects are personal data."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.MAIL_KEEP_SENT_DAYS)
+    return OutboundEmail.objects.filter(status=OutboundEmail.SENT, sent_at__lt=cutoff).delete()[0]
+
+
 def queue_state():
     """Backlog and age of the oldest unsent message, and the count of failed ones, for /healthz."""
     unsent = OutboundEmail.objects.unsent()

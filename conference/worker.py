@@ -5,6 +5,7 @@ import logging
 import os
 import socket
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, close_old_connections, models
@@ -15,12 +16,13 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from .mail import BACKGROUND, lease, requeue_abandoned
+from .mail import BACKGROUND, lease, prune_sent, requeue_abandoned
 
 logger = logging.getLogger(__name__)
 
 # Tasks run between two heartbeats at most; keeps the heartbeat fresh through a long backlog.
 TASKS_PER_BATCH = 20
+PRUNE_EVERY_SECONDS = 3600
 
 
 class WorkerHeartbeat(models.Model):
@@ -94,11 +96,23 @@ def _claim_next(worker, ready_by=None):
     return task_result
 
 
+def prune(worker):
+    """Once an hour per worker: drop sent messages and finished task rows past their keeping time."""
+    now = time.monotonic()
+    if now - getattr(worker, "pruned_at", -PRUNE_EVERY_SECONDS) < PRUNE_EVERY_SECONDS:
+        return
+    worker.pruned_at = now
+    prune_sent()
+    cutoff = timezone.now() - timedelta(days=settings.MAIL_KEEP_SENT_DAYS)
+    DBTaskResult.objects.finished().filter(backend_name=BACKGROUND, finished_at__lt=cutoff).delete()
+
+
 def run_once(worker, ready_by=None):
     """One round: heartbeat, rescue, then up to TASKS_PER_BATCH ready tasks. Returns how many ran."""
     beat(worker.worker_id)
     requeue_abandoned()
     retire_lost_tasks()
+    prune(worker)
     ran = 0
     while ran < TASKS_PER_BATCH and worker.running:
         task_result = _claim_next(worker, ready_by)
