@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -151,6 +152,21 @@ def queue_email(message):
     return email
 
 
+class QueueingEmailBackend(BaseEmailBackend):
+    """EMAIL_BACKEND for the site: whatever sends mail in a request (Wagtail's notifications, Django's
+    password views, error mails to ADMINS) only queues it; the worker delivers with MAIL_DELIVERY_BACKEND."""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            queue_email(message)
+        return len(email_messages)
+
+
+def delivery_connection():
+    """A connection of the real backend (SMTP, files, console), bounded by EMAIL_TIMEOUT."""
+    return get_connection(settings.MAIL_DELIVERY_BACKEND, timeout=settings.EMAIL_TIMEOUT)
+
+
 def queue_built_email(builder, *, recipients, subject, **kwargs):
     """Store a message that the worker makes with `builder(**kwargs)` when it sends it; in the caller's
     transaction, like queue_email. `recipients` and `subject` are for the admin's list."""
@@ -188,7 +204,7 @@ def send_stored_email(email_id):
         return "skipped"  # sent, failed, gone, or being sent by a live worker
     email = OutboundEmail.objects.get(pk=email_id)
     try:
-        message = email.build_message(connection=get_connection(timeout=settings.EMAIL_TIMEOUT))
+        message = email.build_message(connection=delivery_connection())
         if message is None:
             logger.info("Email %s has nothing to send any more (%s); dropped", email.pk, email.builder)
             email.delete()

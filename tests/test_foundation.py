@@ -162,7 +162,8 @@ def test_settings_read_every_contract_variable(tmp_path):
         "import json\nfrom django.conf import settings as s\n"
         "print(json.dumps({'allowed': s.ALLOWED_HOSTS, 'debug': s.DEBUG, 'secret': s.SECRET_KEY,"
         " 'db': s.DATABASES['default']['ENGINE'], 'dbname': s.DATABASES['default']['NAME'],"
-        " 'email': s.EMAIL_BACKEND, 'email_path': s.EMAIL_FILE_PATH, 'site': s.SITE_URL,"
+        " 'email': s.MAIL_DELIVERY_BACKEND, 'queue': s.EMAIL_BACKEND, 'email_path': s.EMAIL_FILE_PATH,"
+        " 'site': s.SITE_URL,"
         " 'cache': s.CACHES['default']['BACKEND'], 'cache_location': s.CACHES['default']['LOCATION'],"
         " 'sessions': s.SESSION_ENGINE}))",
         DJANGO_SETTINGS_MODULE="conference.settings.production",
@@ -182,6 +183,7 @@ def test_settings_read_every_contract_variable(tmp_path):
     assert settings["dbname"] == "conf"
     assert settings["email"] == "django.core.mail.backends.filebased.EmailBackend"
     assert settings["email_path"] == str(tmp_path)
+    assert settings["queue"] == "conference.mail.QueueingEmailBackend"
     assert settings["site"] == "https://conf.example.org"
     assert settings["cache"] == "conference.cache_backends.GuardedRedisCache"
     assert settings["cache_location"] == "redis://127.0.0.1:6379/3"

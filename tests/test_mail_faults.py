@@ -55,7 +55,7 @@ def working_server(port):
 
 @pytest.fixture
 def smtp_settings(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.MAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = SMTP_PORT
     settings.EMAIL_USE_TLS = False

@@ -166,21 +166,23 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# Email: files when EMAIL_FILE_PATH is set (CONTRACT.md), SMTP when EMAIL_HOST is, else the console.
+# Email: files when EMAIL_FILE_PATH is set (CONTRACT.md), SMTP when EMAIL_HOST is, else the console. That is
+# the backend the worker delivers with; anything in a request that sends mail only queues it (EMAIL_BACKEND).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Harm Reduction Conference <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = "conference.mail.QueueingEmailBackend"
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 if EMAIL_FILE_PATH:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    MAIL_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 elif os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    MAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Seconds any one SMTP conversation may block a worker (CONTRACT.md); requests never send mail themselves.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 

@@ -10,7 +10,9 @@ SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstu
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The worker delivers into django.core.mail.outbox. (Django's test set-up also points EMAIL_BACKEND at locmem,
+# so mail sent directly, not through conference.mail, lands there at once.)
+MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A file cache, like production without Redis, but private to this test run.
 CACHES = {
     "default": {
