@@ -9,6 +9,7 @@ runs out. Duplicates need exactly that crash; a lost email needs the database to
 import base64
 import logging
 from datetime import timedelta
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -118,7 +119,12 @@ class OutboundEmail(models.Model):
 def _serialise(message):
     """Everything needed to rebuild `message`, as JSON."""
     attachments = []
-    for filename, content, mimetype in message.attachments:
+    for attachment in message.attachments:
+        if isinstance(attachment, MIMEBase):  # attach() also takes a ready MIME part
+            filename, content = attachment.get_filename(), attachment.get_payload(decode=True) or b""
+            mimetype = attachment.get_content_type()
+        else:
+            filename, content, mimetype = attachment
         if isinstance(content, str):
             content = content.encode()
         attachments.append(
@@ -223,19 +229,22 @@ def send_stored_email(email_id):
 
 
 def _record_failure(email, error):
-    email.last_error = f"{type(error).__name__}: {error}"[:2000]
-    email.lease_until = None
+    """Schedule the next attempt, or mark the message failed after the last one. Only while this worker's
+    claim holds: if its lease ran out meanwhile, another worker owns the message now."""
+    last_error = f"{type(error).__name__}: {error}"[:2000]
+    still_ours = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.SENDING, lease_until=email.lease_until)
     with transaction.atomic():
         if email.attempts >= max_attempts():
-            email.status = OutboundEmail.FAILED
-            email.next_attempt_at = None
-            logger.error("Giving up on email %s after %s attempts: %s", email.pk, email.attempts, email.last_error)
-        else:
-            email.status = OutboundEmail.QUEUED
-            email.next_attempt_at = timezone.now() + backoff(email.attempts)
-            send_stored_email.using(run_after=email.next_attempt_at).enqueue(email.pk)
-            logger.warning("Email %s attempt %s failed, retrying: %s", email.pk, email.attempts, email.last_error)
-        email.save(update_fields=["status", "next_attempt_at", "last_error", "lease_until"])
+            failed = {"status": OutboundEmail.FAILED, "next_attempt_at": None, "lease_until": None}
+            if still_ours.update(last_error=last_error, **failed):
+                logger.error("Giving up on email %s after %s attempts: %s", email.pk, email.attempts, last_error)
+            return
+        next_attempt_at = timezone.now() + backoff(email.attempts)
+        if still_ours.update(
+            status=OutboundEmail.QUEUED, next_attempt_at=next_attempt_at, last_error=last_error, lease_until=None
+        ):
+            send_stored_email.using(run_after=next_attempt_at).enqueue(email.pk)
+            logger.warning("Email %s attempt %s failed, retrying: %s", email.pk, email.attempts, last_error)
 
 
 def requeue_abandoned():
