@@ -1,12 +1,20 @@
 """Shared test fixtures: the demo conference loaded once per test database, a clean cache per test,
 and a real Chromium driven by Playwright."""
+
 import contextlib
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from wagtail.models import Locale
+
+from conference.models import ConferencePage
+from conference.worker import drain
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,9 +48,6 @@ def _isolated_cache():
 def deliver_mail():
     """`with deliver_mail(): ...` sends what was queued before and empties the outbox, runs the block,
     then a worker until the queue is empty: the outbox then holds exactly the block's emails."""
-    from django.core import mail
-
-    from conference.worker import drain
 
     @contextlib.contextmanager
     def deliver():
@@ -55,10 +60,6 @@ def deliver_mail():
 
 
 def get_demo_conference():
-    from wagtail.models import Locale
-
-    from conference.models import ConferencePage
-
     return ConferencePage.objects.get(slug="vilnius-2017", locale=Locale.get_default())
 
 
@@ -77,7 +78,7 @@ def demo_tx(transactional_db):
 
 
 def chromium_available():
-    return shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM)
+    return shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists()
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +90,8 @@ def browser():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     # Playwright's sync API runs an event loop; Django refuses ORM calls from async contexts otherwise.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    # Imported here: playwright is heavy and only the browser tests need it.
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -107,8 +109,6 @@ def page(browser):
 
 
 def is_postgres():
-    from django.db import connection
-
     return connection.vendor == "postgresql"
 
 

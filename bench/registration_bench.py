@@ -26,6 +26,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import django
+import psycopg
 from gunicorn_server import PYTHON, ROOT, free_port, server_environment, start_gunicorn, stop_gunicorn
 
 FORM_PATH = "/vilnius-2017/register/"
@@ -33,8 +35,6 @@ TYPE_SLUG = "bench-seats"
 
 
 def recreate_database(database_url):
-    import psycopg
-
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
     maintenance = database_url.rsplit("/", 1)[0] + "/postgres"
@@ -45,19 +45,19 @@ def recreate_database(database_url):
 
 def prepare_accounts(count, capacity):
     """Verified accounts with a signed-in session each, and the benchmark's registration type."""
-    import django
-
+    # Django is set up here, once main() has put the bench database into the environment: these imports need
+    # the settings and a ready app registry, so they cannot sit at the top of this script.
     django.setup()
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.db import connections
-    from django.utils import timezone
-    from wagtail.models import Locale
+    from allauth.account.models import EmailAddress  # noqa: PLC0415
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: PLC0415
+    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
+    from django.contrib.sessions.models import Session  # noqa: PLC0415
+    from django.db import connections  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+    from wagtail.models import Locale  # noqa: PLC0415
 
-    from conference.models import ConferencePage
-    from registration.models import RegistrationType
+    from conference.models import ConferencePage  # noqa: PLC0415
+    from registration.models import RegistrationType  # noqa: PLC0415
 
     conference = ConferencePage.objects.get(slug="vilnius-2017", locale=Locale.get_default())
     RegistrationType.objects.update_or_create(
@@ -168,8 +168,6 @@ def cpu_seconds(pids):
 
 def server_pids(master_pid, database_url):
     """gunicorn's master and workers, and the PostgreSQL backends connected to the bench database."""
-    import psycopg
-
     pids = {master_pid}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -186,8 +184,6 @@ def server_pids(master_pid, database_url):
 
 
 def count_outcome(database_url):
-    import psycopg
-
     with psycopg.connect(database_url) as connection:
         rows = connection.execute(
             """SELECT t.capacity,

@@ -1,4 +1,4 @@
-"""How sign-in works on this site (CONTRACT.md, "Sign-in"): everyone, organisers included, signs in through
+"""How sign-in works on this site (docs/contract.md, "Sign-in"): everyone, organisers included, signs in through
 django-allauth at /accounts/login/ with its rate limits; the admin needs a verified email; signing out
 needs a POST; allauth's emails go through the mail queue."""
 
@@ -43,10 +43,13 @@ class VerifiedEmailAdminMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(ADMIN_PREFIX) and request.user.is_authenticated:
-            if has_unverified_email_only(request.user):
-                logout(request)
-                return redirect_to_sign_in(request.get_full_path())
+        if (
+            request.path.startswith(ADMIN_PREFIX)
+            and request.user.is_authenticated
+            and has_unverified_email_only(request.user)
+        ):
+            logout(request)
+            return redirect_to_sign_in(request.get_full_path())
         return self.get_response(request)
 
 

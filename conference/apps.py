@@ -1,3 +1,5 @@
+"""The conference app: on start, keeps the staff groups' permissions in step after every migrate."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -7,7 +9,8 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Conference"
 
     def ready(self):
-        from .permissions import sync_group_permissions
+        # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
+        from .permissions import sync_group_permissions  # noqa: PLC0415
 
         # Permissions of every app exist only once the last app has migrated.
         post_migrate.connect(sync_group_permissions, dispatch_uid="conference.sync_group_permissions")

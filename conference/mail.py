@@ -253,8 +253,10 @@ def requeue_abandoned():
     for email_id in OutboundEmail.objects.abandoned().values_list("pk", flat=True):
         with transaction.atomic():
             # Only one of several workers doing this at once wins the row and enqueues it.
-            if OutboundEmail.objects.abandoned().filter(pk=email_id).update(
-                status=OutboundEmail.QUEUED, lease_until=None
+            if (
+                OutboundEmail.objects.abandoned()
+                .filter(pk=email_id)
+                .update(status=OutboundEmail.QUEUED, lease_until=None)
             ):
                 send_stored_email.enqueue(email_id)
                 count += 1

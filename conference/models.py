@@ -1,10 +1,11 @@
 """The conference itself: organisations and venues as snippets, and the ConferencePage."""
 
 import zoneinfo
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +16,18 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
-from home.blocks import BodyBlock
+from .blocks import BodyBlock
+from .enums import OrganisationRole
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+def window_is_open(opens_at, closes_at, now):
+    """Whether `now` lies in [opens_at, closes_at), either end being optional: the rule of every registration
+    window (a conference's and a registration type's)."""
+    if opens_at and now < opens_at:
+        return False
+    return not (closes_at and now >= closes_at)
 
 
 class Organisation(index.Indexed, models.Model):
@@ -83,16 +93,13 @@ class Venue(models.Model):
 class ConferenceOrganisation(Orderable):
     """Who stands behind a conference, and in which role."""
 
-    ROLE_CHOICES = [
-        ("organiser", _("Organiser")),
-        ("partner", _("Partner")),
-        ("funder", _("Funder")),
-    ]
     conference = ParentalKey("conference.ConferencePage", related_name="organisation_links", on_delete=models.CASCADE)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
-    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES, default="partner")
+    role = models.CharField(
+        _("role"), max_length=20, choices=OrganisationRole.choices, default=OrganisationRole.PARTNER
+    )
 
     panels = [FieldPanel("organisation"), FieldPanel("role")]
 
@@ -159,9 +166,23 @@ class ConferencePage(RoutablePageMixin, Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["programme.ProgrammePage", "programme.SpeakerIndexPage", "home.StandardPage"]
 
+    # The view behind /<conference>/register/, set by registration.apps: the registration app builds on this
+    # one, so the conference names no view of it (the import direction runs conference <- registration).
+    registration_view = None
+
     class Meta:
         verbose_name = _("conference")
         verbose_name_plural = _("conferences")
+
+    @classmethod
+    def for_page(cls, page):
+        """The conference `page` belongs to (or is), in the page's language; None for an unsaved page or one
+        outside every conference. `.canonical` of the result is the default-language conference."""
+        if page is None or not page.pk:
+            return None
+        if isinstance(page, cls):
+            return page
+        return cls.objects.ancestor_of(page, inclusive=True).first()
 
     def clean(self):
         super().clean()
@@ -190,33 +211,34 @@ class ConferencePage(RoutablePageMixin, Page):
 
     @property
     def days(self):
-        from datetime import timedelta
-
         return [self.start_date + timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
 
     def local_datetime(self, day, at=time(0, 0)):
+        """The moment `at` o'clock on `day` at the conference (midnight by default), as an aware datetime."""
         return datetime.combine(day, at, tzinfo=self.tzinfo)
+
+    def now_local(self, now=None):
+        """`now` (default: this moment) on the conference's clock."""
+        return (now or timezone.now()).astimezone(self.tzinfo)
+
+    def today(self, now=None):
+        """The date at the conference now (or at `now`): check-in days and door counts are counted in it."""
+        return self.now_local(now).date()
 
     @cached_property
     def registration_types_exist(self):
         return self.canonical.registration_types.exists()
 
-    def organisations_in_role(self, role):
-        return [link.organisation for link in self.organisation_links.all() if link.role == role]
-
     def registration_is_open(self, now=None):
-        now = now or timezone.now()
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return False
-        if self.registration_closes_at and now >= self.registration_closes_at:
-            return False
-        return True
+        """Whether the conference's own registration window is open (each registration type has one too)."""
+        return window_is_open(self.registration_opens_at, self.registration_closes_at, now or timezone.now())
 
     @path("register/")
     def register(self, request):
-        from registration.views import register
-
-        return register(request, conference=self)
+        view = type(self).registration_view
+        if view is None:
+            raise Http404("Registration is not installed.")
+        return view(request, conference=self)
 
 
 # The mail queue and the worker heartbeats live in their own modules; importing them here registers them.

@@ -1,6 +1,8 @@
-"""The two staff groups (CONTRACT.md): Organisers run the admin, Door staff only scan badges."""
+"""The two staff groups (docs/contract.md): Organisers run the admin, Door staff only scan badges."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 ORGANISERS = "Organisers"
 DOOR_STAFF = "Door staff"
@@ -42,16 +44,9 @@ def is_door_staff(user):
 
 def sync_group_permissions(**kwargs):
     """Give the groups their permissions after every migrate (permissions exist only after it)."""
-    from django.apps import apps
-
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if kwargs.get("app_config") is not with_models[-1]:
         return
-    from .bootstrap import ensure_base_content
-
-    ensure_base_content()
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
-
     organisers, _ = Group.objects.get_or_create(name=ORGANISERS)
     Group.objects.get_or_create(name=DOOR_STAFF)
 

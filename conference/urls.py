@@ -15,7 +15,7 @@ handler500 = "conference.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    # Before the admin's own: sign-in goes through allauth, sign-out needs a POST (CONTRACT.md, "Sign-in").
+    # Before the admin's own: sign-in goes through allauth, sign-out needs a POST (docs/contract.md, "Sign-in").
     path("admin/login/", accounts.admin_login),
     path("admin/logout/", accounts.admin_logout),
     path("admin/", include(wagtailadmin_urls)),
@@ -26,7 +26,7 @@ urlpatterns = [
 # the two-command demo and a small venue-LAN install working without one.
 urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
-# English at unprefixed paths, Russian under /ru/ (CONTRACT.md).
+# English at unprefixed paths, Russian under /ru/ (docs/contract.md).
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("registration.urls")),

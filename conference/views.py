@@ -15,7 +15,7 @@ HEALTH_CACHE_PREFIX = "healthz:probe:"
 
 
 def cache_state():
-    """"ok" if a value written to the cache reads back; the cache backend swallows errors, so a mismatch
+    """ "ok" if a value written to the cache reads back; the cache backend swallows errors, so a mismatch
     is how a failing cache shows."""
     token = get_random_string(16)
     key = f"{HEALTH_CACHE_PREFIX}{token}"  # one key per probe: concurrent probes cannot disturb each other

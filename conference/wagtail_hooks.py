@@ -32,10 +32,10 @@ register_snippet(VenueViewSet)
 # users: only an administrator may make or change an administrator.
 def _refuse_administrator_rights(request, target=None):
     if request.user.is_superuser:
-        return None
+        return
     if (target is not None and target.is_superuser) or (request.method == "POST" and request.POST.get("is_superuser")):
         raise PermissionDenied(_("Only an administrator can grant or change administrator rights."))
-    return None
+    return
 
 
 @hooks.register("before_create_user")

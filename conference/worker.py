@@ -36,6 +36,9 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         verbose_name = "worker heartbeat"
 
+    def __str__(self):
+        return f"{self.worker_id} ({self.host}, pid {self.pid})"
+
 
 def beat(worker_id):
     WorkerHeartbeat.objects.update_or_create(

@@ -8,7 +8,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
-from .blocks import BodyBlock
+from conference.blocks import BodyBlock
+from conference.models import ConferencePage
 
 
 class HomePage(Page):
@@ -37,8 +38,6 @@ class HomePage(Page):
             return default_home.specific.route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from conference.models import ConferencePage
-
         context = super().get_context(request, *args, **kwargs)
         # Every conference is listed in every language, in its translation where one exists.
         default_home = self.get_translation_or_none(Locale.get_default()) or self

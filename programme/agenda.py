@@ -10,8 +10,8 @@ from wagtail.models import Locale
 from conference.models import ConferencePage
 
 from .exporters.ical import build_calendar
+from .gathering import get_schedule
 from .models import AgendaFeed, AgendaItem, SessionPage
-from .schedule import get_schedule
 
 # More stars than any programme has sessions: an import from browser storage is cut off here.
 MAX_IMPORTED_STARS = 500
@@ -50,8 +50,7 @@ def _starrable_session(session_id):
     session = SessionPage.objects.live().filter(pk=session_id, locale=Locale.get_default()).first()
     if session is None:
         raise AgendaError("unknown_session", "There is no published session with this number.")
-    conference = ConferencePage.objects.ancestor_of(session).first()
-    return session, conference
+    return session, ConferencePage.for_page(session)
 
 
 def set_starred(*, user, session_id, starred):

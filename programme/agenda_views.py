@@ -52,7 +52,7 @@ def star_session(request, session_id):
     except agenda.AgendaError as error:
         if wants_json(request):
             return JsonResponse({"error": error.code}, status=404)
-        raise Http404(str(error))
+        raise Http404(str(error)) from error
     if wants_json(request):
         return JsonResponse({"session": session_id, "starred": starred})
     messages.success(request, _("Added to your agenda.") if starred else _("Removed from your agenda."))

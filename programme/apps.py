@@ -1,3 +1,5 @@
+"""The programme app: on start, connects the signals that keep the cached programme current."""
+
 from django.apps import AppConfig
 
 
@@ -5,12 +7,7 @@ class ProgrammeConfig(AppConfig):
     name = "programme"
 
     def ready(self):
-        from . import signals
+        # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
+        from . import signals  # noqa: PLC0415
 
         signals.connect()
-        # The personal-data download on /my/ includes the attendee's starred sessions.
-        from registration.personal_data import register_section
-
-        from .agenda import export_starred_sessions
-
-        register_section("agenda", export=export_starred_sessions)

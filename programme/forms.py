@@ -1,11 +1,16 @@
 """The session admin form: times entered and shown in the conference's time zone, and the programme's rules."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Locale
+
+from conference.models import ConferencePage
+
+from .enums import SessionStatus
 
 FACT_FIELDS = ("kind", "status", "start", "end", "room", "track", "language", "interpretation")
 
@@ -27,16 +32,6 @@ class ConferenceDateTimeField(forms.DateTimeField):
             return super().to_python(value)
 
 
-def conference_for_page(page):
-    """The default-language ConferencePage a programme page or session belongs to (None outside one)."""
-    from conference.models import ConferencePage
-
-    if page is None or not page.pk:
-        return None
-    conference = ConferencePage.objects.ancestor_of(page, inclusive=True).first()
-    return conference.canonical if conference else None
-
-
 class SessionPageForm(WagtailAdminPageForm):
     """Checks a session against its conference: inside the dates, a free room; reads times in the conference's
     zone. A speaker booked twice is only a warning (programme.wagtail_hooks), because a moderator can leave a
@@ -49,7 +44,8 @@ class SessionPageForm(WagtailAdminPageForm):
             if self.parent_page is not None
             else (self.instance.get_parent() if self.instance.pk else None)
         )
-        self.conference = conference_for_page(anchor)
+        conference = ConferencePage.for_page(anchor)
+        self.conference = conference.canonical if conference else None
         if self.conference is None:
             return
         zone = self.conference.time_zone
@@ -77,8 +73,6 @@ class SessionPageForm(WagtailAdminPageForm):
                     self.fields[name].help_text = _("Edit this in the default-language session; it applies to all.")
 
     def is_default_language(self):
-        from wagtail.models import Locale
-
         locale_id = self.instance.locale_id or (self.parent_page.locale_id if self.parent_page else None)
         return locale_id is None or locale_id == Locale.get_default().pk
 
@@ -91,8 +85,8 @@ class SessionPageForm(WagtailAdminPageForm):
             self.add_error("end", _("A session must end after it starts."))
             return cleaned_data
         conference = self.conference
-        first = datetime.combine(conference.start_date, time(0, 0), tzinfo=conference.tzinfo)
-        after_last = datetime.combine(conference.end_date + timedelta(days=1), time(0, 0), tzinfo=conference.tzinfo)
+        first = conference.local_datetime(conference.start_date)
+        after_last = conference.local_datetime(conference.end_date + timedelta(days=1))
         if start < first or end > after_last:
             self.add_error(
                 "start",
@@ -102,8 +96,8 @@ class SessionPageForm(WagtailAdminPageForm):
             return cleaned_data
         room = cleaned_data.get("room")
         status = cleaned_data.get("status")
-        if room is not None and status != "cancelled" and self.is_default_language():
-            clash = room_clash(room=room, start=start, end=end, exclude_pk=self.instance.pk)
+        if room is not None and status != SessionStatus.CANCELLED and self.is_default_language():
+            clash = self.instance.room_clash(room=room, start=start, end=end)
             if clash is not None:
                 local_start = timezone.localtime(clash.start, conference.tzinfo)
                 local_end = timezone.localtime(clash.end, conference.tzinfo)
@@ -118,17 +112,3 @@ class SessionPageForm(WagtailAdminPageForm):
                     },
                 )
         return cleaned_data
-
-
-def room_clash(*, room, start, end, exclude_pk=None):
-    """The first published, not cancelled, default-language session in `room` that overlaps start–end."""
-    from wagtail.models import Locale
-
-    from .models import SessionPage
-
-    sessions = SessionPage.objects.live().filter(
-        locale=Locale.get_default(), room=room, start__lt=end, end__gt=start, status=SessionPage.STATUS_SCHEDULED
-    )
-    if exclude_pk:
-        sessions = sessions.exclude(pk=exclude_pk)
-    return sessions.order_by("start").first()

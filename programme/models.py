@@ -1,5 +1,6 @@
-"""The programme of a conference: rooms and tracks (snippets), sessions and speakers (pages)."""
+"""The programme of a conference: rooms and tracks (snippets), sessions and speakers (pages), starred sessions."""
 
+import re
 from datetime import UTC
 
 from django.conf import settings
@@ -15,10 +16,15 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
+from conference.blocks import BodyBlock
 from conference.localized_fields import localized
-from home.blocks import BodyBlock
 
+from . import release_views, views
+from .enums import Interpretation, SessionKind, SessionLanguage, SessionStatus, SpeakerRole
 from .forms import SessionPageForm
+
+# Schedule releases live in their own module; imported here so that Django registers their models.
+from .release_models import ScheduleChange, ScheduleRelease  # noqa: F401
 
 
 class Room(models.Model):
@@ -96,8 +102,6 @@ class Track(models.Model):
         return localized(self, "name")
 
     def clean(self):
-        import re
-
         if self.colour and not re.fullmatch(r"#[0-9a-fA-F]{6}", self.colour):
             raise ValidationError({"colour": _("Write the colour as # followed by six hexadecimal digits.")})
 
@@ -115,61 +119,39 @@ class ProgrammePage(RoutablePageMixin, Page):
 
     @path("")
     def programme(self, request):
-        from .views import serve_programme
-
-        return serve_programme(request, self)
+        return views.serve_programme(request, self)
 
     @path("print/")
     def printable(self, request):
-        from .views import serve_printable_programme
-
-        return serve_printable_programme(request, self)
+        return views.serve_printable_programme(request, self)
 
     @path("now/")
     def now_and_next(self, request):
-        from .views import serve_now_and_next
+        return views.serve_now_and_next(request, self)
 
-        return serve_now_and_next(request, self)
+    @path("changes/")
+    def changes(self, request):
+        return release_views.serve_changes(request, self)
+
+    @path("changes/feed/")
+    def changes_feed(self, request):
+        return release_views.serve_changes_feed(request, self)
 
     @path("schedule.ics/")
     def schedule_ics(self, request):
-        from .views import serve_export
-
-        return serve_export(request, self, "ics")
+        return views.serve_export(request, self, "ics")
 
     @path("schedule.xml/")
     def schedule_xml(self, request):
-        from .views import serve_export
-
-        return serve_export(request, self, "xml")
+        return views.serve_export(request, self, "xml")
 
     @path("schedule.json/")
     def schedule_json(self, request):
-        from .views import serve_export
-
-        return serve_export(request, self, "json")
+        return views.serve_export(request, self, "json")
 
 
 class SessionPage(RoutablePageMixin, Page):
-    KIND_CHOICES = [
-        ("plenary", _("Plenary")),
-        ("panel", _("Panel")),
-        ("workshop", _("Workshop")),
-        ("skills", _("Skills-building")),
-        ("side_event", _("Side event")),
-        ("break", _("Break")),
-    ]
-    STATUS_SCHEDULED = "scheduled"
-    STATUS_CANCELLED = "cancelled"
-    STATUS_CHOICES = [(STATUS_SCHEDULED, _("Scheduled")), (STATUS_CANCELLED, _("Cancelled"))]
-    LANGUAGE_CHOICES = [("en", _("English")), ("ru", _("Russian")), ("en-ru", _("English and Russian"))]
-    INTERPRETATION_CHOICES = [
-        ("", _("None")),
-        ("en-ru", _("Simultaneous interpretation English ↔ Russian")),
-        ("sign", _("Sign language")),
-    ]
-
-    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES, default="panel")
+    kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices, default=SessionKind.PANEL)
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     room = models.ForeignKey(
@@ -179,9 +161,13 @@ class SessionPage(RoutablePageMixin, Page):
         Track, verbose_name=_("track"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     abstract = StreamField(BodyBlock(), blank=True, verbose_name=_("abstract"))
-    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
-    interpretation = models.CharField(_("interpretation"), max_length=10, choices=INTERPRETATION_CHOICES, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, default=STATUS_SCHEDULED)
+    language = models.CharField(
+        _("language"), max_length=10, choices=SessionLanguage.choices, default=SessionLanguage.ENGLISH
+    )
+    interpretation = models.CharField(_("interpretation"), max_length=10, choices=Interpretation.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
     # RFC 5545 SEQUENCE: grows whenever a publish changes time, room or status (programme.signals). These three
     # fields describe the page as a whole, not one revision: with_content_json keeps them when a revision is
     # published, so that publishing an old draft never turns the counter back.
@@ -245,32 +231,103 @@ class SessionPage(RoutablePageMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .views import session_context
-
+        """What a session page shows: facts from the default-language session, title and abstract from this page."""
         context = super().get_context(request, *args, **kwargs)
-        context.update(session_context(request, self))
+        facts = self.default_language_session
+        conference = views.conference_or_404(self)
+        canonical = conference.canonical
+        links = list(facts.speaker_links.all())
+        translated = {}
+        if self.locale_id != Locale.get_default().pk and links:
+            keys = [link.speaker.translation_key for link in links]
+            translated = {
+                speaker.translation_key: speaker
+                for speaker in SpeakerPage.objects.live().filter(locale=self.locale_id, translation_key__in=keys)
+            }
+        speakers = [
+            {
+                "page": translated.get(link.speaker.translation_key, link.speaker),
+                "organisation": link.speaker.organisation,
+                "role_label": SpeakerRole(link.role).label if link.role in SpeakerRole.values else None,
+                "is_moderator": link.role == SpeakerRole.MODERATOR,
+            }
+            for link in links
+            if link.speaker.live
+        ]
+        context.update(
+            {
+                "facts": facts,
+                "conference": conference,
+                "local_start": facts.start.astimezone(canonical.tzinfo) if facts.start else None,
+                "local_end": facts.end.astimezone(canonical.tzinfo) if facts.end else None,
+                "time_zone": canonical.time_zone,
+                "speakers": speakers,
+                "abstract": self.abstract if len(self.abstract) else facts.abstract,
+                "kind_label": views.choice_label(SessionKind, facts.kind),
+                "language_label": views.choice_label(SessionLanguage, facts.language),
+                "interpretation_label": views.choice_label(Interpretation, facts.interpretation)
+                if facts.interpretation
+                else "",
+                "is_cancelled": facts.status == SessionStatus.CANCELLED,
+                "venue": canonical.venue,
+                "calendar_url": views.session_calendar_url(request, self, conference),
+                "star_session": facts,
+            }
+        )
         return context
+
+    def room_clash(self, *, room, start, end):
+        """The first published, not cancelled, default-language session other than this one that uses `room`
+        at an overlapping time, or None."""
+        sessions = SessionPage.objects.live().filter(
+            locale=Locale.get_default(), room=room, start__lt=end, end__gt=start, status=SessionStatus.SCHEDULED
+        )
+        if self.pk:
+            sessions = sessions.exclude(pk=self.pk)
+        return sessions.order_by("start").first()
+
+    def speaker_conflicts(self):
+        """[(speaker, other session)] for each speaker of this session (its current, possibly unsaved, speaker
+        list) who is also in another published, scheduled default-language session at an overlapping time."""
+        if self.locale_id != Locale.get_default().pk or not self.start or not self.end:
+            return []
+        speakers = [link.speaker for link in self.speaker_links.all() if link.speaker_id]
+        if not speakers:
+            return []
+        others = (
+            SessionPage.objects.live()
+            .filter(
+                locale=self.locale_id,
+                status=SessionStatus.SCHEDULED,
+                start__lt=self.end,
+                end__gt=self.start,
+                speaker_links__speaker__in=speakers,
+            )
+            .exclude(pk=self.pk)
+            .distinct()
+            .prefetch_related("speaker_links")
+        )
+        conflicts = []
+        for other in others:
+            other_speaker_ids = {link.speaker_id for link in other.speaker_links.all()}
+            conflicts.extend((speaker, other) for speaker in speakers if speaker.pk in other_speaker_ids)
+        return conflicts
 
     @path("")
     def session_page(self, request):
-        from .views import serve_session_page
-
-        return serve_session_page(request, self)
+        return views.serve_session_page(request, self)
 
     @path("session.ics/")
     def session_ics(self, request):
-        from .views import serve_session_ics
-
-        return serve_session_ics(request, self)
+        return views.serve_session_ics(request, self)
 
 
 class SessionSpeaker(Orderable):
-    ROLE_CHOICES = [("speaker", _("Speaker")), ("moderator", _("Moderator"))]
     session = ParentalKey(SessionPage, related_name="speaker_links", on_delete=models.CASCADE)
     speaker = models.ForeignKey(
         "programme.SpeakerPage", verbose_name=_("speaker"), on_delete=models.CASCADE, related_name="session_links"
     )
-    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES, default="speaker")
+    role = models.CharField(_("role"), max_length=20, choices=SpeakerRole.choices, default=SpeakerRole.SPEAKER)
 
     panels = [FieldPanel("speaker"), FieldPanel("role")]
 
@@ -287,10 +344,21 @@ class SpeakerIndexPage(Page):
         verbose_name = _("speaker index")
 
     def get_context(self, request, *args, **kwargs):
-        from .views import speaker_index_context
-
+        """Every speaker of the conference, in this page's language where translated; an untranslated speaker
+        keeps this language's address prefix (HomePage.route serves the default-language page there)."""
         context = super().get_context(request, *args, **kwargs)
-        context.update(speaker_index_context(request, self))
+        index_url = self.get_url(request) or ""
+        default_locale = Locale.get_default()
+        default_index = self if self.locale_id == default_locale.pk else self.get_translation_or_none(default_locale)
+        speakers = {
+            speaker.translation_key: speaker
+            for speaker in SpeakerPage.objects.child_of(self).live().select_related("photo")
+        }
+        if default_index is not None and default_index.pk != self.pk:
+            for speaker in SpeakerPage.objects.child_of(default_index).live().select_related("photo"):
+                speakers.setdefault(speaker.translation_key, speaker)
+        listed = sorted(speakers.values(), key=lambda speaker: speaker.title.lower())
+        context["speakers"] = [{"page": speaker, "url": f"{index_url}{speaker.slug}/"} for speaker in listed]
         return context
 
 
@@ -335,10 +403,18 @@ class SpeakerPage(Page):
         verbose_name_plural = _("speakers")
 
     def get_context(self, request, *args, **kwargs):
-        from .views import speaker_context
-
+        """The speaker's sessions, from the gathered programme in the page's language."""
         context = super().get_context(request, *args, **kwargs)
-        context.update(speaker_context(request, self))
+        default_locale = Locale.get_default()
+        default_pk = self.pk
+        if self.locale_id != default_locale.pk:
+            default = SpeakerPage.objects.filter(translation_key=self.translation_key, locale=default_locale).first()
+            default_pk = default.pk if default else None
+        schedule = views.schedule_for(self)
+        sessions = [
+            session for session in schedule.sessions if any(speaker.id == default_pk for speaker in session.speakers)
+        ]
+        context.update({"schedule": schedule, "session_rows": views.session_rows(schedule, sessions)})
         return context
 
 

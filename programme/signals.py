@@ -8,14 +8,15 @@ from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from .schedule import invalidate_programme
+from conference.models import ConferencePage, Venue
+
+from .cache import invalidate_programme
+from .models import ProgrammePage, Room, SessionPage, SpeakerIndexPage, SpeakerPage, Track
 
 
 def conference_id_for_page(page):
     """The default-language conference a page belongs to (or is), or None outside every conference."""
-    from conference.models import ConferencePage
-
-    conference = ConferencePage.objects.ancestor_of(page, inclusive=True).first()
+    conference = ConferencePage.for_page(page)
     return conference.canonical.pk if conference else None
 
 
@@ -28,10 +29,6 @@ def invalidate_for_page(page):
 
 
 def is_programme_page(page):
-    from conference.models import ConferencePage
-
-    from .models import ProgrammePage, SessionPage, SpeakerIndexPage, SpeakerPage
-
     return isinstance(page, (SessionPage, SpeakerPage, ProgrammePage, SpeakerIndexPage, ConferencePage))
 
 
@@ -43,8 +40,6 @@ def count_sequence(session):
     fingerprint = session.facts_fingerprint()
     if fingerprint == session.published_facts:
         return
-    from .models import SessionPage
-
     now = timezone.now()
     increment = 1 if session.published_facts else 0
     SessionPage.objects.filter(pk=session.pk).update(
@@ -56,8 +51,6 @@ def count_sequence(session):
 
 
 def on_page_published(sender, instance, **kwargs):
-    from .models import SessionPage
-
     if isinstance(instance, SessionPage):
         count_sequence(instance)
     if is_programme_page(instance):
@@ -94,10 +87,6 @@ def on_restriction_changed(sender, instance, **kwargs):
 
 
 def connect():
-    from conference.models import ConferencePage, Venue
-
-    from .models import ProgrammePage, Room, SessionPage, SpeakerIndexPage, SpeakerPage, Track
-
     page_published.connect(on_page_published, dispatch_uid="programme_published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="programme_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="programme_moved")

@@ -3,13 +3,13 @@ without a trailing slash) and a cache-first path for anonymous GETs (everything 
 
 from django.urls import re_path
 
-from . import views
+from . import cached_routes
 
 urlpatterns = [
     re_path(
         r"^(?P<path>(?:[\w\-]+/)+)(?P<filename>schedule\.ics|schedule\.xml|schedule\.json|session\.ics)$",
-        views.serve_file_route,
+        cached_routes.serve_file_route,
     ),
     # The same pattern as wagtail_serve; Wagtail's own _util/ views stay with Wagtail.
-    re_path(r"^(?P<path>(?!_util/)(?:[\w\-]+/)+)$", views.fast_path),
+    re_path(r"^(?P<path>(?!_util/)(?:[\w\-]+/)+)$", cached_routes.fast_path),
 ]

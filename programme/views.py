@@ -1,7 +1,7 @@
-"""Programme views behind the page routes: the programme, print and now-and-next pages, session and speaker
-pages, and the calendar and frab exports. Thin: the data comes from programme.schedule."""
+"""Programme views: what ProgrammePage's and SessionPage's routes answer (the programme, print and now-and-next
+pages, a session page, the calendar and frab exports). They read the gathered programme (programme.gathering),
+never the page models, which call them."""
 
-import zoneinfo
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -11,43 +11,49 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
 
+from conference.models import ConferencePage
+
+from .cache import (
+    CACHE_TIMEOUT,
+    CORS_HEADER,
+    build_response,
+    etag_for,
+    export_key,
+    schedule_generation,
+    session_calendar_key,
+    store_response,
+)
+from .enums import Interpretation, SessionKind, SessionLanguage, SpeakerRole
 from .exporters.frab import FrabJsonExporter, FrabXmlExporter
 from .exporters.ical import CONTENT_TYPE as ICAL_CONTENT_TYPE
 from .exporters.ical import ICalExporter, build_calendar
-from .models import SessionPage, SessionSpeaker, SpeakerPage
-from .response_cache import CORS_HEADER, build_response, cached_response, etag_for, store_response
-from .schedule import (
-    CACHE_TIMEOUT,
-    ScheduleFilterError,
-    ScheduleFilters,
-    filter_sessions,
-    get_schedule,
-    now_and_next,
-    parse_filters,
-    schedule_generation,
-    sessions_by_day,
-)
+from .filters import ScheduleFilterError, ScheduleFilters, filter_sessions, parse_filters
+from .gathering import get_schedule
+from .schedule import now_and_next, sessions_by_day
 
 EXPORTERS = {exporter.identifier: exporter for exporter in (ICalExporter(), FrabXmlExporter(), FrabJsonExporter())}
 
 
-def conference_of(page):
+def conference_or_404(page):
     """The ConferencePage (same language) a programme, session or speaker page belongs to."""
-    from conference.models import ConferencePage
-
-    conference = ConferencePage.objects.ancestor_of(page).first()
+    conference = ConferencePage.for_page(page)
     if conference is None:
         raise Http404("This page is not part of a conference.")
     return conference
 
 
 def schedule_for(page):
-    return get_schedule(conference_of(page), page.locale.language_code)
+    """The gathered programme of the conference `page` belongs to, in the page's language."""
+    return get_schedule(conference_or_404(page), page.locale.language_code)
 
 
 # --- Presentation helpers ------------------------------------------------------------------------------------
+
+
+def choice_label(choices, value):
+    """The label of `value` among `choices` (a TextChoices class) as a string, or `value` itself if unknown."""
+    return str(choices(value).label) if value in choices.values else value
 
 
 def session_rows(schedule, sessions):
@@ -57,10 +63,10 @@ def session_rows(schedule, sessions):
     columns = {room["id"]: index for index, room in enumerate(schedule.rooms, start=1)}
     # Labels and times as plain strings once: lazy translations and date filters, 600 times over, are what
     # makes a big programme slow to render for signed-in visitors.
-    kinds = {code: str(label) for code, label in SessionPage.KIND_CHOICES}
-    languages = {code: str(label) for code, label in SessionPage.LANGUAGE_CHOICES}
-    interpretations = {code: str(label) for code, label in SessionPage.INTERPRETATION_CHOICES}
-    roles = {code: str(label) for code, label in SessionSpeaker.ROLE_CHOICES}
+    kinds = {code: str(label) for code, label in SessionKind.choices}
+    languages = {code: str(label) for code, label in SessionLanguage.choices}
+    interpretations = {code: str(label) for code, label in Interpretation.choices}
+    roles = {code: str(label) for code, label in SpeakerRole.choices}
     rows = []
     for session in sessions:
         rows.append(
@@ -95,7 +101,7 @@ def grouped_rows(schedule, sessions):
         day_slots = []
         for start, slot in slots:
             rows = [rows_by_id[session.id] for session in slot]
-            if len(rows) == 1 and rows[0]["session"].kind in ("plenary", "break"):
+            if len(rows) == 1 and rows[0]["session"].kind in (SessionKind.PLENARY, SessionKind.BREAK):
                 # Nothing runs beside a plenary or a break: on the grid it spans every room's column.
                 rows = [{**rows[0], "column": 0}]
             day_slots.append((start, rows))
@@ -118,7 +124,7 @@ def programme_context(request, page, schedule, filters, sessions):
         "session_count": len(sessions),
         "rooms": schedule.rooms,
         "tracks": schedule.tracks,
-        "kind_choices": SessionPage.KIND_CHOICES,
+        "kind_choices": SessionKind.choices,
         "calendar_url": f"{schedule.programme_path}schedule.ics{query_string(filters)}",
         # Calendar apps subscribe to webcal:// links (and then poll for changes) instead of importing once.
         "subscribe_url": "webcal://"
@@ -216,10 +222,7 @@ def serve_export(request, page, identifier):
         response = HttpResponse(error.message + "\n", status=400, content_type="text/plain; charset=utf-8")
         response[CORS_HEADER[0]] = CORS_HEADER[1]
         return response
-    key = (
-        f"programme:export:{schedule.conference_id}:{schedule.language}:{identifier}:"
-        f"{urlencode(filters.as_query())}:{schedule.generation}"
-    )
+    key = export_key(schedule.conference_id, schedule.language, identifier, filters, schedule.generation)
     entry = cache.get(key)
     if entry is None:
         sessions = filter_sessions(schedule, filters)
@@ -262,61 +265,27 @@ def export_response(request, *, schedule, entry, content_type, last_modified):
 # --- Session pages -------------------------------------------------------------------------------------------
 
 
-def session_context(request, page):
-    """What a session page shows: facts from the default-language session, title and abstract from `page`."""
-    facts = page.default_language_session
-    conference = conference_of(page)
-    tzinfo = zoneinfo.ZoneInfo(conference.canonical.time_zone)
-    locale = page.locale
-    links = list(facts.speaker_links.all())
-    speaker_pages = [link.speaker for link in links]
-    localized = {}
-    if locale.pk != Locale.get_default().pk and speaker_pages:
-        keys = [speaker.translation_key for speaker in speaker_pages]
-        localized = {
-            speaker.translation_key: speaker
-            for speaker in SpeakerPage.objects.live().filter(locale=locale, translation_key__in=keys)
-        }
-    roles = dict(SessionSpeaker.ROLE_CHOICES)
-    speakers = []
-    for link in links:
-        if not link.speaker.live:
-            continue
-        shown = localized.get(link.speaker.translation_key, link.speaker)
-        speakers.append(
-            {
-                "page": shown,
-                "organisation": link.speaker.organisation,
-                "role_label": roles.get(link.role),
-                "is_moderator": link.role == "moderator",
-            }
-        )
-    abstract = page.abstract if len(page.abstract) else facts.abstract
-    start = facts.start.astimezone(tzinfo) if facts.start else None
-    end = facts.end.astimezone(tzinfo) if facts.end else None
-    return {
-        "facts": facts,
-        "conference": conference,
-        "local_start": start,
-        "local_end": end,
-        "time_zone": conference.canonical.time_zone,
-        "speakers": speakers,
-        "abstract": abstract,
-        "kind_label": dict(SessionPage.KIND_CHOICES).get(facts.kind),
-        "language_label": dict(SessionPage.LANGUAGE_CHOICES).get(facts.language),
-        "interpretation_label": dict(SessionPage.INTERPRETATION_CHOICES).get(facts.interpretation)
-        if facts.interpretation
-        else "",
-        "is_cancelled": facts.status == SessionPage.STATUS_CANCELLED,
-        "venue": conference.canonical.venue,
-        "calendar_url": (page.get_url(request) or "") + "session.ics",
-        "star_session": facts,
-    }
+def request_language(request, page):
+    """The language the visitor reads `page` in: /ru/ serves an untranslated session in Russian menus."""
+    return getattr(request, "LANGUAGE_CODE", None) or page.locale.language_code
+
+
+def session_calendar_url(request, page, conference):
+    """session.ics at the address the visitor reads the session at, so that its language stays the same: the
+    Russian page of an untranslated session links /ru/…/session.ics, not the English file."""
+    language = request_language(request, page)
+    if language != page.locale.language_code:
+        schedule = get_schedule(conference, language)
+        key = str(page.translation_key)
+        entry = next((session for session in schedule.sessions if session.translation_key == key), None)
+        if entry is not None:
+            return f"{entry.path}session.ics"
+    return (page.get_url(request) or "") + "session.ics"
 
 
 def serve_session_page(request, page):
     """A session page; a preview shows the draft being edited, never the cache."""
-    conference_id = conference_of(page).canonical.pk
+    conference_id = conference_or_404(page).canonical.pk
     # Read before rendering: a change published meanwhile must not be stored under its newer generation.
     generation = schedule_generation(conference_id)
     context = page.get_context(request)
@@ -328,14 +297,14 @@ def serve_session_page(request, page):
 
 
 def serve_session_ics(request, page):
-    """session.ics: the one session as a calendar with its UID, SEQUENCE and STATUS."""
-    schedule = schedule_for(page)
+    """session.ics: the one session as a calendar with its UID, SEQUENCE and STATUS, in the visitor's language."""
+    schedule = get_schedule(conference_or_404(page), request_language(request, page))
     entry = next(
         (session for session in schedule.sessions if session.translation_key == str(page.translation_key)), None
     )
     if entry is None:
         raise Http404("This session is not in the published programme.")
-    key = f"programme:session-ics:{entry.id}:{schedule.language}:{schedule.generation}"
+    key = session_calendar_key(entry.id, schedule.language, schedule.generation)
     cached = cache.get(key)
     if cached is None:
         body = build_calendar([entry], schedule=schedule, name=entry.title).to_ical()
@@ -344,57 +313,3 @@ def serve_session_ics(request, page):
     return export_response(
         request, schedule=schedule, entry=cached, content_type=ICAL_CONTENT_TYPE, last_modified=entry.last_modified
     )
-
-
-# --- Speakers ------------------------------------------------------------------------------------------------
-
-
-def speaker_context(request, page):
-    """A speaker's sessions (from the gathered programme, in the page's language)."""
-    default_locale = Locale.get_default()
-    default_pk = page.pk
-    if page.locale_id != default_locale.pk:
-        default = SpeakerPage.objects.filter(translation_key=page.translation_key, locale=default_locale).first()
-        default_pk = default.pk if default else None
-    schedule = schedule_for(page)
-    sessions = [
-        session for session in schedule.sessions if any(speaker.id == default_pk for speaker in session.speakers)
-    ]
-    return {"schedule": schedule, "session_rows": session_rows(schedule, sessions)}
-
-
-def speaker_index_context(request, page):
-    """Every speaker of the conference, in this page's language where translated; an untranslated speaker keeps
-    this language's address prefix (HomePage.route serves the default-language page there)."""
-    index_url = page.get_url(request) or ""
-    own = list(SpeakerPage.objects.child_of(page).live().select_related("photo"))
-    default_index = (
-        page if page.locale_id == Locale.get_default().pk else page.get_translation_or_none(Locale.get_default())
-    )
-    speakers = {speaker.translation_key: speaker for speaker in own}
-    if default_index is not None and default_index.pk != page.pk:
-        for speaker in SpeakerPage.objects.child_of(default_index).live().select_related("photo"):
-            speakers.setdefault(speaker.translation_key, speaker)
-    listed = sorted(speakers.values(), key=lambda speaker: speaker.title.lower())
-    return {"speakers": [{"page": speaker, "url": f"{index_url}{speaker.slug}/"} for speaker in listed]}
-
-
-def fast_path(request, path):
-    """Anonymous GETs of programme pages and exports straight from the shared cache; anything else goes to
-    Wagtail's page serving as usual."""
-    from wagtail.views import serve
-
-    response = cached_response(request)
-    if response is not None:
-        return response
-    return serve(request, path)
-
-
-def serve_file_route(request, path, filename):
-    """/…/schedule.ics (no trailing slash, as the contract says) is the page route "schedule.ics/"."""
-    from wagtail.views import serve
-
-    response = cached_response(request)
-    if response is not None:
-        return response
-    return serve(request, f"{path}{filename}/")

@@ -1,16 +1,21 @@
-"""Admin for the programme: rooms and tracks as snippets, and a warning when a speaker is booked twice."""
+"""Admin for the programme: rooms and tracks as snippets, a warning when a speaker is booked twice, and the
+schedule releases page."""
 
 from django.contrib import messages
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .forms import conference_for_page
+from conference.models import ConferencePage
+
+from .enums import SessionStatus
 from .models import Room, SessionPage, Track
-from .schedule import speaker_conflicts
+from .release_admin import RELEASE_PERMISSION, ScheduleReleaseView
 
 
 class RoomViewSet(SnippetViewSet):
@@ -37,11 +42,11 @@ register_snippet(TrackViewSet)
 
 def warn_about_speaker_conflicts(request, page):
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    if not isinstance(page, SessionPage) or page.status == SessionPage.STATUS_CANCELLED:
+    if not isinstance(page, SessionPage) or page.status == SessionStatus.CANCELLED:
         return
-    conference = conference_for_page(page) if page.pk else None
-    tzinfo = conference.tzinfo if conference else timezone.get_current_timezone()
-    for speaker, other in speaker_conflicts(page):
+    conference = ConferencePage.for_page(page)
+    tzinfo = conference.canonical.tzinfo if conference else timezone.get_current_timezone()
+    for speaker, other in page.speaker_conflicts():
         messages.warning(
             request,
             _("%(speaker)s is also in “%(title)s” at %(start)s–%(end)s. Check that they can be in both.")
@@ -56,3 +61,28 @@ def warn_about_speaker_conflicts(request, page):
 
 hooks.register("after_create_page", warn_about_speaker_conflicts)
 hooks.register("after_edit_page", warn_about_speaker_conflicts)
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_urls")
+def register_release_admin_urls():
+    return [path("programme/releases/", ScheduleReleaseView.as_view(), name="programme_releases")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_release_menu_item():
+    return PermissionMenuItem(
+        gettext_lazy("Schedule releases"),
+        reverse("programme_releases"),
+        icon_name="history",
+        order=310,
+        permission=RELEASE_PERMISSION,
+    )

@@ -5,7 +5,8 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from .badges import badge_filename, render_badge_pdf, render_qr_png
+from .badge_pdf import badge_filename, render_badge_pdf, render_qr_png
+from .enums import RegistrationStatus
 from .models import Registration
 
 
@@ -14,7 +15,7 @@ def _own_confirmed_registration(request, pk):
     so that nobody learns which registrations exist."""
     registration = (
         Registration.objects.select_related("registration_type", "conference")
-        .filter(pk=pk, user=request.user, status=Registration.CONFIRMED)
+        .filter(pk=pk, user=request.user, status=RegistrationStatus.CONFIRMED)
         .first()
     )
     if registration is None:

@@ -1,43 +1,36 @@
-"""Door check-in: perform_checkin (one per attendee and conference day, idempotent, audited) and the
-door-staff search."""
+"""Door check-in: perform_checkin (one per attendee and conference day, idempotent, audited), the door-staff
+search, who may work the door, what a door device needs offline, and the organisers' check-in figures."""
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
+from conference.permissions import ORGANISERS, is_door_staff
 
-from .badges import MAX_CODE_LENGTH, InvalidToken, verify_badge_token
-from .models import CheckIn, Registration, ScanAttempt
-
-CHECKED_IN = "checked_in"
-ALREADY_CHECKED_IN = "already_checked_in"
-INVALID = "invalid"
-CANCELLED = "cancelled"
-NOT_CONFIRMED = "not_confirmed"
-WRONG_CONFERENCE = "wrong_conference"
-RESULTS = [CHECKED_IN, ALREADY_CHECKED_IN, INVALID, CANCELLED, NOT_CONFIRMED, WRONG_CONFERENCE]
-RESULT_LABELS = {
-    CHECKED_IN: _("Checked in"),
-    ALREADY_CHECKED_IN: _("Already checked in"),
-    INVALID: _("Not a valid badge"),
-    CANCELLED: _("Registration cancelled"),
-    NOT_CONFIRMED: _("Registration not confirmed"),
-    WRONG_CONFERENCE: _("Badge of another conference"),
-}
+from .badge_tokens import MAX_CODE_LENGTH, InvalidToken, public_key_bytes, verify_badge_token
+from .enums import RegistrationStatus, ScanResult
+from .models import CheckIn, DoorAssignment, Registration, ScanAttempt
 
 # How far a door device's own clock is believed for queued offline scans; outside it, the server's time counts.
 OFFLINE_SCAN_MAX_AGE = timedelta(days=2)
 CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
 MIN_SEARCH_LENGTH = 3
 SEARCH_LIMIT = 20
+
+
+def is_storable_text(text):
+    """Whether every database we run on can compare or store `text`: PostgreSQL refuses NUL, and a lone
+    surrogate (half an emoji) cannot be encoded as UTF-8 at all."""
+    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
 
 
 class CheckInError(Exception):
@@ -78,7 +71,7 @@ CONFERENCE_CACHE_SECONDS = 60
 
 def get_conference(slug):
     """The default-language conference with this slug (badges and check-ins belong to it), or None."""
-    if not isinstance(slug, str) or not slug or len(slug) > 255:
+    if not isinstance(slug, str) or not slug or len(slug) > 255 or not is_storable_text(slug):
         return None
     cache_key = f"checkin:conference:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
     conference = cache.get(cache_key)
@@ -91,6 +84,87 @@ def get_conference(slug):
     if conference is not None:
         cache.set(cache_key, conference, CONFERENCE_CACHE_SECONDS)
     return conference
+
+
+# --- who may work the door --------------------------------------------------------------------------------
+
+# What an account may do at the door is looked up once and kept in the shared cache (it spares every scan a
+# database round trip). Every change of door rights forgets it at once (forget_door_rights, called by
+# registration/door_rights_signals.py on assignments, group membership and accounts). The expiry is only a
+# backstop for an invalidation the cache itself lost (a Redis restart mid-delete), never how changes apply.
+ALL_CONFERENCES = "all"
+NO_DOOR_RIGHTS = "none"
+DOOR_RIGHTS_BACKSTOP_SECONDS = 600
+
+
+def _door_rights_cache_key(user_id):
+    return f"checkin:door-scope:{user_id}"
+
+
+def _door_scope(user):
+    """None (no door rights), ALL_CONFERENCES (organisers) or the sorted ids of the conferences assigned (an
+    empty list for door staff not assigned anywhere yet: they open an empty scanner)."""
+    if not user.is_authenticated:
+        return None
+    key = _door_rights_cache_key(user.pk)
+    scope = cache.get(key)
+    if scope is None:
+        if not is_door_staff(user):
+            scope = NO_DOOR_RIGHTS
+        elif user.is_superuser or user.groups.filter(name=ORGANISERS).exists():
+            scope = ALL_CONFERENCES
+        else:
+            scope = sorted(DoorAssignment.objects.filter(user=user).values_list("conference_id", flat=True))
+        cache.set(key, scope, DOOR_RIGHTS_BACKSTOP_SECONDS)
+    return None if scope == NO_DOOR_RIGHTS else scope
+
+
+def has_door_rights(user):
+    """Door staff and organisers may open the scanner and call the door API (for which conference: may_work_door)."""
+    return _door_scope(user) is not None
+
+
+def may_work_door(user, conference):
+    """Whether `user` may scan, search and download the door data of `conference` (the default-language page,
+    as get_conference returns it): organisers every conference, door staff the ones an organiser assigned them
+    to (CONTRACT.md, "Check-in API")."""
+    scope = _door_scope(user)
+    if scope is None or conference is None:
+        return False
+    return scope == ALL_CONFERENCES or conference.pk in scope
+
+
+def forget_door_rights(*users_or_ids):
+    """Call after giving or taking away door rights, so that the next request asks the database again."""
+    cache.delete_many([_door_rights_cache_key(getattr(user, "pk", user)) for user in users_or_ids])
+
+
+def set_door_conferences(*, user, conferences):
+    """Let door-staff `user` work exactly the doors of `conferences` (default-language pages). Saving and
+    deleting the assignments forgets the account's cached rights (door_rights_signals)."""
+    wanted = {conference.pk for conference in conferences}
+    with transaction.atomic():
+        current = set(DoorAssignment.objects.filter(user=user).values_list("conference_id", flat=True))
+        # Deleted one by one and created one by one (not in bulk) so that each sends its signal.
+        for assignment in DoorAssignment.objects.filter(user=user).exclude(conference_id__in=wanted):
+            assignment.delete()
+        for conference_id in sorted(wanted - current):
+            DoorAssignment.objects.create(user=user, conference_id=conference_id)
+
+
+def door_conferences(user):
+    """Conferences in the default language whose door `user` may work, the ones happening now or next first."""
+    today = timezone.now().date()
+    conferences = [
+        conference
+        for conference in ConferencePage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE)
+        if may_work_door(user, conference)
+    ]
+    conferences.sort(key=lambda c: (c.end_date < today, abs((c.start_date - today).days)))
+    return conferences
+
+
+# --- the scan -----------------------------------------------------------------------------------------------
 
 
 def _code_excerpt(code):
@@ -111,7 +185,7 @@ def _outcome_of_attempt(attempt):
     """The answer an earlier attempt with the same nonce got, rebuilt from the audit log."""
     registration = attempt.registration
     checkin = attempt.checkin
-    if attempt.result in (CHECKED_IN, ALREADY_CHECKED_IN):
+    if attempt.result in (ScanResult.CHECKED_IN, ScanResult.ALREADY_CHECKED_IN):
         return CheckInOutcome(attempt.result, registration, checkin)
     raise CheckInError(attempt.result, registration=registration)
 
@@ -137,7 +211,7 @@ def perform_checkin(
     lock), so concurrent scans of one badge count once."""
     now = timezone.now()
     scanned_at = _believable_scan_time(scanned_at, now)
-    gate, device = (gate or "")[:60], (device or "")[:100]
+    gate, device = (gate or "")[:60], (device or "")[:100]  # code points, as the columns count them
     audit = {"staff": staff, "gate": gate, "device": device, "scanned_at": scanned_at, "offline": offline}
     audit["code_excerpt"] = _code_excerpt(code) if registration_id is None else f"manual:{registration_id}"
 
@@ -198,17 +272,20 @@ def perform_checkin(
 def _check_in_locked(*, conference, token, registration_id, staff, gate, device, scanned_at):
     if conference is None:
         # The door names no conference we know: nothing to compare the badge with.
-        raise CheckInError(INVALID)
+        raise CheckInError(ScanResult.INVALID)
     if registration_id is None:
         if token is None:
-            raise CheckInError(INVALID)
+            raise CheckInError(ScanResult.INVALID)
         if token.conference_id != conference.pk:
             registration = (
                 Registration.objects.select_related("registration_type")
                 .filter(pk=token.registration_id, conference_id=token.conference_id)
                 .first()
             )
-            raise CheckInError(WRONG_CONFERENCE, registration=registration)
+            if registration is None or registration.anonymised_at is not None:
+                # A badge we signed whose registration is gone or anonymised is void at every door.
+                raise CheckInError(ScanResult.CANCELLED)
+            raise CheckInError(ScanResult.WRONG_CONFERENCE, registration=registration)
         registration_id = token.registration_id
 
     registration = (
@@ -218,11 +295,12 @@ def _check_in_locked(*, conference, token, registration_id, staff, gate, device,
         .first()
     )
     if registration is None:
-        raise CheckInError(INVALID)
-    if registration.status == Registration.CANCELLED:
-        raise CheckInError(CANCELLED, registration=registration)
-    if registration.status != Registration.CONFIRMED:
-        raise CheckInError(NOT_CONFIRMED, registration=registration)
+        # The signature proves we issued the badge: its registration was deleted since, so the badge is void.
+        # A manual check-in's number proves nothing: an unknown one is just invalid.
+        raise CheckInError(ScanResult.INVALID if token is None else ScanResult.CANCELLED)
+    refusal = refusal_for(registration.status, anonymised=registration.anonymised_at is not None)
+    if refusal is not None:
+        raise CheckInError(refusal, registration=registration)
 
     day = scanned_at.astimezone(conference.tzinfo).date()
     existing = CheckIn.objects.filter(registration=registration, day=day).first()
@@ -232,7 +310,7 @@ def _check_in_locked(*, conference, token, registration_id, staff, gate, device,
             existing.checked_in_at = scanned_at
             existing.save(update_fields=["checked_in_at"])
         existing.conference = conference  # the same row; saves a query for its time zone
-        return CheckInOutcome(ALREADY_CHECKED_IN, registration, existing)
+        return CheckInOutcome(ScanResult.ALREADY_CHECKED_IN, registration, existing)
     checkin = CheckIn.objects.create(
         registration=registration,
         conference=conference,
@@ -242,7 +320,7 @@ def _check_in_locked(*, conference, token, registration_id, staff, gate, device,
         device=device,
         staff=staff,
     )
-    return CheckInOutcome(CHECKED_IN, registration, checkin)
+    return CheckInOutcome(ScanResult.CHECKED_IN, registration, checkin)
 
 
 def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
@@ -252,7 +330,7 @@ def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
     if len(query) < MIN_SEARCH_LENGTH:
         return []
     query = query[:100]
-    today = timezone.now().astimezone(conference.tzinfo).date()
+    today = conference.today()
     registrations = (
         Registration.objects.filter(conference=conference)
         .filter(Q(full_name__icontains=query) | Q(badge_name__icontains=query))
@@ -281,11 +359,65 @@ def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
     return results
 
 
+def door_counts(*, conference, day):
+    """The door's counters for one day: attendees checked in and registrations confirmed."""
+    confirmed = Registration.objects.filter(conference=conference, status=RegistrationStatus.CONFIRMED).count()
+    return {"checked_in": CheckIn.objects.filter(conference=conference, day=day).count(), "confirmed": confirmed}
+
+
+# Why a door device offline refuses a badge: the same results an online scan would give.
+REFUSED_STATUSES = {RegistrationStatus.CANCELLED: ScanResult.CANCELLED}
+
+
+def refusal_for(status, *, anonymised=False):
+    """The scan result for a registration in `status` that is not let in, or None for a confirmed one.
+    An anonymised registration (its account deleted, or purged after the conference) keeps its status for
+    the reports, but its badge no longer belongs to anyone: it is cancelled whatever the status says."""
+    if anonymised:
+        return ScanResult.CANCELLED
+    if status == RegistrationStatus.CONFIRMED:
+        return None
+    return REFUSED_STATUSES.get(status, ScanResult.NOT_CONFIRMED)
+
+
+def offline_data(*, conference):
+    """What a door device needs to answer on its own while the network is down: the conference's public key,
+    which badges are refused and why, who is already in today, and the badge name and type of each
+    registration (what the door sees online too)."""
+    today = conference.today()
+    registrations = Registration.objects.filter(conference=conference).values_list(
+        "pk", "status", "badge_name", "registration_type__name", "anonymised_at"
+    )
+    badges, refused = {}, {}
+    for pk, status, badge_name, type_name, anonymised_at in registrations.iterator(chunk_size=2000):
+        badges[pk] = [badge_name, type_name]
+        refusal = refusal_for(status, anonymised=anonymised_at is not None)
+        if refusal is not None:
+            refused[pk] = refusal
+    checked_in = {
+        registration_id: at.astimezone(conference.tzinfo).isoformat()
+        for registration_id, at in CheckIn.objects.filter(conference=conference, day=today).values_list(
+            "registration_id", "checked_in_at"
+        )
+    }
+    return {
+        "conference": {
+            "id": conference.pk,
+            "slug": conference.slug,
+            "title": conference.title,
+            "time_zone": conference.time_zone,
+        },
+        "public_key": base64.urlsafe_b64encode(public_key_bytes(conference)).decode().rstrip("="),
+        "day": today.isoformat(),
+        "counts": door_counts(conference=conference, day=today),
+        "badges": badges,
+        "refused": refused,
+        "checked_in": checked_in,
+        "generated_at": timezone.now().isoformat(),
+    }
+
+
 # --- figures for organisers (dashboard and attendance report) ---------------------------------------------
-
-
-def today_in(conference):
-    return timezone.now().astimezone(conference.tzinfo).date()
 
 
 def checkins_by_type(*, conference, day):
@@ -318,7 +450,7 @@ def latest_scans(*, conference, limit=25):
         .order_by("-scanned_at", "-pk")[:limit]
     )
     for scan in scans:
-        scan.result_label = RESULT_LABELS.get(scan.result, scan.result)
+        scan.result_label = scan.get_result_display()
     return scans
 
 

@@ -11,35 +11,40 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
 
 from conference.mail import queue_built_email
 
+from .badge_pdf import badge_filename, render_badge_pdf
+from .enums import EmailKind
 from .models import Registration
 
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
-    "confirmed": _("Your registration for %(conference)s is confirmed"),
-    "waitlisted": _("You are on the waiting list for %(conference)s"),
-    "pending": _("We received your registration for %(conference)s"),
-    "promoted": _("A seat is free: your registration for %(conference)s is confirmed"),
-    "approved": _("Your registration for %(conference)s is approved"),
-    "rejected": _("Your registration for %(conference)s was not accepted"),
-    "cancelled": _("Your registration for %(conference)s is cancelled"),
+    EmailKind.CONFIRMED: _("Your registration for %(conference)s is confirmed"),
+    EmailKind.WAITLISTED: _("You are on the waiting list for %(conference)s"),
+    EmailKind.PENDING: _("We received your registration for %(conference)s"),
+    EmailKind.PROMOTED: _("A seat is free: your registration for %(conference)s is confirmed"),
+    EmailKind.APPROVED: _("Your registration for %(conference)s is approved"),
+    EmailKind.REJECTED: _("Your registration for %(conference)s was not accepted"),
+    EmailKind.CANCELLED: _("Your registration for %(conference)s is cancelled"),
 }
 # Emails that leave the registration confirmed carry the badge and the calendar file.
-CONFIRMING = {"confirmed", "promoted", "approved"}
+CONFIRMING = {EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.APPROVED}
+# Like the sessions' UIDs, never derived from SITE_URL: a calendar must match the event whatever the address.
+UID_DOMAIN = "conferences.harm-reduction-conference"
 
 
 def conference_dates_ics(conference, *, uid_suffix="dates"):
-    """One all-day event spanning the conference days, for the attendee's calendar."""
+    """One all-day event spanning the conference days, for the attendee's calendar, in `conference`'s language
+    (pass the translated page). No METHOD: it is a file to import, not an iTIP message (which would need an
+    ORGANIZER); its UID is the same in every language and at every site address."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Harm Reduction Conferences//Registration//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
     event = icalendar.Event()
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
-    event.add("uid", f"conference-{conference.pk}-{uid_suffix}@{host}")
+    event.add("uid", f"conference-{conference.translation_key}-{uid_suffix}@{UID_DOMAIN}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", conference.start_date)
     event.add("dtend", conference.end_date + timedelta(days=1))
@@ -55,8 +60,6 @@ def conference_dates_ics(conference, *, uid_suffix="dates"):
 
 def _conference_in(conference, language):
     """The conference page in the registration's language, for its title and link."""
-    from wagtail.models import Locale
-
     if language == settings.LANGUAGE_CODE:
         return conference  # registrations belong to the default-language page already
     try:
@@ -68,8 +71,6 @@ def _conference_in(conference, language):
 
 def build_registration_email(registration, kind):
     """The EmailMultiAlternatives for one registration and one kind (see SUBJECTS)."""
-    from .badges import badge_filename, render_badge_pdf
-
     language = registration.language or settings.LANGUAGE_CODE
     with translation.override(language):
         conference = _conference_in(registration.conference, language)
@@ -92,7 +93,7 @@ def build_registration_email(registration, kind):
         )
         message.attach_alternative(html, "text/html")
         if kind in CONFIRMING:
-            message.attach(f"{conference.slug}.ics", conference_dates_ics(registration.conference), "text/calendar")
+            message.attach(f"{conference.slug}.ics", conference_dates_ics(conference), "text/calendar")
             message.attach(badge_filename(registration), render_badge_pdf(registration), "application/pdf")
     return message
 

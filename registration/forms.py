@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import Registration
+from .enums import InterpretationLanguage, Role
 
 
 def country_choices():
@@ -46,7 +46,7 @@ class RegistrationDetailsForm(forms.Form):
     role = forms.ChoiceField(
         label=_("What describes you best?"),
         required=False,
-        choices=[("", _("Prefer not to say"))] + Registration.ROLE_CHOICES,
+        choices=[("", _("Prefer not to say"))] + Role.choices,
         help_text=_("Optional. Helps us plan sessions; only counts are shared."),
     )
     dietary_needs = forms.CharField(
@@ -69,7 +69,7 @@ class RegistrationDetailsForm(forms.Form):
     interpretation_language = forms.ChoiceField(
         label=_("Interpretation"),
         required=False,
-        choices=Registration.INTERPRETATION_CHOICES,
+        choices=InterpretationLanguage.choices,
         help_text=_("Plenary sessions are interpreted between English and Russian."),
     )
     photo_consent = forms.BooleanField(

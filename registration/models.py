@@ -3,12 +3,31 @@ check-ins and scan attempts."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from conference.localized_fields import localized
+from conference.models import window_is_open
+
+from .enums import ACTIVE_STATUSES, InterpretationLanguage, RegistrationStatus, Role, ScanResult
+
+
+class RegistrationTypeQuerySet(models.QuerySet):
+    def with_seat_counts(self):
+        """Annotate confirmed_count, pending_count, waitlisted_count and seats_left (confirmed seats still free,
+        never below zero): the one place seats are counted, for the admin, the form and the services."""
+        return self.annotate(
+            confirmed_count=_count_of(RegistrationStatus.CONFIRMED),
+            pending_count=_count_of(RegistrationStatus.PENDING),
+            waitlisted_count=_count_of(RegistrationStatus.WAITLISTED),
+        ).annotate(seats_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
+
+
+def _count_of(status):
+    return Count("registrations", filter=Q(registrations__status=status))
 
 
 class RegistrationType(models.Model):
@@ -32,6 +51,8 @@ class RegistrationType(models.Model):
     badge_colour = models.CharField(_("badge colour"), max_length=7, default="#1f5f8b")
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
+    objects = RegistrationTypeQuerySet.as_manager()
+
     panels = [
         FieldPanel("conference"),
         FieldRowPanel([FieldPanel("name"), FieldPanel("name_ru"), FieldPanel("slug")]),
@@ -53,6 +74,14 @@ class RegistrationType(models.Model):
     def __str__(self):
         return self.name
 
+    def is_open(self, now=None):
+        """Whether this type takes registrations now (its own window; the conference has one too)."""
+        return window_is_open(self.opens_at, self.closes_at, now or timezone.now())
+
+    def count_free_seats(self):
+        """Confirmed seats still free, counted now (call with the type's row locked when it decides a seat)."""
+        return RegistrationType.objects.with_seat_counts().values_list("seats_left", flat=True).get(pk=self.pk)
+
     @property
     def localized_name(self):
         return localized(self, "name")
@@ -63,33 +92,9 @@ class RegistrationType(models.Model):
 
 
 class Registration(models.Model):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    PENDING = "pending"
-    CANCELLED = "cancelled"
-    STATUS_CHOICES = [
-        (CONFIRMED, _("Confirmed")),
-        (WAITLISTED, _("Waiting list")),
-        (PENDING, _("Awaiting approval")),
-        (CANCELLED, _("Cancelled")),
-    ]
-    ACTIVE_STATUSES = (CONFIRMED, WAITLISTED, PENDING)
     # Registrations point at the conference page but are no content that a page's "usage" should list; skipping
     # the reference index also spares every registration two queries.
     wagtail_reference_index_ignore = True
-
-    ROLE_CHOICES = [
-        ("community", _("Community member or person who uses drugs")),
-        ("outreach", _("Outreach or social worker")),
-        ("health", _("Health professional")),
-        ("activist", _("Activist or advocate")),
-        ("researcher", _("Researcher")),
-        ("government", _("Government or public body")),
-        ("donor", _("Donor or international organisation")),
-        ("press", _("Journalist")),
-        ("other", _("Other")),
-    ]
-    INTERPRETATION_CHOICES = [("", _("No interpretation needed")), ("en", _("English")), ("ru", _("Russian"))]
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
@@ -103,16 +108,16 @@ class Registration(models.Model):
     registration_type = models.ForeignKey(
         RegistrationType, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("registration type")
     )
-    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices, db_index=True)
     full_name = models.CharField(_("full name"), max_length=200)
     badge_name = models.CharField(_("name on badge"), max_length=60)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     dietary_needs = models.CharField(_("dietary needs"), max_length=500, blank=True)
     accessibility_needs = models.CharField(_("accessibility needs"), max_length=1000, blank=True)
     interpretation_language = models.CharField(
-        _("interpretation"), max_length=5, choices=INTERPRETATION_CHOICES, blank=True
+        _("interpretation"), max_length=5, choices=InterpretationLanguage.choices, blank=True
     )
     photo_consent = models.BooleanField(_("agrees to be photographed"), default=False)
     privacy_consent_at = models.DateTimeField(_("privacy consent given"), null=True, blank=True)
@@ -129,7 +134,7 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "conference"],
-                condition=Q(status__in=["confirmed", "waitlisted", "pending"]),
+                condition=Q(status__in=ACTIVE_STATUSES),
                 name="one_active_registration_per_user_and_conference",
             )
         ]
@@ -140,7 +145,7 @@ class Registration(models.Model):
 
     @property
     def is_active(self):
-        return self.status in self.ACTIVE_STATUSES
+        return self.status in ACTIVE_STATUSES
 
     @property
     def email(self):
@@ -150,9 +155,11 @@ class Registration(models.Model):
     @property
     def waitlist_position(self):
         """1 for the next person to get a seat of this type; None when not on the waiting list."""
-        if self.status != self.WAITLISTED:
+        if self.status != RegistrationStatus.WAITLISTED:
             return None
-        queue = Registration.objects.filter(registration_type_id=self.registration_type_id, status=self.WAITLISTED)
+        queue = Registration.objects.filter(
+            registration_type_id=self.registration_type_id, status=RegistrationStatus.WAITLISTED
+        )
         ahead = queue.filter(Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk))
         return ahead.count() + 1
 
@@ -161,7 +168,8 @@ class Registration(models.Model):
         if not self.is_active or self.anonymised_at is not None:
             return False
         now = now or timezone.now()
-        if self.registration_type.closes_at and now >= self.registration_type.closes_at:
+        # Details stay editable after the type's opening (it has been open), until it or the conference closes.
+        if not window_is_open(None, self.registration_type.closes_at, now):
             return False
         return self.conference.registration_is_open(now)
 
@@ -183,6 +191,10 @@ class RegistrationStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
+    def __str__(self):
+        # Ids, not related objects: printing an audit row must not cost a query.
+        return f"registration {self.registration_id}: {self.from_status or '-'} → {self.to_status}"
+
 
 class BadgeSigningKey(models.Model):
     """A conference's Ed25519 key pair; the private half is stored encrypted with a key from SECRET_KEY."""
@@ -193,6 +205,9 @@ class BadgeSigningKey(models.Model):
     public_key = models.BinaryField()
     encrypted_private_key = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"badge signing key of conference {self.conference_id}"
 
 
 class CheckIn(models.Model):
@@ -216,6 +231,9 @@ class CheckIn(models.Model):
         ]
         indexes = [models.Index(fields=["conference", "day"], name="checkin_conference_day_idx")]
 
+    def __str__(self):
+        return f"registration {self.registration_id} checked in on {self.day:%Y-%m-%d}"
+
 
 class ScanAttempt(models.Model):
     """The audit log of every scan, valid or not. The nonce makes a retried scan count once."""
@@ -223,7 +241,7 @@ class ScanAttempt(models.Model):
     conference = models.ForeignKey("conference.ConferencePage", null=True, on_delete=models.SET_NULL, related_name="+")
     registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     code_excerpt = models.CharField(max_length=60, blank=True)
-    result = models.CharField(max_length=30)
+    result = models.CharField(max_length=30, choices=ScanResult.choices)
     nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
     gate = models.CharField(max_length=60, blank=True)
     device = models.CharField(max_length=100, blank=True)
@@ -242,3 +260,31 @@ class ScanAttempt(models.Model):
         verbose_name = _("scan attempt")
         verbose_name_plural = _("scan attempts")
         indexes = [models.Index(fields=["conference", "-scanned_at"], name="scanattempt_conference_idx")]
+
+    def __str__(self):
+        return f"{self.result} at {self.scanned_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DoorAssignment(models.Model):
+    """A door-staff account may work the door of this conference (organisers may work every door)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="door_assignments", verbose_name=_("account")
+    )
+    conference = models.ForeignKey(
+        "conference.ConferencePage",
+        on_delete=models.CASCADE,
+        related_name="door_assignments",
+        verbose_name=_("conference"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("door assignment")
+        verbose_name_plural = _("door assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "conference"], name="one_door_assignment_per_conference")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.conference}"

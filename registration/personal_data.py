@@ -11,10 +11,12 @@ if given, runs before the account is deleted (rows with on_delete=CASCADE to the
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
 from . import services
+from .enums import ACTIVE_STATUSES
 from .models import CheckIn, Registration
 
 FORMAT = "hrne-personal-data/1"
@@ -44,8 +46,6 @@ def _iso(value):
 
 
 def export_account(user):
-    from allauth.account.models import EmailAddress
-
     return {
         "email": user.email,
         "date_joined": _iso(user.date_joined),
@@ -125,9 +125,7 @@ def delete_account(*, user):
     goes to the waiting list); then every registration is anonymised, keeping status and type for counts."""
     with transaction.atomic():
         today = timezone.now().date()
-        upcoming = Registration.objects.filter(
-            user=user, status__in=Registration.ACTIVE_STATUSES, conference__end_date__gte=today
-        )
+        upcoming = Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES, conference__end_date__gte=today)
         for registration in upcoming:
             services.cancel(registration=registration, by=None, notify=False, note="account deleted")
         for section in registered_sections():

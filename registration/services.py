@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .emails import queue_registration_email
+from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
 from .models import Registration, RegistrationStatusChange, RegistrationType
 
 PERSONAL_FIELDS = (
@@ -60,13 +62,9 @@ def _lock_type(registration_type_id):
     return RegistrationType.objects.select_for_update().get(pk=registration_type_id)
 
 
-def _confirmed_count(registration_type):
-    return Registration.objects.filter(registration_type=registration_type, status=Registration.CONFIRMED).count()
-
-
 def has_free_seat(registration_type):
     """Call with the type's row locked."""
-    return _confirmed_count(registration_type) < registration_type.capacity
+    return registration_type.count_free_seats() > 0
 
 
 def _set_status(registration, status, *, by, note=""):
@@ -78,38 +76,28 @@ def _set_status(registration, status, *, by, note=""):
     )
 
 
-def _email_after_commit(registration, kind):
-    # Queued in this transaction (conference/mail.py): sent by a worker once it commits, gone if it rolls back.
-    from .emails import queue_registration_email
-
+def _queue_email_in_transaction(registration, kind):
+    """`kind` is an EmailKind; a status names the email of the same name. Queued in the caller's transaction
+    (conference/mail.py): a worker sends it once that commits; it is gone if that rolls back."""
     queue_registration_email(registration, kind)
 
 
 def _promote_waitlisted(registration_type, *, by):
     """Confirm the oldest waitlisted registrations while seats are free; the type's row must be locked."""
     promoted = []
-    free = registration_type.capacity - _confirmed_count(registration_type)
+    free = registration_type.count_free_seats()
     if free <= 0:
         return promoted
     queue = (
         Registration.objects.select_for_update()
-        .filter(registration_type=registration_type, status=Registration.WAITLISTED)
+        .filter(registration_type=registration_type, status=RegistrationStatus.WAITLISTED)
         .order_by("created_at", "pk")[:free]
     )
     for registration in queue:
-        _set_status(registration, Registration.CONFIRMED, by=by, note="promoted from the waiting list")
-        _email_after_commit(registration, "promoted")
+        _set_status(registration, RegistrationStatus.CONFIRMED, by=by, note="promoted from the waiting list")
+        _queue_email_in_transaction(registration, EmailKind.PROMOTED)
         promoted.append(registration)
     return promoted
-
-
-def type_is_open(registration_type, now=None):
-    now = now or timezone.now()
-    if registration_type.opens_at and now < registration_type.opens_at:
-        return False
-    if registration_type.closes_at and now >= registration_type.closes_at:
-        return False
-    return True
 
 
 def register(*, user, conference, registration_type, details, language=None, by=None):
@@ -121,7 +109,7 @@ def register(*, user, conference, registration_type, details, language=None, by=
         raise RegistrationError("wrong_conference")
     if by is None and not conference.registration_is_open():
         raise RegistrationError("closed")
-    if by is None and not type_is_open(registration_type):
+    if by is None and not registration_type.is_open():
         raise RegistrationError("type_closed")
     try:
         with transaction.atomic():
@@ -131,11 +119,11 @@ def register(*, user, conference, registration_type, details, language=None, by=
                 if existing is not None:
                     raise RegistrationError("already_registered", registration=existing)
             if locked_type.needs_approval and by is None:
-                status = Registration.PENDING
+                status = RegistrationStatus.PENDING
             elif has_free_seat(locked_type):
-                status = Registration.CONFIRMED
+                status = RegistrationStatus.CONFIRMED
             else:
-                status = Registration.WAITLISTED
+                status = RegistrationStatus.WAITLISTED
             fields = {name: details[name] for name in EDITABLE_FIELDS if name in details}
             registration = Registration(
                 user=user,
@@ -153,18 +141,19 @@ def register(*, user, conference, registration_type, details, language=None, by=
             RegistrationStatusChange.objects.create(
                 registration=registration, from_status="", to_status=status, changed_by=by or user
             )
-            _email_after_commit(registration, status)
+            _queue_email_in_transaction(registration, status)
     except IntegrityError:
         existing = _active_registration(user=user, conference=conference)
         if existing is None:
             raise
-        raise RegistrationError("already_registered", registration=existing)
+        # The unique constraint caught a second active registration: the coded error tells the caller all of it.
+        raise RegistrationError("already_registered", registration=existing) from None
     return registration
 
 
 def _active_registration(*, user, conference):
     return (
-        Registration.objects.filter(user=user, conference=conference, status__in=Registration.ACTIVE_STATUSES)
+        Registration.objects.filter(user=user, conference=conference, status__in=ACTIVE_STATUSES)
         .select_related("registration_type")
         .first()
     )
@@ -191,9 +180,9 @@ def cancel(*, registration, by, notify=True, note=""):
         locked_type, current = _lock_type_and_registration(registration.pk)
         if not current.is_active:
             raise RegistrationError("not_active", registration=current)
-        _set_status(current, Registration.CANCELLED, by=by, note=note)
+        _set_status(current, RegistrationStatus.CANCELLED, by=by, note=note)
         if notify:
-            _email_after_commit(current, "cancelled")
+            _queue_email_in_transaction(current, EmailKind.CANCELLED)
         _promote_waitlisted(locked_type, by=by)
     registration.refresh_from_db()
     return registration
@@ -203,14 +192,14 @@ def approve(*, registration, by):
     """An organiser accepts a pending registration: confirmed if a seat is free, otherwise waitlisted."""
     with transaction.atomic():
         locked_type, current = _lock_type_and_registration(registration.pk)
-        if current.status != Registration.PENDING:
+        if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
         if has_free_seat(locked_type):
-            _set_status(current, Registration.CONFIRMED, by=by, note="approved")
-            _email_after_commit(current, "approved")
+            _set_status(current, RegistrationStatus.CONFIRMED, by=by, note="approved")
+            _queue_email_in_transaction(current, EmailKind.APPROVED)
         else:
-            _set_status(current, Registration.WAITLISTED, by=by, note="approved, no seat free")
-            _email_after_commit(current, "waitlisted")
+            _set_status(current, RegistrationStatus.WAITLISTED, by=by, note="approved, no seat free")
+            _queue_email_in_transaction(current, EmailKind.WAITLISTED)
     registration.refresh_from_db()
     return registration
 
@@ -219,10 +208,10 @@ def reject(*, registration, by):
     """An organiser turns down a pending registration; it ends cancelled, and the attendee is told."""
     with transaction.atomic():
         _locked_type, current = _lock_type_and_registration(registration.pk)
-        if current.status != Registration.PENDING:
+        if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
-        _set_status(current, Registration.CANCELLED, by=by, note="rejected")
-        _email_after_commit(current, "rejected")
+        _set_status(current, RegistrationStatus.CANCELLED, by=by, note="rejected")
+        _queue_email_in_transaction(current, EmailKind.REJECTED)
     registration.refresh_from_db()
     return registration
 
@@ -255,12 +244,12 @@ def change_type(*, registration, registration_type, by):
             raise RegistrationError("not_active", registration=current)
         previous_status = current.status
         # Counted before the move, so the registration itself is not yet among the new type's seats.
-        if previous_status == Registration.PENDING and new_type.needs_approval:
-            status = Registration.PENDING
+        if previous_status == RegistrationStatus.PENDING and new_type.needs_approval:
+            status = RegistrationStatus.PENDING
         elif has_free_seat(new_type):
-            status = Registration.CONFIRMED
+            status = RegistrationStatus.CONFIRMED
         else:
-            status = Registration.WAITLISTED
+            status = RegistrationStatus.WAITLISTED
         current.registration_type = new_type
         current.status = status
         current.save(update_fields=["registration_type", "status", "updated_at"])
@@ -271,8 +260,8 @@ def change_type(*, registration, registration_type, by):
             changed_by=by,
             note=f"type changed from {old_type.slug} to {new_type.slug}",
         )
-        _email_after_commit(current, status)
-        if previous_status == Registration.CONFIRMED:
+        _queue_email_in_transaction(current, status)
+        if previous_status == RegistrationStatus.CONFIRMED:
             _promote_waitlisted(old_type, by=by)
     registration.refresh_from_db()
     return registration
@@ -304,7 +293,7 @@ def update_details(*, registration, details, by):
     return registration
 
 
-def anonymise(*, registrations, by=None, now=None):
+def anonymise(*, registrations, now=None):
     """Blank the personal fields of `registrations` (a queryset) and detach them from their accounts.
     Status, type, country and role stay, for counts in reports. Returns how many were anonymised."""
     now = now or timezone.now()
@@ -315,5 +304,5 @@ def anonymise(*, registrations, by=None, now=None):
             photo_consent=False,
             anonymised_at=now,
             updated_at=now,
-            **{name: "" for name in PERSONAL_FIELDS},
+            **dict.fromkeys(PERSONAL_FIELDS, ""),
         )

@@ -6,7 +6,6 @@ from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,18 +13,20 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from wagtail.models import Locale
 
 from . import personal_data, services
+from .enums import ACTIVE_STATUSES, RegistrationStatus
 from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationForm
-from .models import Registration
+from .models import Registration, RegistrationType
 
 STATUS_MESSAGES = {
-    Registration.CONFIRMED: gettext_lazy("Your registration is confirmed. We will email you your badge in a moment."),
-    Registration.WAITLISTED: gettext_lazy(
+    RegistrationStatus.CONFIRMED: gettext_lazy(
+        "Your registration is confirmed. We will email you your badge in a moment."
+    ),
+    RegistrationStatus.WAITLISTED: gettext_lazy(
         "This registration type is full: you are on the waiting list. We email you when a seat frees."
     ),
-    Registration.PENDING: gettext_lazy(
+    RegistrationStatus.PENDING: gettext_lazy(
         "Thank you. An organiser will review your registration; we email you the answer."
     ),
 }
@@ -34,29 +35,20 @@ STATUS_MESSAGES = {
 def open_registration_types(conference, now=None):
     """The conference's types open for registration now."""
     types = conference.registration_types.order_by("sort_order", "name")
-    return [registration_type for registration_type in types if services.type_is_open(registration_type, now)]
+    return [registration_type for registration_type in types if registration_type.is_open(now)]
 
 
 def add_seats_left(registration_types):
     """Set `seats_left` (confirmed seats still free) on each type; only for showing the form, so that a
     successful POST does not count the whole conference's registrations."""
-    confirmed = dict(
-        Registration.objects.filter(registration_type__in=registration_types, status=Registration.CONFIRMED)
-        .values_list("registration_type")
-        .annotate(count=Count("pk"))
-        .order_by()
+    seats_left = dict(
+        RegistrationType.objects.filter(pk__in=[t.pk for t in registration_types])
+        .with_seat_counts()
+        .values_list("pk", "seats_left")
     )
     for registration_type in registration_types:
-        registration_type.seats_left = max(registration_type.capacity - confirmed.get(registration_type.pk, 0), 0)
+        registration_type.seats_left = seats_left[registration_type.pk]
     return registration_types
-
-
-def _localised(conference):
-    """The conference page in the active language, for titles and links."""
-    locale = Locale.objects.filter(language_code=get_language()).first()
-    if locale is None or conference.locale_id == locale.pk:
-        return conference
-    return conference.get_translation_or_none(locale) or conference
 
 
 @never_cache
@@ -65,7 +57,7 @@ def _register(request, conference):
     canonical = conference.canonical
     context = {"page": conference, "conference": conference, "route_suffix": "register/"}
     existing = (
-        Registration.objects.filter(user=request.user, conference=canonical, status__in=Registration.ACTIVE_STATUSES)
+        Registration.objects.filter(user=request.user, conference=canonical, status__in=ACTIVE_STATUSES)
         .select_related("registration_type")
         .first()
     )
@@ -125,7 +117,7 @@ def my_registrations(request):
     )
     now = timezone.now()
     for registration in registrations:
-        registration.localised_conference = _localised(registration.conference)
+        registration.localised_conference = registration.conference.localized
         registration.editable = registration.is_editable(now)
     return render(request, "registration/my_registrations.html", {"registrations": registrations})
 
@@ -158,7 +150,7 @@ def edit_registration(request, pk):
     return render(
         request,
         "registration/edit_registration.html",
-        {"form": form, "registration": registration, "conference": _localised(registration.conference)},
+        {"form": form, "registration": registration, "conference": registration.conference.localized},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -182,7 +174,7 @@ def cancel_registration(request, pk):
     return render(
         request,
         "registration/cancel_registration.html",
-        {"registration": registration, "conference": _localised(registration.conference)},
+        {"registration": registration, "conference": registration.conference.localized},
     )
 
 

@@ -7,7 +7,10 @@ import pytest
 from django.test import Client
 
 from conftest import get_demo_conference
+from programme import agenda
+from programme.models import SessionPage
 from registration.models import RegistrationType
+from registration.tests.checkin_factories import make_staff
 from registration.tests.registration_factories import make_user, register
 
 pytestmark = [pytest.mark.browser]
@@ -22,6 +25,9 @@ SIGNED_OUT_PAGES = [
     ("session", "/vilnius-2017/programme/from-street-to-government/"),
     ("speaker", "/vilnius-2017/speakers/giorgi-demo-beridze/"),
     ("sign-in", "/accounts/login/"),
+    ("programme with filters open", "/vilnius-2017/programme/?track=funding-after-transition"),
+    ("now and next", "/vilnius-2017/programme/now/?at=2017-04-05T10:00"),
+    ("printable programme", "/vilnius-2017/programme/print/"),
 ]
 SIGNED_IN_PAGES = [
     ("registration", "/vilnius-2017/register/"),
@@ -44,9 +50,6 @@ def serious_violations(page):
 
 def signed_in_cookie(live_server):
     """A session cookie of an attendee with a verified email, a confirmed registration, stars and a feed."""
-    from programme import agenda
-    from programme.models import SessionPage
-
     user = make_user()
     conference = get_demo_conference()
     registration_type = RegistrationType.objects.filter(conference=conference).order_by("-capacity").first()
@@ -189,3 +192,11 @@ def signed_in_cookie_without_registration(live_server):
     client = Client()
     client.force_login(make_user())
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_door_scanner_without_a_camera_has_no_serious_axe_violations(browser, live_server, demo_tx, language):
+    client = Client()
+    client.force_login(make_staff())
+    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+    assert audit(browser, live_server, [("scanner", "/checkin/")], language=language, cookie=cookie) == {}

@@ -1,5 +1,6 @@
 """An organiser made by load_demo signs in (through allauth) to the Wagtail admin in a real browser and publishes
 a change."""
+
 import pytest
 from django.core.management import call_command
 

@@ -11,7 +11,7 @@ from django.test import Client
 from conference.mail import queue_email
 from conference.settings import base as base_settings
 from conference.worker import drain
-from registration.badges import issue_badge_token
+from registration.badge_tokens import issue_badge_token
 from registration.tests.checkin_factories import make_registration, make_staff
 from registration.tests.registration_factories import PASSWORD, make_user
 
@@ -58,7 +58,9 @@ def test_door_scans_work_with_a_broken_cache(broken_cache, conference):
     assert door.get("/checkin/").status_code == 200
     body = json.dumps({"code": issue_badge_token(make_registration(conference)), "conference": "vilnius-2017"})
     response = door.post(
-        "/checkin/api/scan/", body, content_type="application/json",
+        "/checkin/api/scan/",
+        body,
+        content_type="application/json",
         headers={"X-CSRFToken": door.cookies["csrftoken"].value},
     )
     assert (response.status_code, response.json()["result"]) == (200, "checked_in")

@@ -1,4 +1,5 @@
 """The foundation: page-tree rules, demo content, health check, settings, error pages, security headers."""
+
 import json
 import os
 import re
@@ -7,11 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import RequestFactory
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from conference.models import ConferencePage
+from conference.views import server_error
 from home.models import HomePage, StandardPage
 from programme.models import ProgrammePage, SessionPage, SpeakerIndexPage, SpeakerPage
 
@@ -74,9 +78,10 @@ def test_conference_page_shows_dates_venue_and_partners(client):
 def test_load_demo_twice_leaves_one_conference():
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
-    assert ConferencePage.objects.filter(slug="vilnius-2017").count() == ConferencePage.objects.filter(
-        slug="vilnius-2017"
-    ).values("locale").distinct().count()
+    assert (
+        ConferencePage.objects.filter(slug="vilnius-2017").count()
+        == ConferencePage.objects.filter(slug="vilnius-2017").values("locale").distinct().count()
+    )
     assert ConferencePage.objects.filter(slug="vilnius-2017", locale__language_code="en").count() == 1
     conference = ConferencePage.objects.get(slug="vilnius-2017", locale__language_code="en")
     assert (str(conference.start_date), str(conference.end_date), conference.time_zone) == (
@@ -97,8 +102,6 @@ def test_load_demo_creates_no_account_unless_asked(django_user_model):
 
 @pytest.mark.django_db
 def test_staff_groups_exist_after_migrate():
-    from django.contrib.auth.models import Group
-
     organisers = Group.objects.get(name="Organisers")
     door_staff = Group.objects.get(name="Door staff")
     assert organisers.permissions.filter(codename="access_admin").exists()
@@ -139,6 +142,7 @@ def run_django(code, **env):
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,  # the assertion below shows stderr when it fails
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -147,9 +151,7 @@ def run_django(code, **env):
 def test_healthz_answers_503_when_the_database_is_unreachable():
     # Port 9 on loopback: nothing listens, so PostgreSQL's connection is refused at once.
     out = run_django(
-        "from django.test import Client\n"
-        "r = Client().get('/healthz')\n"
-        "print(r.status_code, r.content.decode())\n",
+        "from django.test import Client\nr = Client().get('/healthz')\nprint(r.status_code, r.content.decode())\n",
         DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing",
     )
     status, body = out.strip().split(" ", 1)
@@ -222,6 +224,7 @@ def test_production_settings_refuse_to_start_without_secret_key():
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,  # failing is the point of this test
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -240,6 +243,7 @@ def test_production_settings_pass_check_deploy():
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,  # the assertion below shows the output when it fails
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -258,10 +262,6 @@ def test_404_page_renders_without_traceback_when_debug_is_off(client, settings):
 
 @pytest.mark.django_db
 def test_500_page_renders_without_the_database():
-    from django.test import RequestFactory
-
-    from conference.views import server_error
-
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert b"Something went wrong" in response.content

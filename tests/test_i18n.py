@@ -5,13 +5,15 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Group
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
 from wagtail.models import Locale, Page
 
-from home import demo_translations
+from demo import translations as demo_translations
 from home.models import StandardPage
+from registration.tests.registration_factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ def switcher_links(html):
     """{language code: href} of the language switcher in a rendered page."""
     switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S)
     assert switcher, "no language switcher on the page"
-    links = dict((code, href) for href, code in re.findall(r'<a href="([^"]*)" lang="([a-z-]+)"', switcher.group(0)))
+    links = {code: href for href, code in re.findall(r'<a href="([^"]*)" lang="([a-z-]+)"', switcher.group(0))}
     current = re.findall(r'aria-current="true" lang="([a-z-]+)"', switcher.group(0))
     return links, current
 
@@ -199,11 +201,7 @@ def test_russian_session_and_speaker_pages_show_russian_content(client, conferen
     assert "translation-notice" not in html
 
 
-def test_registration_made_in_russian_is_emailed_in_russian(
-    client, conference, mailoutbox, deliver_mail
-):
-    from registration.tests.registration_factories import make_user
-
+def test_registration_made_in_russian_is_emailed_in_russian(client, conference, mailoutbox, deliver_mail):
     client.force_login(make_user())
     with deliver_mail():
         response = client.post(
@@ -233,8 +231,6 @@ def test_switcher_on_the_sign_in_page_keeps_the_page_to_come_back_to(client, con
 
 
 def test_switcher_on_the_registration_form_lands_on_the_english_form(client, conference):
-    from registration.tests.registration_factories import make_user
-
     client.force_login(make_user())
     html = client.get("/ru/vilnius-2017/register/").content.decode()
     links, current = switcher_links(html)
@@ -243,18 +239,12 @@ def test_switcher_on_the_registration_form_lands_on_the_english_form(client, con
 
 
 def test_switcher_on_my_page_lands_on_my_page(client, conference):
-    from registration.tests.registration_factories import make_user
-
     client.force_login(make_user())
     links, _ = switcher_links(client.get("/my/").content.decode())
     assert links == {"ru": "/ru/my/"}
 
 
 def test_organiser_translates_a_page_into_russian_in_the_admin(client, conference):
-    from django.contrib.auth.models import Group
-
-    from registration.tests.registration_factories import make_user
-
     organiser = make_user()
     organiser.groups.add(Group.objects.get(name="Organisers"))
     client.force_login(organiser)

@@ -78,14 +78,24 @@ def make_requests(client_factory, conference, tag):
     registering = client_factory()
     registering.force_login(attendee)
     answers = [
-        timed(lambda: registering.post(
-            "/vilnius-2017/register/",
-            {"full_name": "Ona Test", "badge_name": "Ona", "organisation": "", "country": "LT",
-             "registration_type": "press", "consent_privacy": "on"},
-        )),
-        timed(lambda: client_factory().post(
-            "/accounts/signup/", {"email": f"new-{tag}@example.org", "password1": PASSWORD, "password2": PASSWORD}
-        )),
+        timed(
+            lambda: registering.post(
+                "/vilnius-2017/register/",
+                {
+                    "full_name": "Ona Test",
+                    "badge_name": "Ona",
+                    "organisation": "",
+                    "country": "LT",
+                    "registration_type": "press",
+                    "consent_privacy": "on",
+                },
+            )
+        ),
+        timed(
+            lambda: client_factory().post(
+                "/accounts/signup/", {"email": f"new-{tag}@example.org", "password1": PASSWORD, "password2": PASSWORD}
+            )
+        ),
         timed(lambda: client_factory().post("/accounts/password/reset/", {"email": resetter.email})),
     ]
     assert [response.status_code for response, _ in answers] == [302, 302, 302]

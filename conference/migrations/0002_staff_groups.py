@@ -1,4 +1,4 @@
-"""The Organisers and Door staff groups (CONTRACT.md); their permissions are synced after migrate."""
+"""The Organisers and Door staff groups (docs/contract.md); their permissions are synced after migrate."""
 from django.db import migrations
 
 GROUPS = ["Organisers", "Door staff"]

@@ -1,4 +1,4 @@
-"""Settings shared by every environment, read from the environment variables in CONTRACT.md."""
+"""Settings shared by every environment, read from the environment variables in docs/contract.md."""
 
 import os
 from pathlib import Path
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "conference",
     "programme",
     "registration",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right below WhiteNoise (which serves its own precompressed static files) and above everything that
+    # reads or changes the body, so that it compresses the final answer, also the ones the programme's
+    # response cache hands back. What it leaves alone because of BREACH: conference/compression.py.
+    "conference.compression.TextCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,7 +123,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: every worker and every manage.py process must see the same cache (CONTRACT.md), so never a
+# Cache: every worker and every manage.py process must see the same cache (docs/contract.md), so never a
 # per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/. Both are guarded
 # (conference/cache_backends.py): a failing cache makes pages slower, not broken.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -166,8 +171,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# Email: files when EMAIL_FILE_PATH is set (CONTRACT.md), SMTP when EMAIL_HOST is, else the console. That is
-# the backend the worker delivers with; anything in a request that sends mail only queues it (EMAIL_BACKEND).
+# Email: files when EMAIL_FILE_PATH is set (docs/contract.md), SMTP when EMAIL_HOST is, else the console. That
+# is the backend the worker delivers with; anything in a request that sends mail only queues it (EMAIL_BACKEND).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Harm Reduction Conference <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = "conference.mail.QueueingEmailBackend"
@@ -183,10 +188,10 @@ elif os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     MAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
-# Seconds any one SMTP conversation may block a worker (CONTRACT.md); requests never send mail themselves.
+# Seconds any one SMTP conversation may block a worker (docs/contract.md); requests never send mail themselves.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
-# Background work (CONTRACT.md): emails are stored in the database in the transaction that causes them
+# Background work (docs/contract.md): emails are stored in the database in the transaction that causes them
 # (conference/mail.py) and sent by `manage.py worker` processes through django-tasks' database backend,
 # under the alias "background". Wagtail's own tasks (search and reference index) use "default" and stay
 # immediate, as they were before TASKS was set: the index is current when a save returns.
@@ -210,11 +215,13 @@ WAGTAIL_SITE_NAME = "Harm Reduction Conferences"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS = []  # nothing is fetched from third parties
-# Sign-in (CONTRACT.md, docs/security.md): the admin's and private pages' sign-in is allauth's, with its
+# Sign-in (docs/contract.md, docs/security.md): the admin's and private pages' sign-in is allauth's, with its
 # rate limits; Wagtail's own password reset (no limits, no queue) is off: allauth's covers every account.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Admin avatars from our own default picture: Gravatar is another host, which our CSP blocks anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Accounts (django-allauth): email is the login and must be verified.
 LOGIN_URL = "account_login"

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F401,F403
 from .base import DATABASES
@@ -28,7 +29,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="hrne-test-media-")
 ACCOUNT_RATE_LIMITS = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that live-server and threaded tests share one database.
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"hrne-test-{os.getpid()}.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"hrne-test-{os.getpid()}.sqlite3")}
 STATIC_ROOT = tempfile.mkdtemp(prefix="hrne-test-static-")
 WHITENOISE_USE_FINDERS = True
 # TASKS as in base.py: real queue rows in the test database; tests run the worker with conference.worker.drain().

@@ -8,29 +8,27 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
+from conference.enums import OrganisationRole
+from conference.models import ConferencePage
+
 register = template.Library()
 
 ORGANISATION_HEADINGS = [
-    ("organiser", _("Organised by")),
-    ("partner", _("Partners")),
-    ("funder", _("With support from")),
+    (OrganisationRole.ORGANISER, _("Organised by")),
+    (OrganisationRole.PARTNER, _("Partners")),
+    (OrganisationRole.FUNDER, _("With support from")),
 ]
 
 
 def current_conference(context):
     """The ConferencePage the current page belongs to (or is), if any; cached on the request."""
-    from conference.models import ConferencePage
-
     request = context.get("request")
     if request is not None and hasattr(request, "_current_conference"):
         return request._current_conference
     conference = context.get("conference")
     page = context.get("page")
     if conference is None and isinstance(page, Page):
-        if isinstance(page.specific_deferred, ConferencePage):
-            conference = page.specific_deferred
-        else:
-            conference = ConferencePage.objects.ancestor_of(page).first()
+        conference = ConferencePage.for_page(page.specific_deferred)
     if conference is not None:
         # An untranslated page shown under /ru/ still gets the Russian conference's menus.
         conference = conference.localized

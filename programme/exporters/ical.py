@@ -6,7 +6,7 @@ import icalendar
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..models import SessionPage, SessionSpeaker
+from ..enums import SessionKind, SpeakerRole
 
 PRODID = "-//Harm Reduction Conferences//Programme//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -23,7 +23,7 @@ def _base_url(request_or_base_url):
 def session_description(schedule, session):
     """Plain text for DESCRIPTION: speakers (with role), track, the abstract."""
     lines = []
-    roles = dict(SessionSpeaker.ROLE_CHOICES)
+    roles = dict(SpeakerRole.choices)
     for speaker in session.speakers:
         who = speaker.name + (f" ({speaker.organisation})" if speaker.organisation else "")
         lines.append(f"{roles.get(speaker.role, speaker.role)}: {who}")
@@ -61,7 +61,7 @@ def build_event(schedule, session, *, base_url):
     event.add("url", base_url + session.path)
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if session.kind == "break" else "OPAQUE")
-    categories = [str(dict(SessionPage.KIND_CHOICES).get(session.kind, session.kind))]
+    categories = [str(dict(SessionKind.choices).get(session.kind, session.kind))]
     track = schedule.tracks_by_id.get(session.track_id)
     if track:
         categories.append(track["name"])
@@ -73,7 +73,7 @@ def build_calendar(sessions, *, schedule, name, request_or_base_url=None):
     """Turn sessions into an icalendar.Calendar.
 
     sessions: SessionEntry items of `schedule` (e.g. a filtered or personal selection of
-        `programme.schedule.get_schedule(conference, language).sessions`; match them by `entry.id`, the
+        `programme.gathering.get_schedule(conference, language).sessions`; match them by `entry.id`, the
         default-language SessionPage pk, or `entry.translation_key`).
     schedule: the programme.schedule.Schedule they come from (rooms, tracks, venue, time zone).
     name: the calendar's display name (X-WR-CALNAME and NAME).
@@ -87,8 +87,10 @@ def build_calendar(sessions, *, schedule, name, request_or_base_url=None):
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # TEXT values (RFC 7986 NAME): icalendar leaves these unescaped unless told, and vobject then cuts the
+    # name at its first comma.
+    calendar.add("name", icalendar.vText(name))
+    calendar.add("x-wr-calname", icalendar.vText(name))
     calendar.add("x-wr-timezone", schedule.time_zone)
     # Ask subscribed calendars to look for changes every hour.
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})

@@ -4,11 +4,12 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from wagtail.models import Locale
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
-from programme.models import SessionPage
+from programme.models import Room, SessionPage
 
-from .helpers import demo_session
+from .helpers import demo_session, events_by_uid, make_scale
 
 pytestmark = pytest.mark.django_db
 
@@ -93,10 +94,6 @@ def test_edit_form_warns_when_a_speaker_is_booked_twice(organiser, conference):
 
 
 def test_edit_form_refuses_a_room_of_another_conference(organiser, conference):
-    from programme.models import Room
-
-    from .helpers import make_scale
-
     make_scale("scale1", 1)
     foreign_room = Room.objects.get(conference__slug="scale1", slug="room-1")
     session = demo_session(conference, "naloxone-in-every-pocket")
@@ -106,8 +103,6 @@ def test_edit_form_refuses_a_room_of_another_conference(organiser, conference):
 
 
 def test_translation_edit_form_keeps_schedule_facts_read_only(organiser, conference):
-    from wagtail.models import Locale
-
     russian = demo_session(conference, "opening").get_translation(Locale.objects.get(language_code="ru"))
     html = organiser.get(edit_url(russian)).content.decode()
     assert "Edit this in the default-language session; it applies to all." in html
@@ -135,8 +130,6 @@ def client_sees_old_time(client, conference):
 
 
 def test_publishing_a_new_time_in_the_admin_moves_the_calendar_event(organiser, conference):
-    from .helpers import events_by_uid
-
     session = demo_session(conference, "naloxone-in-every-pocket")
     uid = f"{session.translation_key}@sessions.harm-reduction-conference"
     before = events_by_uid(organiser.get("/vilnius-2017/programme/schedule.ics").content)[uid]

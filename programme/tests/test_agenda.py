@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 import icalendar
 import pytest
 from allauth.account.models import EmailAddress
-from django.test import Client
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from wagtail.models import Locale
 
+from programme.enums import SessionStatus
 from programme.models import AgendaFeed, AgendaItem, ProgrammePage, Room, SessionPage
 
 pytestmark = pytest.mark.django_db
@@ -153,9 +155,6 @@ def test_star_next_to_another_site_goes_to_my_agenda_instead(signed_in, sessions
 
 
 def test_star_button_on_a_russian_session_page_stars_the_english_session(signed_in, attendee, sessions):
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
-
     russian = sessions["morning"].copy_for_translation(Locale.objects.get(language_code="ru"), copy_parents=True)
     star(signed_in, sessions["morning"])
     request = RequestFactory().get("/ru/vilnius-2017/programme/agenda-morning/")
@@ -201,7 +200,7 @@ def test_my_agenda_lists_starred_sessions_by_day_with_clashes_marked(signed_in, 
 def test_cancelled_session_clashes_with_nothing(signed_in, sessions):
     star(signed_in, sessions["morning"])
     star(signed_in, sessions["overlap"])
-    publish_change(sessions["overlap"], status=SessionPage.STATUS_CANCELLED)
+    publish_change(sessions["overlap"], status=SessionStatus.CANCELLED)
     html = signed_in.get("/my/").content.decode()
     assert "agenda-item--clash" not in html
     assert "agenda-item--cancelled" in html
@@ -288,7 +287,7 @@ def test_cancelled_session_stays_in_the_feed_as_cancelled(signed_in, sessions):
     star(signed_in, sessions["later"])
     url = feed_url(signed_in)
     before = next(iter(events_of(Client().get(url)).values()))
-    publish_change(sessions["later"], status=SessionPage.STATUS_CANCELLED)
+    publish_change(sessions["later"], status=SessionStatus.CANCELLED)
     after = next(iter(events_of(Client().get(url)).values()))
     assert after["uid"] == before["uid"]
     assert after["status"] == "CANCELLED"

@@ -44,6 +44,7 @@ def test_filters_work_by_keyboard_without_javascript(browser, live_server, demo_
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + PROGRAMME)
+    page.locator("summary", has_text="Filter sessions").press("Enter")  # the filters are folded on a phone
     page.get_by_label("Track").focus()
     page.keyboard.press("End")  # the last track: Funding after donor transition
     page.get_by_role("button", name="Show sessions").press("Enter")

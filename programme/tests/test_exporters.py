@@ -8,15 +8,15 @@ from pathlib import Path
 import icalendar
 import jsonschema
 import pytest
+from django.utils.http import http_date, parse_http_date
 from lxml import etree
 
 from programme.models import SessionPage
 
 from .helpers import demo_session, events_by_uid, publish_change
 
-SCHEMAS = Path("/work/shared/schemas/frab")
-if not SCHEMAS.exists():
-    SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "frab"
+# The frab schemas ship with the tests (licence and source in schemas/frab/NOTICE).
+SCHEMAS = Path(__file__).resolve().parent / "schemas" / "frab"
 
 pytestmark = pytest.mark.django_db
 
@@ -188,8 +188,6 @@ def test_frab_guid_stays_after_an_edit(client, conference):
 
 
 def test_last_modified_never_goes_back_after_an_unpublish(client, conference):
-    from django.utils.http import http_date, parse_http_date
-
     newest = publish_change(demo_session(conference, "chemsex"), title="Chemsex, the newest change")
     before = client.get(ICS)
     newest.unpublish()

@@ -63,8 +63,11 @@ def test_now_and_next_at_never_5xx(client, value):
     moment=st.datetimes(
         min_value=datetime(1, 1, 1),
         max_value=datetime(9999, 12, 31, 23, 59),
-        timezones=st.none() | st.builds(timezone, st.timedeltas(min_value=-timedelta(hours=23, minutes=59),
-                                                                 max_value=timedelta(hours=23, minutes=59))),
+        timezones=st.none()
+        | st.builds(
+            timezone,
+            st.timedeltas(min_value=-timedelta(hours=23, minutes=59), max_value=timedelta(hours=23, minutes=59)),
+        ),
     )
 )
 def test_now_and_next_any_moment_never_5xx(client, moment):

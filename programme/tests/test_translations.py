@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from programme.models import SpeakerPage
+
 from .helpers import demo_session, events_by_uid, publish_change
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,7 @@ def test_russian_frab_guid_matches_english(client, conference):
 
 def test_russian_speaker_index_lists_every_speaker(client, conference):
     html = client.get("/ru/vilnius-2017/speakers/").content.decode()
-    assert html.count('class="speaker-card__name"') == 22
+    english_speakers = SpeakerPage.objects.live().descendant_of(conference).count()
+    assert html.count('class="speaker-card__name"') == english_speakers > 0
     assert 'href="/ru/vilnius-2017/speakers/giorgi-demo-beridze/">Георгий Беридзе (демо)</a>' in html
     assert 'href="/ru/vilnius-2017/speakers/jan-demo-kowalski/">Jan Kowalski (demo)</a>' in html

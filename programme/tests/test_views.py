@@ -5,6 +5,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
+from programme.models import SpeakerPage
+
 from .helpers import demo_session, events_by_uid, publish_change
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +140,6 @@ def test_deleted_session_leaves_programme_on_next_request(client, conference):
 
 
 def test_speaker_rename_shows_in_programme_on_next_request(client, conference):
-    from programme.models import SpeakerPage
-
     client.get(PROGRAMME)
     speaker = SpeakerPage.objects.get(slug="jan-demo-kowalski", locale=conference.locale)
     speaker.title = "Jan K. Kowalski (demo)"

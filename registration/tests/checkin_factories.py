@@ -4,9 +4,12 @@ import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from wagtail.models import Locale
 
+from conference.models import ConferencePage
 from conference.permissions import DOOR_STAFF, ORGANISERS
-from registration.models import Registration, RegistrationType
+from registration.enums import RegistrationStatus
+from registration.models import DoorAssignment, Registration, RegistrationType
 
 _counter = itertools.count(1)
 
@@ -20,7 +23,7 @@ def make_registration_type(conference, *, slug="participant", name="Participant"
     return registration_type
 
 
-def make_registration(conference, *, status=Registration.CONFIRMED, registration_type=None, user=None, **fields):
+def make_registration(conference, *, status=RegistrationStatus.CONFIRMED, registration_type=None, user=None, **fields):
     number = next(_counter)
     if user is None:
         user = get_user_model().objects.create_user(
@@ -43,11 +46,20 @@ def make_registration(conference, *, status=Registration.CONFIRMED, registration
     )
 
 
-def make_staff(*, group=DOOR_STAFF, username=None):
+ALL = "all"
+
+
+def make_staff(*, group=DOOR_STAFF, username=None, conferences=ALL):
+    """A staff account. Door staff are assigned to `conferences` (default: every conference there is)."""
     username = username or f"staff{next(_counter)}"
     user = get_user_model().objects.create_user(username=username, email=f"{username}@example.org", password="pw")
     if group:
         user.groups.add(Group.objects.get(name=group))
+    if group == DOOR_STAFF:
+        if conferences == ALL:
+            conferences = ConferencePage.objects.filter(locale=Locale.get_default())
+        for conference in conferences:
+            DoorAssignment.objects.create(user=user, conference=conference.canonical)
     return user
 
 

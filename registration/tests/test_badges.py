@@ -6,9 +6,13 @@ import subprocess
 
 import pytest
 import zxingcpp
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import translation
 from PIL import Image
+from reportlab.pdfbase import pdfmetrics
 
-from registration import badges
+from registration import badge_pdf, badge_tokens
 from registration.models import BadgeSigningKey
 
 from .checkin_factories import make_registration
@@ -27,33 +31,33 @@ def rasterise(pdf_bytes, tmp_path, dpi=150):
 
 def test_token_is_short_printable_ascii_without_personal_data(conference):
     registration = make_registration(conference, badge_name="Ona Petraitė", full_name="Ona Petraitė")
-    token = badges.issue_badge_token(registration)
-    assert len(token) == badges.TOKEN_LENGTH <= 200
+    token = badge_tokens.issue_badge_token(registration)
+    assert len(token) == badge_tokens.TOKEN_LENGTH <= 200
     assert set(token) <= set(string.ascii_uppercase + "234567")
     assert "ONA" not in token and "PETRAIT" not in token
 
 
 def test_token_is_the_same_each_time_it_is_issued(conference):
     registration = make_registration(conference)
-    assert badges.issue_badge_token(registration) == badges.issue_badge_token(registration)
+    assert badge_tokens.issue_badge_token(registration) == badge_tokens.issue_badge_token(registration)
 
 
 def test_token_verifies_to_its_conference_and_registration(conference):
     registration = make_registration(conference)
-    token = badges.verify_badge_token(badges.issue_badge_token(registration))
+    token = badge_tokens.verify_badge_token(badge_tokens.issue_badge_token(registration))
     assert (token.version, token.conference_id, token.registration_id) == (1, conference.pk, registration.pk)
 
 
 def test_changing_any_single_character_makes_the_token_invalid(conference):
-    code = badges.issue_badge_token(make_registration(conference))
+    code = badge_tokens.issue_badge_token(make_registration(conference))
     alphabet = string.ascii_uppercase + "234567" + "a0=-"
     for position in range(len(code)):
         for replacement in alphabet:
             if replacement == code[position]:
                 continue
             altered = code[:position] + replacement + code[position + 1 :]
-            with pytest.raises(badges.InvalidToken):
-                badges.verify_badge_token(altered)
+            with pytest.raises(badge_tokens.InvalidToken):
+                badge_tokens.verify_badge_token(altered)
 
 
 @pytest.mark.parametrize(
@@ -62,28 +66,24 @@ def test_changing_any_single_character_makes_the_token_invalid(conference):
     ids=["empty", "one", "truncated", "one-more", "10MB", "binary", "non-ascii", "unsigned"],
 )
 def test_garbage_codes_are_invalid(conference, code):
-    badges.issue_badge_token(make_registration(conference))  # the conference has a key
-    with pytest.raises(badges.InvalidToken):
-        badges.verify_badge_token(code)
+    badge_tokens.issue_badge_token(make_registration(conference))  # the conference has a key
+    with pytest.raises(badge_tokens.InvalidToken):
+        badge_tokens.verify_badge_token(code)
 
 
 def test_token_signed_by_another_key_is_invalid(conference):
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     registration = make_registration(conference)
-    code = badges.issue_badge_token(registration)
-    _, payload, _ = badges.parse_badge_token(code)
-    forged = badges._encode(payload + Ed25519PrivateKey.generate().sign(badges.SIGNATURE_CONTEXT + payload))
-    with pytest.raises(badges.InvalidToken):
-        badges.verify_badge_token(forged)
+    code = badge_tokens.issue_badge_token(registration)
+    _, payload, _ = badge_tokens.parse_badge_token(code)
+    forged = badge_tokens._encode(payload + Ed25519PrivateKey.generate().sign(badge_tokens.SIGNATURE_CONTEXT + payload))
+    with pytest.raises(badge_tokens.InvalidToken):
+        badge_tokens.verify_badge_token(forged)
 
 
 def test_private_key_is_stored_encrypted(conference):
-    from cryptography.hazmat.primitives import serialization
-
-    badges.issue_badge_token(make_registration(conference))
+    badge_tokens.issue_badge_token(make_registration(conference))
     key = BadgeSigningKey.objects.get(conference=conference)
-    private = badges._private_key(conference.pk, bytes(key.encrypted_private_key))
+    private = badge_tokens._private_key(conference.pk, bytes(key.encrypted_private_key))
     raw = private.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
@@ -93,8 +93,8 @@ def test_private_key_is_stored_encrypted(conference):
 
 def test_qr_png_decodes_to_the_token(conference):
     registration = make_registration(conference)
-    image = Image.open(io.BytesIO(badges.render_qr_png(registration)))
-    assert decode_qr_texts(image) == [badges.issue_badge_token(registration)]
+    image = Image.open(io.BytesIO(badge_pdf.render_qr_png(registration)))
+    assert decode_qr_texts(image) == [badge_tokens.issue_badge_token(registration)]
 
 
 def pdf_info(pdf_bytes, tmp_path):
@@ -116,54 +116,52 @@ def pdf_text(pdf_bytes, tmp_path):
 
 
 def test_badge_pdf_is_one_a6_portrait_page(conference, tmp_path):
-    info = pdf_info(badges.render_badge_pdf(make_registration(conference)), tmp_path)
+    info = pdf_info(badge_pdf.render_badge_pdf(make_registration(conference)), tmp_path)
     assert info["Pages"].strip() == "1"
     assert page_size_mm(info) == (105.0, 148.0)
 
 
 def test_badge_pdf_shows_name_organisation_type_conference_and_dates(conference, tmp_path):
     registration = make_registration(conference, badge_name="Ona Petraitė", organisation="Demetra")
-    text = pdf_text(badges.render_badge_pdf(registration), tmp_path)
+    text = pdf_text(badge_pdf.render_badge_pdf(registration), tmp_path)
     for expected in ["Ona Petraitė", "Demetra", "PARTICIPANT", conference.title, "4–6 April 2017"]:
         assert expected in text
 
 
 def test_badge_pdf_prints_cyrillic_badge_names(conference, tmp_path):
     registration = make_registration(conference, badge_name="Анна Иванова", organisation="ЕАСВ")
-    text = pdf_text(badges.render_badge_pdf(registration), tmp_path)
+    text = pdf_text(badge_pdf.render_badge_pdf(registration), tmp_path)
     assert "Анна Иванова" in text and "ЕАСВ" in text
 
 
 def test_badge_pdf_qr_decodes_at_150_dpi(conference, tmp_path):
     registration = make_registration(conference)
-    pages = rasterise(badges.render_badge_pdf(registration), tmp_path)
-    assert [decode_qr_texts(page) for page in pages] == [[badges.issue_badge_token(registration)]]
+    pages = rasterise(badge_pdf.render_badge_pdf(registration), tmp_path)
+    assert [decode_qr_texts(page) for page in pages] == [[badge_tokens.issue_badge_token(registration)]]
 
 
 def test_badge_sheets_put_four_badges_on_each_a4_page(conference, tmp_path):
     registrations = [make_registration(conference) for _ in range(5)]
-    pdf = badges.render_badge_sheets_pdf(registrations, conference=conference)
+    pdf = badge_pdf.render_badge_sheets_pdf(registrations, conference=conference)
     info = pdf_info(pdf, tmp_path)
     assert info["Pages"].strip() == "2"
     assert page_size_mm(info) == (210.0, 297.0)
     pages = rasterise(pdf, tmp_path)
-    tokens = [badges.issue_badge_token(registration) for registration in registrations]
+    tokens = [badge_tokens.issue_badge_token(registration) for registration in registrations]
     assert sorted(decode_qr_texts(pages[0])) == sorted(tokens[:4])
     assert decode_qr_texts(pages[1]) == tokens[4:]
 
 
 def test_badge_pdf_is_in_the_conference_language_whatever_the_request_language(conference, tmp_path):
-    from django.utils import translation
-
     registration = make_registration(conference, language="ru")
     with translation.override("ru"):
-        text = pdf_text(badges.render_badge_pdf(registration), tmp_path)
+        text = pdf_text(badge_pdf.render_badge_pdf(registration), tmp_path)
     assert "4–6 April 2017" in text
 
 
 def test_badge_sheets_have_cut_marks_on_the_cutting_lines(conference, tmp_path):
     registrations = [make_registration(conference) for _ in range(4)]
-    (page,) = rasterise(badges.render_badge_sheets_pdf(registrations, conference=conference), tmp_path)
+    (page,) = rasterise(badge_pdf.render_badge_sheets_pdf(registrations, conference=conference), tmp_path)
     grey = page.convert("L")
     width, height = grey.size
     middle_x, middle_y = width // 2, height // 2
@@ -178,8 +176,6 @@ def test_badge_sheets_have_cut_marks_on_the_cutting_lines(conference, tmp_path):
 
 
 def test_badge_font_ships_with_the_app_so_a_fresh_machine_prints_cyrillic():
-    from reportlab.pdfbase import pdfmetrics
-
-    regular, bold = badges._fonts()
-    assert pdfmetrics.getFont(regular).face.filename == str(badges.FONTS_DIR / "DejaVuSans.ttf")
-    assert pdfmetrics.getFont(bold).face.filename == str(badges.FONTS_DIR / "DejaVuSans-Bold.ttf")
+    regular, bold = badge_pdf._fonts()
+    assert pdfmetrics.getFont(regular).face.filename == str(badge_pdf.FONTS_DIR / "DejaVuSans.ttf")
+    assert pdfmetrics.getFont(bold).face.filename == str(badge_pdf.FONTS_DIR / "DejaVuSans-Bold.ttf")

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from registration.badges import issue_badge_token
+from registration.badge_tokens import issue_badge_token
 from registration.checkin import perform_checkin
-from registration.models import Registration
+from registration.enums import RegistrationStatus
 
 from .checkin_factories import DOOR_STAFF, ORGANISERS, make_registration, make_registration_type, make_staff
 
@@ -89,13 +89,13 @@ def test_badge_sheets_hold_every_confirmed_badge_of_the_chosen_type(organiser, c
     speaker = make_registration_type(conference, slug="printshop-test", name="Speaker")
     for _ in range(5):
         make_registration(conference, registration_type=speaker)
-    make_registration(conference, registration_type=speaker, status=Registration.CANCELLED)
+    make_registration(conference, registration_type=speaker, status=RegistrationStatus.CANCELLED)
     response = organiser.get(
         "/admin/checkin/badges/", {"conference": "vilnius-2017", "type": "printshop-test", "download": "1"}
     )
     assert response["Content-Type"] == "application/pdf"
     (tmp_path / "sheets.pdf").write_bytes(response.content)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "sheets.pdf")], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(tmp_path / "sheets.pdf")], capture_output=True, text=True, check=True).stdout
     assert "Pages: 2" in " ".join(info.split())
 
 

@@ -8,8 +8,9 @@ import zxingcpp
 from django.test import Client
 from PIL import Image
 
-from registration.badges import issue_badge_token
-from registration.models import CheckIn, Registration, ScanAttempt
+from registration.badge_tokens import issue_badge_token
+from registration.enums import RegistrationStatus
+from registration.models import CheckIn, DoorAssignment, ScanAttempt
 
 from .checkin_factories import ORGANISERS, make_registration, make_staff
 
@@ -17,10 +18,16 @@ SCAN_URL = "/checkin/api/scan/"
 
 
 @pytest.fixture
-def door(db):
+def door_staff(db):
+    """A door-staff account assigned to the demo conference's door."""
+    return make_staff()
+
+
+@pytest.fixture
+def door(door_staff):
     """A door-staff session that sends the CSRF token like the scanner page does."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_staff())
+    client.force_login(door_staff)
     client.get("/checkin/")
     return client
 
@@ -82,16 +89,18 @@ def test_ten_megabyte_code_is_invalid_not_an_error_and_audited(door, conference)
     assert ScanAttempt.objects.get().code_excerpt == "(request body too large)"
 
 
-def test_badge_of_another_conference_is_wrong_conference(door, conference):
+def test_badge_of_another_conference_is_wrong_conference(door, door_staff, conference):
     registration = make_registration(conference, badge_name="Ona")
-    conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    other = conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    DoorAssignment.objects.create(user=door_staff, conference=other)
     data = post_json(door, SCAN_URL, {"code": issue_badge_token(registration), "conference": "other-2018"}).json()
     assert (data["result"], data["badge_name"]) == ("wrong_conference", "Ona")
     assert "checked_in_at" not in data
 
 
 @pytest.mark.parametrize(
-    ("status", "result"), [(Registration.CANCELLED, "cancelled"), (Registration.WAITLISTED, "not_confirmed")]
+    ("status", "result"),
+    [(RegistrationStatus.CANCELLED, "cancelled"), (RegistrationStatus.WAITLISTED, "not_confirmed")],
 )
 def test_unconfirmed_badges_are_refused(door, conference, status, result):
     registration = make_registration(conference, status=status)
@@ -186,8 +195,8 @@ def test_manual_checkin_with_a_bad_id_is_400(door, registration_id):
 
 def test_offline_data_lists_refused_badges_and_todays_checkins(door, conference):
     confirmed = make_registration(conference, badge_name="Ona")
-    cancelled = make_registration(conference, status=Registration.CANCELLED)
-    waiting = make_registration(conference, status=Registration.WAITLISTED)
+    cancelled = make_registration(conference, status=RegistrationStatus.CANCELLED)
+    waiting = make_registration(conference, status=RegistrationStatus.WAITLISTED)
     post_json(door, SCAN_URL, {"code": issue_badge_token(confirmed), "conference": "vilnius-2017"})
     data = door.get("/checkin/api/offline-data/", {"conference": "vilnius-2017"}).json()
     assert (data["refused"][str(cancelled.pk)], data["refused"][str(waiting.pk)]) == ("cancelled", "not_confirmed")
@@ -231,7 +240,7 @@ def test_badge_of_someone_else_is_404(conference):
 
 
 def test_badge_of_an_unconfirmed_registration_is_404(conference):
-    registration = make_registration(conference, status=Registration.WAITLISTED)
+    registration = make_registration(conference, status=RegistrationStatus.WAITLISTED)
     client = Client()
     client.force_login(registration.user)
     assert client.get(f"/my/badges/{registration.pk}.pdf").status_code == 404

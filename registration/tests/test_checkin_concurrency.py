@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from registration.badges import issue_badge_token
+from registration.badge_tokens import issue_badge_token
 from registration.checkin import CheckInError, perform_checkin
 from registration.models import CheckIn, ScanAttempt
 

@@ -3,12 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registration import checkin
-from registration.badges import issue_badge_token
+from registration.badge_tokens import issue_badge_token
 from registration.checkin import CheckInError, perform_checkin, search_registrations
-from registration.models import CheckIn, Registration, ScanAttempt
+from registration.enums import RegistrationStatus
+from registration.models import CheckIn, ScanAttempt
 
 from .checkin_factories import make_registration, make_staff
 
@@ -62,9 +65,9 @@ def test_day_is_the_date_in_the_conference_time_zone(conference, staff):
 @pytest.mark.parametrize(
     ("status", "result"),
     [
-        (Registration.CANCELLED, "cancelled"),
-        (Registration.WAITLISTED, "not_confirmed"),
-        (Registration.PENDING, "not_confirmed"),
+        (RegistrationStatus.CANCELLED, "cancelled"),
+        (RegistrationStatus.WAITLISTED, "not_confirmed"),
+        (RegistrationStatus.PENDING, "not_confirmed"),
     ],
 )
 def test_unconfirmed_badges_are_refused_by_status(conference, staff, status, result):
@@ -93,13 +96,14 @@ def test_unknown_door_conference_is_invalid(conference, staff):
     assert raised.value.code == "invalid"
 
 
-def test_deleted_registration_is_invalid(conference, staff):
+def test_deleted_registration_is_cancelled(conference, staff):
+    # We signed the badge, so it was real: its registration is gone, so the badge is void (issue 10).
     registration = make_registration(conference)
     code = issue_badge_token(registration)
     registration.delete()
     with pytest.raises(CheckInError) as raised:
         scan(code, staff)
-    assert raised.value.code == "invalid"
+    assert raised.value.code == "cancelled"
 
 
 @pytest.mark.parametrize("code", [None, 42, ["A"], "", "A" * 10_000_000, "\x00" * 117])
@@ -137,7 +141,7 @@ def test_retry_with_the_same_nonce_answers_the_same_and_writes_nothing(conferenc
 
 
 def test_retry_of_a_refused_scan_with_the_same_nonce_is_refused_again(conference, staff):
-    registration = make_registration(conference, status=Registration.CANCELLED)
+    registration = make_registration(conference, status=RegistrationStatus.CANCELLED)
     for _ in range(2):
         with pytest.raises(CheckInError) as raised:
             scan(issue_badge_token(registration), staff, nonce="n-2")
@@ -205,21 +209,48 @@ def test_search_needs_three_characters(conference):
     assert search_registrations(conference=conference, query="On") == []
 
 
-def test_results_are_the_contracts_list():
-    assert checkin.RESULTS == [
-        "checked_in",
-        "already_checked_in",
-        "invalid",
-        "cancelled",
-        "not_confirmed",
-        "wrong_conference",
+def test_every_contract_result_comes_from_a_real_scan_and_is_audited(conference, staff):
+    contract_results = ["checked_in", "already_checked_in", "invalid", "cancelled", "not_confirmed", "wrong_conference"]
+    conference.slug = "other-2018"
+    other = conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    valid = issue_badge_token(make_registration(conference))
+    scans = [
+        (valid, "vilnius-2017"),
+        (valid, "vilnius-2017"),
+        ("not a badge", "vilnius-2017"),
+        (issue_badge_token(make_registration(conference, status="cancelled")), "vilnius-2017"),
+        (issue_badge_token(make_registration(conference, status="pending")), "vilnius-2017"),
+        (issue_badge_token(make_registration(conference)), other.slug),
     ]
+    answers = []
+    for code, conference_slug in scans:
+        try:
+            answers.append(scan(code, staff, conference_slug=conference_slug).result)
+        except CheckInError as error:
+            answers.append(error.code)
+    assert answers == contract_results
+    assert list(ScanAttempt.objects.order_by("pk").values_list("result", flat=True)) == contract_results
+
+
+@pytest.mark.parametrize("status", list(RegistrationStatus))
+def test_offline_data_refuses_a_badge_as_an_online_scan_would(conference, staff, status):
+    registration = make_registration(conference, status=status)
+    try:
+        online = scan(issue_badge_token(registration), staff).result
+    except CheckInError as error:
+        online = error.code
+    refused = checkin.offline_data(conference=conference)["refused"]
+    offline = refused.get(registration.pk, "checked_in")
+    assert (online, offline) == (
+        ("checked_in", "checked_in")
+        if status == "confirmed"
+        else ("cancelled", "cancelled")
+        if status == "cancelled"
+        else ("not_confirmed", "not_confirmed")
+    )
 
 
 def test_forged_code_never_reads_a_registration(conference, staff):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     code = issue_badge_token(make_registration(conference))
     forged = code[:-2] + ("AA" if code[-2:] != "AA" else "BA")
     with CaptureQueriesContext(connection) as queries, pytest.raises(CheckInError):

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from registration import services
+from registration import personal_data, services
 from registration.models import CheckIn, Registration
-from registration.personal_data import export_personal_data, register_section
+from registration.personal_data import delete_account, export_personal_data, register_section
 
 from .registration_factories import PASSWORD, make_type, make_user, register
 
@@ -133,8 +133,6 @@ def test_download_includes_registered_sections(registration):
     try:
         data = export_personal_data(registration.user)
     finally:
-        from registration import personal_data
-
         personal_data._sections.pop("test_extra")
     assert data["test_extra"] == {"email_again": registration.user.email}
 
@@ -167,7 +165,6 @@ def test_delete_account_cancels_upcoming_and_promotes(conference):
     workshop = make_type(conference, capacity=1)
     holder = register(make_user(), conference, workshop)
     waiting = register(make_user(), conference, workshop)
-    from registration.personal_data import delete_account
 
     delete_account(user=holder.user)
     holder.refresh_from_db()
@@ -176,8 +173,6 @@ def test_delete_account_cancels_upcoming_and_promotes(conference):
 
 
 def test_delete_account_keeps_status_of_past_conference(registration):
-    from registration.personal_data import delete_account
-
     delete_account(user=registration.user)
     assert Registration.objects.get(pk=registration.pk).status == "confirmed"
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from registration.management.commands.purge_personal_data import conferences_due
 from registration.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +50,6 @@ def test_within_retention_nothing_is_due(conference):
 
 
 def test_due_the_day_after_the_retention_period(conference):
-    from registration.management.commands.purge_personal_data import conferences_due
-
     local_midnight = timezone.localtime(timezone.now(), conference.tzinfo).replace(
         hour=0, minute=0, second=0, microsecond=0
     )

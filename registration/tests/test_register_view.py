@@ -1,4 +1,4 @@
-"""The registration form at /vilnius-2017/register/ (CONTRACT.md, "Registration")."""
+"""The registration form at /vilnius-2017/register/ (docs/contract.md, "Registration")."""
 
 from datetime import timedelta
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from registration.models import Registration
 
-from .registration_factories import make_type, make_user
+from .registration_factories import make_type, make_user, register
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,21 @@ def test_form_has_contract_field_names_and_labels(client, conference, attendee):
     for field_id in ["id_full_name", "id_badge_name", "id_organisation", "id_country", "id_consent_privacy"]:
         assert f'<label for="{field_id}"' in html
     assert 'value="community-skills-workshop"' in html
-    assert "Full: you will join the waiting list" in html
-    assert "160 seats left." in html  # demo participants: 350 seats, 190 confirmed
+
+
+def type_note(html, registration_type):
+    """The seats note under one type's radio button."""
+    about = html[html.index(f'id="type-{registration_type.slug}-about"') :]
+    return about[about.index('<p class="meta">') : about.index("</p>", about.index('<p class="meta">'))]
+
+
+def test_form_shows_seats_left_per_type_and_full_types(client, conference, attendee):
+    open_type, full_type = make_type(conference, capacity=7), make_type(conference, capacity=1)
+    for registration_type in (open_type, open_type, full_type):
+        register(make_user(), conference, registration_type)
+    html = client.get(URL).content.decode()
+    assert "5 seats left." in type_note(html, open_type)
+    assert "Full: you will join the waiting list" in type_note(html, full_type)
 
 
 def test_valid_post_registers_and_redirects_to_my(client, conference, attendee):

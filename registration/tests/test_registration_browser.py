@@ -10,6 +10,9 @@ import pytest
 from conference.worker import drain
 from registration.models import Registration
 
+from .registration_factories import PASSWORD as KNOWN_PASSWORD
+from .registration_factories import make_user
+
 pytestmark = pytest.mark.browser
 
 EMAIL = "browser.attendee@example.org"
@@ -24,8 +27,9 @@ def confirmation_link(outbox):
     raise AssertionError("no confirmation email")
 
 
-def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
-    base = live_server.url
+def sign_up_from_the_form(page, base, mailoutbox):
+    """The register link sends a stranger to sign up; the link in the email, opened in the same browser,
+    signs the person in and returns to the form."""
     page.goto(base + "/vilnius-2017/register/")
     assert "/accounts/login/" in page.url
     page.get_by_role("link", name="Create an account").click()
@@ -34,13 +38,16 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
-
-    # The link in the email, opened in the same browser, signs the person in and returns to the form.
     drain()  # the worker sends the queued confirmation email
     link = confirmation_link(mailoutbox)
     page.goto(base + urlsplit(link).path)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(base + "/vilnius-2017/register/")
+
+
+def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
+    base = live_server.url
+    sign_up_from_the_form(page, base, mailoutbox)
 
     page.get_by_label("Participant").check()
     page.get_by_label("Full name").fill("Browser Attendee")
@@ -64,7 +71,7 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download my data (JSON)").click()
-    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    data = json.loads(download_info.value.path().read_text(encoding="utf-8"))
     assert data["account"]["email"] == EMAIL
     assert data["registrations"][0]["badge_name"] == "Bea"
 
@@ -86,9 +93,6 @@ def test_attendee_journey(page, live_server, demo_tx, mailoutbox, settings):
 
 
 def test_two_tabs_submitting_make_one_registration(page, live_server, demo_tx):
-    from .registration_factories import PASSWORD as KNOWN_PASSWORD
-    from .registration_factories import make_user
-
     user = make_user("two.tabs@example.org")
     base = live_server.url
     page.goto(base + "/accounts/login/?next=/vilnius-2017/register/")

@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from conference.mail import OutboundEmail
 from registration import services
-from registration.models import Registration, RegistrationStatusChange
+from registration.models import Registration, RegistrationStatusChange, RegistrationType
 
 from .registration_factories import make_type, make_user, register
 
@@ -173,8 +173,6 @@ def test_change_type_into_a_full_type_waitlists(conference):
 
 
 def test_change_type_to_another_conference_type_raises(conference):
-    from registration.models import RegistrationType
-
     registration = register(make_user(), conference, make_type(conference))
     foreign = RegistrationType(pk=10**9, conference_id=10**9, slug="x", name="x", capacity=1)
     with pytest.raises(services.RegistrationError) as error:
@@ -330,9 +328,7 @@ def test_refused_second_registration_sends_no_email(conference, deliver_mail, ma
     assert mailoutbox == []
 
 
-def test_organiser_entry_without_account_skips_approval_and_email(
-    conference, deliver_mail, mailoutbox
-):
+def test_organiser_entry_without_account_skips_approval_and_email(conference, deliver_mail, mailoutbox):
     organiser = make_user()
     scholarship = make_type(conference, needs_approval=True)
     with deliver_mail():
@@ -345,3 +341,28 @@ def test_organiser_entry_without_account_skips_approval_and_email(
         )
     assert (registration.status, registration.status_changes.get().changed_by) == ("confirmed", organiser)
     assert mailoutbox == []
+
+
+def test_with_seat_counts_counts_each_status_and_never_goes_below_zero(conference):
+    workshop = make_type(conference, capacity=2)
+    scholarship = make_type(conference, capacity=5, needs_approval=True)
+    for _ in range(3):
+        register(make_user(), conference, workshop)
+    register(make_user(), conference, scholarship)
+    services.cancel(registration=register(make_user(), conference, scholarship), by=None)
+    workshop.capacity = 1  # lowered below the confirmed seats by an organiser
+    workshop.save()
+    counts = {
+        t.slug: (t.confirmed_count, t.pending_count, t.waitlisted_count, t.seats_left)
+        for t in RegistrationType.objects.filter(pk__in=[workshop.pk, scholarship.pk]).with_seat_counts()
+    }
+    assert counts == {workshop.slug: (2, 0, 1, 0), scholarship.slug: (0, 1, 0, 5)}
+    assert workshop.count_free_seats() == 0
+
+
+def test_registration_type_window_closes_at_its_closing_time(conference):
+    now = timezone.now()
+    workshop = make_type(conference, opens_at=now - timedelta(days=1), closes_at=now + timedelta(hours=1))
+    assert workshop.is_open(now)
+    assert not workshop.is_open(now - timedelta(days=2))
+    assert not workshop.is_open(workshop.closes_at)

@@ -40,10 +40,7 @@ class Command(BaseCommand):
         total = 0
         for conference, deadline in conferences_due():
             registrations = Registration.objects.filter(conference=conference, anonymised_at__isnull=True)
-            if dry_run:
-                count = registrations.count()
-            else:
-                count = services.anonymise(registrations=registrations)
+            count = registrations.count() if dry_run else services.anonymise(registrations=registrations)
             total += count
             if count or options["verbosity"] > 1:
                 verb = "would anonymise" if dry_run else "anonymised"

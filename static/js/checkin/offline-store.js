@@ -39,7 +39,7 @@
   }
 
   window.CheckinStore = {
-    /** Add a check-in to the queue (idempotent: the nonce is the key). */
+    /** Add a check-in to the queue, or save its retry bookkeeping (`sync`): the nonce is the key. */
     enqueue: function (item) {
       return run("queue", "readwrite", function (store) { return store.put(item); });
     },

@@ -27,6 +27,7 @@
     checkedIn: document.getElementById("count-checked-in"),
     confirmed: document.getElementById("count-confirmed"),
     queued: document.getElementById("count-queued"),
+    queueNote: document.getElementById("queue-note"),
     scanned: document.getElementById("count-scanned"),
     gate: document.getElementById("gate-name"),
     result: document.getElementById("result"),
@@ -74,11 +75,12 @@
       id = "device-" + newNonce().slice(0, 8);
       localStorage.setItem("checkin-device", id);
     }
-    return id;
+    return Array.from(id).slice(0, 100).join("");
   }
 
   function gateName() {
-    return (elements.gate.value || "").trim().slice(0, 60);
+    // Cut by code points: a cut inside an emoji would send half of it, which no server can store.
+    return Array.from((elements.gate.value || "").trim()).slice(0, 60).join("");
   }
 
   function formatTime(iso) {
@@ -351,10 +353,11 @@
             sessionEnded();
             throw new Error("signed out");
           }
-          if (!response.ok && response.status !== 400) throw new Error("server " + response.status);
+          // A server error is answered on the phone and queued (retried later); a refusal is shown as one.
+          if (isRetryable(response.status)) throw new Error("server " + response.status);
           setOnline(true);
-          return response.json().then(function (answer) {
-            return response.ok ? answer : { result: "invalid" };
+          return response.json().catch(function () { return {}; }).then(function (answer) {
+            return response.ok ? answer : { result: "invalid", detail: answer.error || "" };
           });
         })
       : Promise.reject(new Error("offline"));
@@ -385,35 +388,105 @@
 
   // --- sync of queued check-ins ----------------------------------------------------------------------------
 
+  // Only a network failure or a server error (5xx, 408, 429) is worth another try, later and later; a scan the
+  // server refuses (any other 4xx) can never succeed, so it leaves the queue with a note on the page. Neither
+  // ever holds back the scans queued behind it.
+  var RETRY_FIRST_MS = 4000;
+  var RETRY_MAX_MS = 5 * 60 * 1000;
+  var NOTE_KEY = "checkin-queue-note";
+
+  function isRetryable(status) {
+    return status >= 500 || status === 408 || status === 429;
+  }
+
+  function showQueueNote(note) {
+    if (!elements.queueNote) return;
+    elements.queueNote.textContent = note
+      ? STRINGS.queue_dropped.replace("{count}", String(note.count)).replace("{reason}", note.reason)
+      : "";
+    elements.queueNote.hidden = !note;
+  }
+
+  function savedQueueNote() {
+    try {
+      return JSON.parse(localStorage.getItem(NOTE_KEY) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function dropRefused(item, response) {
+    return response.json().catch(function () { return {}; }).then(function (answer) {
+      var previous = savedQueueNote();
+      var reason = answer && typeof answer.error === "string" ? answer.error : "HTTP " + response.status;
+      var note = { count: (previous ? previous.count : 0) + 1, reason: reason };
+      try { localStorage.setItem(NOTE_KEY, JSON.stringify(note)); } catch (error) { /* private mode */ }
+      showQueueNote(note);
+      return store.remove(item.nonce);
+    });
+  }
+
+  function retryLater(item) {
+    var sync = item.sync || { attempts: 0 };
+    sync.attempts += 1;
+    sync.retry_at = Date.now() + Math.min(RETRY_FIRST_MS * Math.pow(2, sync.attempts - 1), RETRY_MAX_MS);
+    item.sync = sync;
+    return store.enqueue(item);
+  }
+
+  function scanBody(item) {
+    // The queue's own bookkeeping stays on the phone.
+    var body = {};
+    Object.keys(item).forEach(function (key) { if (key !== "sync") body[key] = item[key]; });
+    return body;
+  }
+
+  // Sends one queued item; resolves to "sent", "dropped", "retry", "network" or "stop" (signed out).
+  function sendQueued(item) {
+    return postJson(main.dataset.scanUrl, scanBody(item)).then(
+      function (response) {
+        if (response.status === 401 || (response.status === 403 && item.conference === CONFERENCE)) {
+          sessionEnded();
+          return "stop";
+        }
+        setOnline(true);
+        if (response.ok) return store.remove(item.nonce).then(function () { return "sent"; });
+        if (isRetryable(response.status)) return retryLater(item).then(function () { return "retry"; });
+        return dropRefused(item, response).then(function () { return "dropped"; });
+      },
+      function () {
+        return retryLater(item).then(function () { return "network"; });
+      }
+    );
+  }
+
   function syncQueue() {
     if (state.syncing || state.signedOut) return Promise.resolve();
     state.syncing = true;
+    var failedInARow = 0;
+    var allSent = true;
     return store.queued()
       .then(function (items) {
+        var now = Date.now();
+        var due = items.filter(function (item) { return !item.sync || !(item.sync.retry_at > now); });
+        allSent = due.length === items.length;
         if (!items.length) return null;
-        // One after another, oldest first; stop at the first network failure and try again later.
-        return items.reduce(function (chain, item) {
-          return chain.then(function (keepGoing) {
-            if (!keepGoing) return false;
-            return postJson(main.dataset.scanUrl, item)
-              .then(function (response) {
-                if (response.status === 401 || response.status === 403) {
-                  sessionEnded();
-                  return false;
-                }
-                if (response.ok || response.status === 400) {
-                  // 400 cannot succeed on a retry either; the server keeps its own audit of what came in.
-                  setOnline(true);
-                  return store.remove(item.nonce).then(function () { return true; });
-                }
-                return false;
-              })
-              .catch(function () {
-                setOnline(false);
-                return false;
-              });
+        // Oldest first, one after another. Two network failures in a row mean the network is down: the
+        // rest waits for the next round (they keep their place; none is marked failed for it).
+        function next(index) {
+          if (index >= due.length) return null;
+          return sendQueued(due[index]).then(function (outcome) {
+            if (outcome === "stop") { allSent = false; return null; }
+            if (outcome === "network" || outcome === "retry") allSent = false;
+            failedInARow = outcome === "network" ? failedInARow + 1 : 0;
+            if (failedInARow >= 2) {
+              setOnline(false);
+              return null;
+            }
+            return next(index + 1);
           });
-        }, Promise.resolve(true)).then(function (allSent) {
+        }
+        return next(0).then(function () {
           if (allSent) return refreshData();
           return null;
         });
@@ -618,9 +691,14 @@
     refresh: refreshData,
     checkCode: checkCode,
     state: state,
+    clearQueueNote: function () {
+      localStorage.removeItem(NOTE_KEY);
+      showQueueNote(null);
+    },
   };
 
   setOnline(navigator.onLine);
+  showQueueNote(savedQueueNote());
   loadSavedData().then(function () {
     updateCounters();
     return refreshData();

@@ -1,0 +1,244 @@
+"""Reading the published programme of one conference from the database into a Schedule (a constant number of
+queries for 1 or 600 sessions), and keeping it in the shared cache per language until anything in it changes."""
+
+import re
+from datetime import UTC, datetime
+from html import unescape
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.utils.html import strip_tags
+from wagtail.models import Locale
+
+from conference.localized_fields import localized
+
+from .cache import CACHE_TIMEOUT, generation_moment, schedule_generation, schedule_key
+from .schedule import Schedule, SessionEntry, SpeakerEntry
+
+
+def abstract_as_text(raw_blocks):
+    """Plain text of an abstract StreamField, from its raw data (no block rendering, so no queries)."""
+    paragraphs = []
+    for block in raw_blocks:
+        kind, value = block.get("type"), block.get("value")
+        if kind == "paragraph" and isinstance(value, str):
+            text = re.sub(r"</(p|li|h\d)>", "\n", value)
+            paragraphs.append(unescape(strip_tags(text)).strip())
+        elif kind == "quote" and isinstance(value, dict):
+            paragraphs.append(value.get("quote", "").strip())
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def page_path(page):
+    """The page's path on its site, with the language prefix of its locale."""
+    parts = page.get_url_parts()
+    return parts[2] if parts else ""
+
+
+def get_schedule(conference, language=None):
+    """The published programme of `conference` in `language` (default: the conference page's), from the shared
+    cache or gathered now."""
+    canonical = conference.canonical
+    if language is None:
+        language = conference.locale.language_code
+    generation = schedule_generation(canonical.pk)
+    key = schedule_key(canonical.pk, language, generation)
+    schedule = cache.get(key)
+    if schedule is None:
+        schedule = gather_schedule(canonical, language=language, generation=generation)
+        cache.set(key, schedule, CACHE_TIMEOUT)
+    return schedule
+
+
+def gather_schedule(canonical, *, language, generation=""):
+    """Read the programme from the database: the same handful of queries for 1 or 600 sessions."""
+    # Through the app registry, not an import: the page models serve this schedule (programme.views), so an import
+    # here would close a cycle models -> views -> gathering -> models.
+    names = ("ProgrammePage", "Room", "SessionPage", "SessionSpeaker", "SpeakerIndexPage", "SpeakerPage", "Track")
+    ProgrammePage, Room, SessionPage, SessionSpeaker, SpeakerIndexPage, SpeakerPage, Track = (
+        apps.get_model("programme", name) for name in names
+    )
+
+    default_locale = Locale.get_default()
+    locale = Locale.objects.filter(language_code=language).first() or default_locale
+    tzinfo = canonical.tzinfo
+    programme = ProgrammePage.objects.child_of(canonical).live().first()
+    sessions = []
+    if programme is not None:
+        sessions = list(
+            SessionPage.objects.child_of(programme)
+            .live()
+            .filter(locale=default_locale)
+            .select_related("room", "track")
+            .prefetch_related(
+                Prefetch(
+                    "speaker_links",
+                    queryset=SessionSpeaker.objects.filter(speaker__live=True)
+                    .select_related("speaker")
+                    .only(
+                        "session_id",
+                        "role",
+                        "sort_order",
+                        "speaker__title",
+                        "speaker__slug",
+                        "speaker__translation_key",
+                        "speaker__organisation",
+                        "speaker__country",
+                    )
+                    .order_by("sort_order"),
+                )
+            )
+            .order_by("start", "room__sort_order", "title")
+        )
+    localized_conference = canonical
+    localized_programme = programme
+    speaker_index = SpeakerIndexPage.objects.child_of(canonical).live().first()
+    localized_speaker_index = speaker_index
+    session_translations, speaker_translations = {}, {}
+    if locale.pk != default_locale.pk:
+        localized_conference = canonical.get_translation_or_none(locale) or canonical
+        keys = [session.translation_key for session in sessions]
+        for translation in (
+            SessionPage.objects.live()
+            .filter(locale=locale, translation_key__in=keys)
+            .only("translation_key", "title", "slug", "abstract", "last_published_at", "url_path", "path", "depth")
+        ):
+            session_translations[translation.translation_key] = translation
+        speaker_keys = {link.speaker.translation_key for session in sessions for link in session.speaker_links.all()}
+        for translation in (
+            SpeakerPage.objects.live()
+            .filter(locale=locale, translation_key__in=speaker_keys)
+            .only("translation_key", "title", "slug")
+        ):
+            speaker_translations[translation.translation_key] = translation
+        if programme is not None:
+            localized_programme = (
+                ProgrammePage.objects.live().filter(translation_key=programme.translation_key, locale=locale).first()
+                or programme
+            )
+        if speaker_index is not None:
+            localized_speaker_index = (
+                SpeakerIndexPage.objects.live()
+                .filter(translation_key=speaker_index.translation_key, locale=locale)
+                .first()
+                or speaker_index
+            )
+    programme_path = page_path(localized_programme) if localized_programme else ""
+    speakers_path = page_path(localized_speaker_index) if localized_speaker_index else ""
+    # Untranslated sessions and speakers keep the visitor's language prefix: /ru/…/<english-slug>/ serves the
+    # English page in Russian menus with a note (HomePage.route), rather than dropping them into English.
+
+    entries = [
+        _session_entry(
+            session,
+            translation=session_translations.get(session.translation_key),
+            speaker_translations=speaker_translations,
+            programme_path=programme_path,
+            speakers_path=speakers_path,
+            tzinfo=tzinfo,
+        )
+        for session in sessions
+    ]
+    rooms = [
+        {
+            "id": room.pk,
+            "name": localized(room, "name", language),
+            "slug": room.slug,
+            "capacity": room.capacity,
+            "accessibility": room.accessibility,
+        }
+        for room in Room.objects.filter(conference=canonical)
+    ]
+    tracks = [
+        {
+            "id": track.pk,
+            "name": localized(track, "name", language),
+            "slug": track.slug,
+            "colour": track.colour,
+            "description": track.description,
+        }
+        for track in Track.objects.filter(conference=canonical)
+    ]
+    venue = canonical.venue
+    moments = [entry.last_modified for entry in entries]
+    if programme is not None and programme.last_published_at:
+        moments.append(programme.last_published_at.replace(microsecond=0))
+    if canonical.last_published_at:
+        moments.append(canonical.last_published_at.replace(microsecond=0))
+    # Unpublishing or deleting the newest session must not turn Last-Modified back (If-Modified-Since would
+    # then answer 304 for a changed file): the moment of the change itself counts too.
+    changed_at = generation_moment(generation)
+    if changed_at:
+        moments.append(changed_at)
+    return Schedule(
+        conference_id=canonical.pk,
+        conference_title=localized_conference.title,
+        conference_slug=canonical.slug,
+        conference_path=page_path(localized_conference),
+        time_zone=canonical.time_zone,
+        start_date=canonical.start_date,
+        end_date=canonical.end_date,
+        venue_name=venue.name if venue else "",
+        venue_address=venue.address if venue else "",
+        city=(venue.city if venue else "") or canonical.city,
+        language=locale.language_code,
+        programme_path=programme_path,
+        speakers_path=speakers_path,
+        rooms=rooms,
+        tracks=tracks,
+        sessions=entries,
+        generation=generation,
+        last_modified=max(moments, default=datetime.now(UTC).replace(microsecond=0)),
+    )
+
+
+def _session_entry(session, *, translation, speaker_translations, programme_path, speakers_path, tzinfo):
+    """One session as the schedule shows it, in the visitor's language where a translation exists."""
+    speakers = []
+    for link in session.speaker_links.all():
+        speaker_translation = speaker_translations.get(link.speaker.translation_key)
+        if speaker_translation is not None:
+            name, path = speaker_translation.title, f"{speakers_path}{speaker_translation.slug}/"
+        else:
+            name, path = link.speaker.title, f"{speakers_path}{link.speaker.slug}/"
+        speakers.append(
+            SpeakerEntry(
+                id=link.speaker_id,
+                name=name,
+                path=path,
+                organisation=link.speaker.organisation,
+                country=link.speaker.country,
+                role=link.role,
+            )
+        )
+    if translation is not None:
+        title, slug, path = translation.title, translation.slug, f"{programme_path}{translation.slug}/"
+        abstract_text = abstract_as_text(translation.abstract.raw_data) or abstract_as_text(session.abstract.raw_data)
+        modified_candidates = [session.last_published_at, translation.last_published_at, session.facts_changed_at]
+    else:
+        title, slug, path = session.title, session.slug, f"{programme_path}{session.slug}/"
+        abstract_text = abstract_as_text(session.abstract.raw_data)
+        modified_candidates = [session.last_published_at, session.facts_changed_at]
+    last_modified = max((moment for moment in modified_candidates if moment), default=datetime.now(UTC))
+    return SessionEntry(
+        id=session.pk,
+        translation_key=str(session.translation_key),
+        slug=slug,
+        path=path,
+        title=title,
+        abstract_text=abstract_text,
+        kind=session.kind,
+        status=session.status,
+        language=session.language,
+        interpretation=session.interpretation,
+        start=session.start.astimezone(UTC),
+        end=session.end.astimezone(UTC),
+        local_start=session.start.astimezone(tzinfo),
+        local_end=session.end.astimezone(tzinfo),
+        room_id=session.room_id,
+        track_id=session.track_id,
+        speakers=tuple(speakers),
+        sequence=session.sequence,
+        last_modified=last_modified.replace(microsecond=0),
+    )

@@ -1,0 +1,140 @@
+"""The snippet viewsets for registration types (with their seat counts) and registrations."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from registration.models import Registration, RegistrationType
+
+from .views import RegistrationEditView, RegistrationIndexView, RegistrationInspectView
+
+
+class RegistrationTypeViewSet(SnippetViewSet):
+    model = RegistrationType
+    icon = "tag"
+    menu_label = _("Registration types")
+    list_filter = ["conference"]
+    copy_view_enabled = True
+    list_display = [
+        "name",
+        "conference",
+        Column("capacity", label=_("Capacity"), sort_key="capacity"),
+        Column("confirmed_count", label=_("Confirmed"), sort_key="confirmed_count"),
+        Column("pending_count", label=_("Pending"), sort_key="pending_count"),
+        Column("waitlisted_count", label=_("Waiting list"), sort_key="waitlisted_count"),
+        Column("seats_left", label=_("Remaining"), sort_key="seats_left"),
+    ]
+    list_export = [
+        "conference",
+        "name",
+        "slug",
+        "capacity",
+        "confirmed_count",
+        "pending_count",
+        "waitlisted_count",
+        "seats_left",
+    ]
+    export_headings = {
+        "confirmed_count": _("Confirmed"),
+        "pending_count": _("Pending"),
+        "waitlisted_count": _("Waiting list"),
+        "seats_left": _("Remaining"),
+    }
+
+    def get_queryset(self, request):
+        return RegistrationType.objects.select_related("conference").with_seat_counts()
+
+
+class RegistrationViewSet(SnippetViewSet):
+    model = Registration
+    icon = "group"
+    menu_label = _("Registrations")
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = RegistrationIndexView
+    edit_view_class = RegistrationEditView
+    inspect_view_class = RegistrationInspectView
+    list_per_page = 50
+    list_display = [
+        "full_name",
+        "badge_name",
+        "registration_type",
+        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        "country",
+        DateColumn("created_at", label=_("Registered"), sort_key="created_at"),
+    ]
+    list_filter = ["conference", "registration_type", "status", "country", "role", "interpretation_language"]
+    search_fields = ["full_name", "badge_name", "organisation", "user__email"]
+    search_backend_name = None
+    list_export = [
+        "id",
+        "conference",
+        "registration_type",
+        "status",
+        "full_name",
+        "badge_name",
+        "organisation",
+        "country",
+        "role",
+        "dietary_needs",
+        "accessibility_needs",
+        "interpretation_language",
+        "photo_consent",
+        "email",
+        "language",
+        "created_at",
+    ]
+    export_headings = {"email": _("Email")}
+    export_filename = "registrations"
+    inspect_view_fields = [
+        "conference",
+        "registration_type",
+        "status",
+        "user",
+        "full_name",
+        "badge_name",
+        "organisation",
+        "country",
+        "role",
+        "dietary_needs",
+        "accessibility_needs",
+        "interpretation_language",
+        "photo_consent",
+        "privacy_consent_at",
+        "privacy_notice_version",
+        "language",
+        "created_at",
+        "updated_at",
+        "anonymised_at",
+        "status_changes",
+    ]
+    panels = [
+        FieldPanel("registration_type", help_text=_("Changing it moves the registration through the seat rules.")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("full_name"), FieldPanel("badge_name")]),
+                FieldRowPanel([FieldPanel("organisation"), FieldPanel("country")]),
+                FieldPanel("role"),
+            ],
+            heading=_("Attendee"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("dietary_needs"),
+                FieldPanel("accessibility_needs"),
+                FieldRowPanel([FieldPanel("interpretation_language"), FieldPanel("photo_consent")]),
+            ],
+            heading=_("Needs and consent"),
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return Registration.objects.select_related("registration_type", "conference", "user")
+
+
+class RegistrationsGroup(SnippetViewSetGroup):
+    menu_label = _("Registrations")
+    menu_icon = "group"
+    menu_order = 250
+    items = (RegistrationViewSet, RegistrationTypeViewSet)

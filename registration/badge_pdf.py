@@ -1,0 +1,275 @@
+"""Badge images: the QR (PNG) and the A6 badge and A4 print sheets (PDF)."""
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import qrcode
+import qrcode.constants
+import reportlab
+from django.conf import settings
+from django.utils import formats, translation
+from reportlab.lib.colors import HexColor, black, white
+from reportlab.lib.pagesizes import A4, A6
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+
+from .badge_tokens import get_or_create_signing_key, issue_badge_token
+
+# --- QR image -------------------------------------------------------------------------------------------
+
+
+def _qr_matrix(text):
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(text)
+    qr.make(fit=True)
+    return qr.get_matrix()
+
+
+def render_qr_png(registration, *, box_size=8):
+    """The badge QR as a PNG (black on white, with the standard four-module quiet zone)."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
+    qr.add_data(issue_badge_token(registration))
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_CANDIDATES = [
+    # DejaVu covers Latin and Cyrillic; reportlab's own Vera covers Latin only. A copy ships with the app
+    # (registration/fonts/) so that a fresh machine prints Russian names without any system package.
+    (str(FONTS_DIR / "DejaVuSans.ttf"), str(FONTS_DIR / "DejaVuSans-Bold.ttf")),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+]
+
+
+@lru_cache(maxsize=1)
+def _fonts():
+    """(regular, bold) font names registered with reportlab."""
+    for regular, bold in FONT_CANDIDATES:
+        if Path(regular).exists() and Path(bold).exists():
+            pdfmetrics.registerFont(TTFont("BadgeSans", regular))
+            pdfmetrics.registerFont(TTFont("BadgeSans-Bold", bold))
+            return "BadgeSans", "BadgeSans-Bold"
+    folder = Path(reportlab.__file__).parent / "fonts"
+    pdfmetrics.registerFont(TTFont("BadgeSans", str(folder / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("BadgeSans-Bold", str(folder / "VeraBd.ttf")))
+    return "BadgeSans", "BadgeSans-Bold"
+
+
+BADGE_WIDTH, BADGE_HEIGHT = A6  # 105 × 148 mm, portrait
+
+
+def _fit_font_size(text, font, largest, smallest, width):
+    size = largest
+    while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 1
+    return size
+
+
+def _shorten(text, font, size, width):
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _text_on(colour_hex):
+    """Black or white, whichever reads better on the band colour."""
+    colour = HexColor(colour_hex)
+    luminance = 0.2126 * colour.red + 0.7152 * colour.green + 0.0722 * colour.blue
+    return black if luminance > 0.55 else white
+
+
+def _conference_dates(conference):
+    start, end = conference.start_date, conference.end_date
+    if start == end:
+        return formats.date_format(start, "j E Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{formats.date_format(end, 'j E Y')}"
+    return f"{formats.date_format(start, 'j E')} – {formats.date_format(end, 'j E Y')}"
+
+
+def _safe_colour(value):
+    try:
+        HexColor(value)
+        return value if isinstance(value, str) and value.startswith("#") and len(value) == 7 else "#1f5f8b"
+    except (ValueError, TypeError):
+        return "#1f5f8b"
+
+
+def _dark_rectangles(matrix):
+    """The dark modules as few rectangles (column, row, width, height): runs along each row, merged with the
+    same run in the rows below. Fewer rectangles make the many-badge PDF much faster to write."""
+    runs_by_row = []
+    for row in matrix:
+        runs, column, size = [], 0, len(row)
+        while column < size:
+            if row[column]:
+                start = column
+                while column < size and row[column]:
+                    column += 1
+                runs.append((start, column - start))
+            else:
+                column += 1
+        runs_by_row.append(runs)
+    taken = [set() for _ in runs_by_row]
+    rectangles = []
+    for row_index, runs in enumerate(runs_by_row):
+        for run in runs:
+            if run in taken[row_index]:
+                continue
+            height = 1
+            while row_index + height < len(runs_by_row) and run in runs_by_row[row_index + height]:
+                taken[row_index + height].add(run)
+                height += 1
+            rectangles.append((run[0], row_index, run[1], height))
+    return rectangles
+
+
+def _draw_badge(pdf, registration, token, *, conference_title, conference_dates, place):
+    """One A6 badge with its lower-left corner at the current origin."""
+    regular, bold = _fonts()
+    margin = 8 * mm
+    inner = BADGE_WIDTH - 2 * margin
+    registration_type = registration.registration_type
+
+    # Conference name and dates at the top.
+    pdf.setFillColor(black)
+    title_size = _fit_font_size(conference_title, bold, 12, 8, inner)
+    pdf.setFont(bold, title_size)
+    pdf.drawString(margin, BADGE_HEIGHT - margin - title_size, _shorten(conference_title, bold, title_size, inner))
+    pdf.setFont(regular, 9)
+    pdf.drawString(
+        margin,
+        BADGE_HEIGHT - margin - title_size - 13,
+        _shorten(f"{conference_dates} · {place}".strip(" ·"), regular, 9, inner),
+    )
+
+    # Badge name, as large as fits, and the organisation under it.
+    name = registration.badge_name or registration.full_name
+    name_size = _fit_font_size(name, bold, 30, 12, inner)
+    name = _shorten(name, bold, name_size, inner)
+    name_baseline = BADGE_HEIGHT - 42 * mm
+    pdf.setFont(bold, name_size)
+    pdf.drawCentredString(BADGE_WIDTH / 2, name_baseline, name)
+    if registration.organisation:
+        org_size = _fit_font_size(registration.organisation, regular, 13, 8, inner)
+        pdf.setFont(regular, org_size)
+        pdf.drawCentredString(
+            BADGE_WIDTH / 2, name_baseline - 8 * mm, _shorten(registration.organisation, regular, org_size, inner)
+        )
+
+    # The QR, drawn as vector squares from the same matrix qrcode would print (crisp at any DPI).
+    matrix = _qr_matrix(token)
+    modules = len(matrix)
+    qr_size = 44 * mm
+    module = qr_size / modules
+    qr_x = (BADGE_WIDTH - qr_size) / 2
+    qr_y = 24 * mm
+    path = pdf.beginPath()
+    for column, row, width, height in _dark_rectangles(matrix):
+        path.rect(qr_x + column * module, qr_y + qr_size - (row + height) * module, width * module, height * module)
+    pdf.setFillColor(black)
+    pdf.drawPath(path, stroke=0, fill=1)
+
+    # The registration type as a coloured band across the bottom.
+    colour = _safe_colour(registration_type.badge_colour)
+    band_height = 16 * mm
+    pdf.setFillColor(HexColor(colour))
+    pdf.rect(0, 0, BADGE_WIDTH, band_height, stroke=0, fill=1)
+    pdf.setFillColor(_text_on(colour))
+    type_size = _fit_font_size(registration_type.name.upper(), bold, 18, 9, inner)
+    pdf.setFont(bold, type_size)
+    pdf.drawCentredString(
+        BADGE_WIDTH / 2,
+        (band_height - type_size * 0.7) / 2,
+        _shorten(registration_type.name.upper(), bold, type_size, inner),
+    )
+    pdf.setFillColor(black)
+
+
+def _conference_texts(conference):
+    conference = conference.canonical
+    venue = getattr(conference, "venue", None)
+    place = conference.city or (venue.city if venue else "")
+    return {
+        "conference_title": conference.title,
+        "conference_dates": _conference_dates(conference),
+        "place": place,
+    }
+
+
+def render_badge_pdf(registration):
+    """The registration's badge: one A6 portrait page (CONTRACT.md, "Badges"). Returns the PDF bytes."""
+    buffer = io.BytesIO()
+    # Badges speak the conference's default language, like the print shop's sheets, whoever downloads them.
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = pdf_canvas.Canvas(buffer, pagesize=A6, pageCompression=1)
+        pdf.setTitle(f"{registration.conference.canonical.title} badge")
+        pdf.setCreator("Harm reduction conference site")
+        _draw_badge(pdf, registration, issue_badge_token(registration), **_conference_texts(registration.conference))
+        pdf.showPage()
+        pdf.save()
+    return buffer.getvalue()
+
+
+def _draw_cut_marks(pdf):
+    """Cut marks on the lines between the four A6 badges of an A4 sheet: ticks at the sheet's edges and a
+    small cross in the middle, thin enough that the guillotine removes them."""
+    half_x, half_y = A4[0] / 2, A4[1] / 2
+    tick = 5 * mm
+    pdf.setStrokeColor(black)
+    pdf.setLineWidth(0.25)
+    lines = [
+        (half_x, 0, half_x, tick),
+        (half_x, A4[1] - tick, half_x, A4[1]),
+        (0, half_y, tick, half_y),
+        (A4[0] - tick, half_y, A4[0], half_y),
+        (half_x - 3 * mm, half_y, half_x + 3 * mm, half_y),
+        (half_x, half_y - 3 * mm, half_x, half_y + 3 * mm),
+    ]
+    pdf.lines(lines)
+
+
+def render_badge_sheets_pdf(registrations, *, conference):
+    """Many badges on A4 sheets, four A6 badges a sheet with cut marks, for the print shop."""
+    buffer = io.BytesIO()
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = _conference_texts(conference)
+    signing_key = get_or_create_signing_key(conference)
+    pdf = pdf_canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf.setTitle(f"{texts['conference_title']} badges")
+    pdf.setCreator("Harm reduction conference site")
+    # Top-left, top-right, bottom-left, bottom-right. A4 is 297 mm high and two badges 296 mm: half a
+    # millimetre above and below keeps the cut between the rows on the sheet's middle, where the marks are.
+    bottom = (A4[1] - 2 * BADGE_HEIGHT) / 2
+    slots = [(0, bottom + BADGE_HEIGHT), (BADGE_WIDTH, bottom + BADGE_HEIGHT), (0, bottom), (BADGE_WIDTH, bottom)]
+    count = 0
+    for count, registration in enumerate(registrations, start=1):
+        x, y = slots[(count - 1) % 4]
+        pdf.saveState()
+        pdf.translate(x, y)
+        key = signing_key if registration.conference_id == signing_key.conference_id else None
+        _draw_badge(pdf, registration, issue_badge_token(registration, signing_key=key), **texts)
+        pdf.restoreState()
+        if count % 4 == 0:
+            _draw_cut_marks(pdf)
+            pdf.showPage()
+    if count % 4 or count == 0:
+        _draw_cut_marks(pdf)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def badge_filename(registration):
+    """A file name without personal data."""
+    return f"badge-{registration.conference.canonical.slug}-{registration.pk}.pdf"
