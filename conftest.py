@@ -1,17 +1,20 @@
 """Shared test fixtures: the demo conference loaded once per test database, a clean cache per test,
 and a real Chromium driven by Playwright."""
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
+from conference.worker import drain
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,6 +42,21 @@ def _isolated_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def deliver_mail():
+    """`with deliver_mail(): ...` sends what was queued before and empties the outbox, runs the block,
+    then a worker until the queue is empty: the outbox then holds exactly the block's emails."""
+
+    @contextlib.contextmanager
+    def deliver():
+        drain()
+        del getattr(mail, "outbox", [])[:]
+        yield
+        drain()
+
+    return deliver
 
 
 def get_demo_conference():

@@ -376,3 +376,8 @@ class ConferencePage(RoutablePageMixin, Page):
         if view is None:
             raise Http404("Registration is not installed.")
         return view(request, conference=self)
+
+
+# The mail queue and the worker heartbeats live in their own modules; importing them here registers them.
+from .mail import OutboundEmail  # noqa: E402,F401
+from .worker import WorkerHeartbeat  # noqa: E402,F401

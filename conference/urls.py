@@ -8,13 +8,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import accounts, views
 
 handler404 = "conference.views.page_not_found"
 handler500 = "conference.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Before the admin's own: sign-in goes through allauth, sign-out needs a POST (docs/contract.md, "Sign-in").
+    path("admin/login/", accounts.admin_login),
+    path("admin/logout/", accounts.admin_logout),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -30,6 +33,7 @@ urlpatterns += i18n_patterns(
     # Before programme.urls, whose cache-first route matches every page-like path.
     path("", include("programme.agenda_urls")),
     path("", include("programme.urls")),
+    path("_util/login/", accounts.admin_login),  # Wagtail's own sign-in form has no rate limits
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

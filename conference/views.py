@@ -1,21 +1,53 @@
 """Operational endpoints of the site: the health check and the error pages."""
 
-from django.db import DatabaseError, connection
+from django.core.cache import cache
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
+
+from .mail import queue_state
+from .worker import last_heartbeat
+
+HEALTH_CACHE_PREFIX = "healthz:probe:"
+
+
+def cache_state():
+    """ "ok" if a value written to the cache reads back; the cache backend swallows errors, so a mismatch
+    is how a failing cache shows."""
+    token = get_random_string(16)
+    key = f"{HEALTH_CACHE_PREFIX}{token}"  # one key per probe: concurrent probes cannot disturb each other
+    cache.set(key, token, 60)
+    state = "ok" if cache.get(key) == token else "failing"
+    cache.delete(key)
+    return state
+
+
+def worker_state():
+    last = last_heartbeat()
+    return {
+        "last_heartbeat": last.isoformat() if last else None,
+        "age_seconds": round((timezone.now() - last).total_seconds()) if last else None,
+    }
 
 
 @never_cache
 def healthz(request):
-    """Answer 200 when the database answers a query, 503 otherwise."""
+    """503 only when the database does not answer; otherwise 200 with the state of the cache, the mail
+    queue and the workers, for a monitor to alert on (a growing backlog or an old heartbeat)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except (DatabaseError, Exception):  # noqa: BLE001 - any failure to reach the database is "down"
+        mail_queue = queue_state()
+        worker = worker_state()
+    except Exception:  # noqa: BLE001 - any failure to reach the database is "down"
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    return JsonResponse(
+        {"status": "ok", "database": "ok", "cache": cache_state(), "mail_queue": mail_queue, "worker": worker}
+    )
 
 
 def page_not_found(request, exception=None):

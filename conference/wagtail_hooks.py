@@ -51,3 +51,6 @@ def refuse_administrator_edit(request, user):
 @hooks.register("before_delete_user")
 def refuse_administrator_deletion(request, user):
     return _refuse_administrator_rights(request, user)
+
+
+from . import mail_admin  # noqa: E402,F401  (Reports → Outgoing emails registers its own hooks)

@@ -15,6 +15,8 @@ from .models import AgendaFeed, AgendaItem, SessionPage
 
 # More stars than any programme has sessions: an import from browser storage is cut off here.
 MAX_IMPORTED_STARS = 500
+# The largest primary key the database can hold (a 64-bit integer); larger numbers name no session.
+MAX_ID = 2**63 - 1
 FEED_TOKEN_BYTES = 32
 
 
@@ -54,6 +56,9 @@ def _starrable_session(session_id):
 def set_starred(*, user, session_id, starred):
     """Star or unstar one session for `user`; idempotent, so a double submit or a retry changes nothing.
     Returns whether the session is now starred."""
+    if not 0 < session_id <= MAX_ID:
+        # The URL takes any digits; a number no row can have would overflow the database's integer.
+        raise AgendaError("unknown_session", "There is no published session with this number.")
     if not starred:
         AgendaItem.objects.filter(user=user, session_id=session_id).delete()
         return False
@@ -73,9 +78,11 @@ def import_stars(*, user, session_ids):
     wanted = []
     for value in list(session_ids)[:MAX_IMPORTED_STARS]:
         try:
-            wanted.append(int(value))
-        except (TypeError, ValueError):
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON Infinity
             continue
+        if 0 < number <= MAX_ID:
+            wanted.append(number)
     sessions = SessionPage.objects.live().filter(pk__in=wanted, locale=Locale.get_default())
     conferences = {}
     items = []

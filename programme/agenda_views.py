@@ -70,7 +70,7 @@ def import_stars(request):
             session_ids = payload["sessions"]
             if not isinstance(session_ids, list):
                 raise TypeError
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested too deep
             return JsonResponse({"error": 'Send {"sessions": [session numbers]}.'}, status=400)
     else:
         session_ids = request.POST.getlist("session")

@@ -165,11 +165,15 @@ def parse_moment(value, tzinfo):
     """?at=2017-04-05T10:00 (local time of the conference) for previewing "now and next" on another day."""
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=tzinfo)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # not a moment, or one outside the years datetime can shift
         return None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=tzinfo)
-    return moment.astimezone(UTC)
+    # Keep a day's margin from datetime's limits: the page shows the moment in the conference's zone.
+    if not datetime.min.year < moment.year < datetime.max.year:
+        return None
+    return moment
 
 
 def serve_now_and_next(request, page):

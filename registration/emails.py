@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from conference.mail import queue_built_email
+
 from .badge_pdf import badge_filename, render_badge_pdf
 from .enums import EmailKind
 from .models import Registration
@@ -96,17 +98,30 @@ def build_registration_email(registration, kind):
     return message
 
 
-def send_registration_email(*, registration_id, kind):
-    """Send one email after the commit; a registration without an account (walk-in, anonymised) gets none."""
+def queue_registration_email(registration, kind):
+    """Queue one email in the caller's transaction; the worker renders it (badge PDF included) when it
+    sends it. A registration without an account (walk-in, anonymised) gets none."""
+    if registration.user is None or not registration.user.email:
+        return None
+    return queue_built_email(
+        "registration.emails.build_queued_registration_email",
+        recipients=registration.user.email,
+        subject=SUBJECTS[kind] % {"conference": registration.conference.title},
+        registration_id=registration.pk,
+        kind=kind,
+    )
+
+
+def build_queued_registration_email(*, registration_id, kind):
+    """The message for a queued registration email, or None if the registration or its account is gone."""
     registration = (
         Registration.objects.select_related("user", "conference", "registration_type", "conference__venue")
         .filter(pk=registration_id)
         .first()
     )
     if registration is None or registration.user is None or not registration.user.email:
-        return False
-    build_registration_email(registration, kind).send()
-    return True
+        return None
+    return build_registration_email(registration, kind)
 
 
 def registration_languages(user_ids):

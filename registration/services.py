@@ -1,7 +1,7 @@
 """Registration processes: register, cancel, approve, reject, change type, edit, anonymise.
 
 Each function takes keyword arguments, runs in one transaction, writes a RegistrationStatusChange for
-every status it changes, queues the attendee's emails for after the commit and raises RegistrationError
+every status it changes, queues the attendee's emails in the same transaction and raises RegistrationError
 with a code when the rule says no. Seats are counted under a row lock on the RegistrationType
 (select_for_update), so concurrent registrations on PostgreSQL never confirm more than the capacity.
 """
@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .emails import send_registration_email
+from .emails import queue_registration_email
 from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
 from .models import Registration, RegistrationStatusChange, RegistrationType, VisaLetterRequest
 
@@ -66,10 +66,10 @@ def _set_status(registration, status, *, by, note=""):
     )
 
 
-def _email_after_commit(registration, kind):
-    """`kind` is an EmailKind; a status names the email of the same name."""
-    registration_id = registration.pk
-    transaction.on_commit(lambda: send_registration_email(registration_id=registration_id, kind=kind), robust=True)
+def _queue_email_in_transaction(registration, kind):
+    """`kind` is an EmailKind; a status names the email of the same name. Queued in the caller's transaction
+    (conference/mail.py): a worker sends it once that commits; it is gone if that rolls back."""
+    queue_registration_email(registration, kind)
 
 
 def _promote_waitlisted(registration_type, *, by):
@@ -85,7 +85,7 @@ def _promote_waitlisted(registration_type, *, by):
     )
     for registration in queue:
         _set_status(registration, RegistrationStatus.CONFIRMED, by=by, note="promoted from the waiting list")
-        _email_after_commit(registration, EmailKind.PROMOTED)
+        _queue_email_in_transaction(registration, EmailKind.PROMOTED)
         promoted.append(registration)
     return promoted
 
@@ -131,7 +131,7 @@ def register(*, user, conference, registration_type, details, language=None, by=
             RegistrationStatusChange.objects.create(
                 registration=registration, from_status="", to_status=status, changed_by=by or user
             )
-            _email_after_commit(registration, status)
+            _queue_email_in_transaction(registration, status)
     except IntegrityError:
         existing = _active_registration(user=user, conference=conference)
         if existing is None:
@@ -172,7 +172,7 @@ def cancel(*, registration, by, notify=True, note=""):
             raise RegistrationError("not_active", registration=current)
         _set_status(current, RegistrationStatus.CANCELLED, by=by, note=note)
         if notify:
-            _email_after_commit(current, EmailKind.CANCELLED)
+            _queue_email_in_transaction(current, EmailKind.CANCELLED)
         _promote_waitlisted(locked_type, by=by)
     registration.refresh_from_db()
     return registration
@@ -186,10 +186,10 @@ def approve(*, registration, by):
             raise RegistrationError("not_pending", registration=current)
         if has_free_seat(locked_type):
             _set_status(current, RegistrationStatus.CONFIRMED, by=by, note="approved")
-            _email_after_commit(current, EmailKind.APPROVED)
+            _queue_email_in_transaction(current, EmailKind.APPROVED)
         else:
             _set_status(current, RegistrationStatus.WAITLISTED, by=by, note="approved, no seat free")
-            _email_after_commit(current, EmailKind.WAITLISTED)
+            _queue_email_in_transaction(current, EmailKind.WAITLISTED)
     registration.refresh_from_db()
     return registration
 
@@ -201,7 +201,7 @@ def reject(*, registration, by):
         if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
         _set_status(current, RegistrationStatus.CANCELLED, by=by, note="rejected")
-        _email_after_commit(current, EmailKind.REJECTED)
+        _queue_email_in_transaction(current, EmailKind.REJECTED)
     registration.refresh_from_db()
     return registration
 
@@ -250,7 +250,7 @@ def change_type(*, registration, registration_type, by):
             changed_by=by,
             note=f"type changed from {old_type.slug} to {new_type.slug}",
         )
-        _email_after_commit(current, status)
+        _queue_email_in_transaction(current, status)
         if previous_status == RegistrationStatus.CONFIRMED:
             _promote_waitlisted(old_type, by=by)
     registration.refresh_from_db()

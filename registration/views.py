@@ -21,7 +21,7 @@ from .models import Registration, RegistrationType
 
 STATUS_MESSAGES = {
     RegistrationStatus.CONFIRMED: gettext_lazy(
-        "Your registration is confirmed. We have sent you an email with your badge."
+        "Your registration is confirmed. We will email you your badge in a moment."
     ),
     RegistrationStatus.WAITLISTED: gettext_lazy(
         "This registration type is full: you are on the waiting list. We email you when a seat frees."
@@ -211,7 +211,7 @@ def cancel_registration(request, pk):
         except services.RegistrationError as error:
             messages.info(request, error.message)
         else:
-            messages.success(request, _("Your registration is cancelled. We have sent you an email."))
+            messages.success(request, _("Your registration is cancelled. We will email you to confirm it."))
         return redirect("my_registrations")
     return render(
         request,

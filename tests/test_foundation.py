@@ -123,7 +123,7 @@ def test_organiser_from_load_demo_can_edit_and_publish_the_conference(client, dj
 def test_healthz_answers_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert (response.json()["status"], response.json()["database"], response.json()["cache"]) == ("ok", "ok", "ok")
 
 
 def process_env(**env):
@@ -164,7 +164,8 @@ def test_settings_read_every_contract_variable(tmp_path):
         "import json\nfrom django.conf import settings as s\n"
         "print(json.dumps({'allowed': s.ALLOWED_HOSTS, 'debug': s.DEBUG, 'secret': s.SECRET_KEY,"
         " 'db': s.DATABASES['default']['ENGINE'], 'dbname': s.DATABASES['default']['NAME'],"
-        " 'email': s.EMAIL_BACKEND, 'email_path': s.EMAIL_FILE_PATH, 'site': s.SITE_URL,"
+        " 'email': s.MAIL_DELIVERY_BACKEND, 'queue': s.EMAIL_BACKEND, 'email_path': s.EMAIL_FILE_PATH,"
+        " 'site': s.SITE_URL,"
         " 'cache': s.CACHES['default']['BACKEND'], 'cache_location': s.CACHES['default']['LOCATION'],"
         " 'sessions': s.SESSION_ENGINE}))",
         DJANGO_SETTINGS_MODULE="conference.settings.production",
@@ -184,8 +185,9 @@ def test_settings_read_every_contract_variable(tmp_path):
     assert settings["dbname"] == "conf"
     assert settings["email"] == "django.core.mail.backends.filebased.EmailBackend"
     assert settings["email_path"] == str(tmp_path)
+    assert settings["queue"] == "conference.mail.QueueingEmailBackend"
     assert settings["site"] == "https://conf.example.org"
-    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache"] == "conference.cache_backends.GuardedRedisCache"
     assert settings["cache_location"] == "redis://127.0.0.1:6379/3"
     assert settings["sessions"] == "django.contrib.sessions.backends.cached_db"
 
@@ -196,7 +198,7 @@ def test_without_redis_the_cache_is_shared_between_processes():
         DJANGO_SETTINGS_MODULE="conference.settings.dev",
         REDIS_URL="",
     )
-    assert out.strip() == "django.core.cache.backends.filebased.FileBasedCache"
+    assert out.strip() == "conference.cache_backends.GuardedFileBasedCache"
 
 
 def test_port_sets_the_gunicorn_bind_address():

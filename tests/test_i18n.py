@@ -208,11 +208,9 @@ def test_russian_session_and_speaker_pages_show_russian_content(client, conferen
     assert "translation-notice" not in html
 
 
-def test_registration_made_in_russian_is_emailed_in_russian(
-    client, conference, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_registration_made_in_russian_is_emailed_in_russian(client, conference, mailoutbox, deliver_mail):
     client.force_login(make_user())
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_mail():
         response = client.post(
             "/ru/vilnius-2017/register/",
             {

@@ -254,8 +254,9 @@ def test_capacity_holds_with_registrations_spread_over_both_servers(cluster, dem
 def test_failed_sign_ins_are_counted_across_both_servers(cluster, demo_tx):
     user = make_user("rate-limited@example.org")
     session = new_session()
-    # allauth's "5 failures in 5 minutes per address" (base settings): 3 on A and 2 on B use them up.
-    for base in [cluster["a"], cluster["b"]] * 2 + [cluster["a"]]:
+    # 10 wrong passwords per account in 15 minutes (ACCOUNT_RATE_LIMITS["login_failed"], base settings): 5 on A
+    # and 5 on B use them up.
+    for base in [cluster["a"], cluster["b"]] * 5:
         failed = login(session, base, user.email, "not the password")
         assert failed.status_code == 200
         assert "Too many failed login attempts" not in failed.text

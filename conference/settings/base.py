@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "django_countries",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "conference.accounts.VerifiedEmailAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Below XFrameOptionsMiddleware so that it sets the admin's SAMEORIGIN (preview iframes) first.
@@ -123,15 +126,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: every worker and every manage.py process must see the same cache (docs/contract.md), so never a
-# per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/.
+# per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/. Both are guarded
+# (conference/cache_backends.py): a failing cache makes pages slower, not broken.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "conference.cache_backends.GuardedRedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "conference.cache_backends.GuardedFileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
@@ -169,31 +173,58 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-# Email: files when EMAIL_FILE_PATH is set (docs/contract.md), SMTP when EMAIL_HOST is, else the console.
+# Email: files when EMAIL_FILE_PATH is set (docs/contract.md), SMTP when EMAIL_HOST is, else the console. That
+# is the backend the worker delivers with; anything in a request that sends mail only queues it (EMAIL_BACKEND).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Harm Reduction Conference <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = "conference.mail.QueueingEmailBackend"
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 if EMAIL_FILE_PATH:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    MAIL_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 elif os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    MAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds any one SMTP conversation may block a worker (docs/contract.md); requests never send mail themselves.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Background work (docs/contract.md): emails are stored in the database in the transaction that causes them
+# (conference/mail.py) and sent by `manage.py worker` processes through django-tasks' database backend,
+# under the alias "background". Wagtail's own tasks (search and reference index) use "default" and stay
+# immediate, as they were before TASKS was set: the index is current when a save returns.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+# A failed send is tried again after 30 s, 1, 2, 4 … minutes; after MAIL_MAX_ATTEMPTS it is "failed" and
+# shows in the admin (Reports → Outgoing emails) with a Resend button. 8 attempts span about an hour.
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
+# A message claimed by a worker that has not finished it within this time is taken up by another worker
+# (the first one died). Well above the longest SMTP conversation EMAIL_TIMEOUT allows.
+MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "300"))
+WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
+# Sent messages keep only recipients and subject (the body is dropped once sent), and only this long.
+MAIL_KEEP_SENT_DAYS = int(os.environ.get("MAIL_KEEP_SENT_DAYS", "30"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Harm Reduction Conferences"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS = []  # nothing is fetched from third parties
-WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Sign-in (docs/contract.md, docs/security.md): the admin's and private pages' sign-in is allauth's, with its
+# rate limits; Wagtail's own password reset (no limits, no queue) is off: allauth's covers every account.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # An image's description is its alt text: required on upload (conference.image_forms).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "conference.image_forms.DescribedImageForm"
-# Admin avatars from our own default: Gravatar is another host, which our CSP blocks anyway.
+# Admin avatars from our own default picture: Gravatar is another host, which our CSP blocks anyway.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Accounts (django-allauth): email is the login and must be verified.
@@ -208,17 +239,36 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Queues allauth's emails (sign-up confirmation, password reset) instead of sending them in the request.
+ACCOUNT_ADAPTER = "conference.accounts.AccountAdapter"
+# Rate limits, every one written out because allauth merges ours into its defaults (docs/security.md).
+# "ip" limits count one public address, and a venue's Wi-Fi puts hundreds of attendees behind one: they
+# must let 500 people sign in within ten minutes. "key" limits count one account (its email): they slow
+# password guessing without locking the owner out for long.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    # Every sign-in attempt, right or wrong (allauth's default is 30 a minute per address).
+    "login": "1000/10m/ip",
+    # Wrong passwords: per address (a typo now and then among hundreds of people), and per account:
+    # 10 wrong in 15 minutes, then the account waits out the rest of the 15 minutes (under 1,000 guesses
+    # a day; the owner, typing right, is held up 15 minutes at most).
+    "login_failed": "100/10m/ip,10/15m/key",
+    "signup": "200/10m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "30/10m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "request_login_code": "20/m/ip,3/m/key",
     # The one-flow registration (registration/signup_views.py): codes emailed per address, and code checks.
     "registration_code_email": "20/m/ip,3/10m/key,10/d/key",
     "registration_code_check": "30/m/ip",
 }
 # Attendees registered through the one-flow form have no password: they sign in with an emailed code.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Behind a reverse proxy (bin/cluster, docs/deploying.md) the client's address is in X-Forwarded-For;
+# set this to the number of proxies in front of the app, or every client looks like the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Security headers that hold everywhere (HTTPS-only ones are in production.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True

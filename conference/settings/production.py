@@ -20,7 +20,3 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-# Behind the reverse proxy every request comes from the proxy's address: allauth's per-address rate limits
-# take the client's address from the X-Forwarded-For entry the proxy appended (TRUSTED_PROXY_COUNT=0 when
-# nothing proxies; a request without the header counts by its own address).
-ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))

@@ -11,11 +11,13 @@ SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstu
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The worker delivers into django.core.mail.outbox. (Django's test set-up also points EMAIL_BACKEND at locmem,
+# so mail sent directly, not through conference.mail, lands there at once.)
+MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A file cache, like production without Redis, but private to this test run.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "conference.cache_backends.GuardedFileBasedCache",
         "LOCATION": tempfile.mkdtemp(prefix="hrne-test-cache-"),
     }
 }
@@ -30,3 +32,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"hrne-test-{os.getpid()}.sqlite3")}
 STATIC_ROOT = tempfile.mkdtemp(prefix="hrne-test-static-")
 WHITENOISE_USE_FINDERS = True
+# TASKS as in base.py: real queue rows in the test database; tests run the worker with conference.worker.drain().

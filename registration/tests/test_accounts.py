@@ -6,6 +6,8 @@ import re
 import pytest
 from django.test import override_settings
 
+from conference.worker import drain
+
 from .registration_factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +30,12 @@ def test_signup_errors_are_tied_to_their_field(client):
     assert 'aria-invalid="true"' in html
 
 
-def test_signup_verify_and_come_back_to_the_form(client, conference, mailoutbox):
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "new.person@example.org", "password1": PASSWORD, "password2": PASSWORD, "next": NEXT},
-    )
+def test_signup_verify_and_come_back_to_the_form(client, conference, mailoutbox, deliver_mail):
+    with deliver_mail():
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "new.person@example.org", "password1": PASSWORD, "password2": PASSWORD, "next": NEXT},
+        )
     assert response["Location"] == "/accounts/confirm-email/"
     assert 'name="email"' in client.get(NEXT).content.decode()  # not signed in yet: the visitor form
     key = re.search(r"/accounts/confirm-email/([^/\s]+)/", mailoutbox[-1].body).group(1)
@@ -51,6 +54,8 @@ def test_password_reset_sends_an_email(client, mailoutbox):
     user = make_user()
     response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
+    assert mailoutbox == []  # queued, not sent inside the request
+    drain()
     assert mailoutbox[-1].to == [user.email]
     assert "/accounts/password/reset/key/" in mailoutbox[-1].body
 

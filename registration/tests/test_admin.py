@@ -68,13 +68,11 @@ def test_csv_export_has_one_row_per_registration(client, organiser, conference):
     assert {row["Status"] for row in rows} == {"Awaiting approval"}
 
 
-def test_bulk_approve_confirms_pending_and_emails(
-    client, organiser, conference, django_capture_on_commit_callbacks, mailoutbox
-):
+def test_bulk_approve_confirms_pending_and_emails(client, organiser, conference, deliver_mail, mailoutbox):
     scholarship = make_type(conference, needs_approval=True, capacity=5)
     pending = [register(make_user(), conference, scholarship) for _ in range(2)]
     url = "/admin/bulk/registration/registration/approve/?" + "&".join(f"id={r.pk}" for r in pending)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_mail():
         response = client.post(url + "&next=" + REGISTRATIONS)
     statuses = list(Registration.objects.filter(pk__in=[r.pk for r in pending]).values_list("status", flat=True))
     assert response.status_code == 302

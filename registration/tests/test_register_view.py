@@ -51,9 +51,10 @@ def test_login_page_links_to_signup_with_next(client, conference):
     assert 'href="/accounts/signup/?next=%2Fvilnius-2017%2Fregister%2F"' in response.content.decode()
 
 
-def test_unverified_email_gets_verification_page_not_form(client, conference):
+def test_unverified_email_gets_verification_page_not_form(client, conference, deliver_mail):
     client.force_login(make_user(verified=False))
-    response = client.get(URL)
+    with deliver_mail():
+        response = client.get(URL)
     assert response.status_code == 200
     assert 'name="full_name"' not in response.content.decode()
     assert len(mail.outbox) == 1

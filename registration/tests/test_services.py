@@ -4,8 +4,11 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from conference.mail import OutboundEmail
 from registration import services
 from registration.models import Registration, RegistrationStatusChange, RegistrationType
 
@@ -230,9 +233,9 @@ def test_anonymise_blanks_personal_fields_and_keeps_counts(conference):
 # Emails: sent after commit, in the registration's language, text and HTML.
 
 
-def test_confirmation_email_has_text_html_ics_and_badge(conference, django_capture_on_commit_callbacks, mailoutbox):
+def test_confirmation_email_has_text_html_ics_and_badge(conference, deliver_mail, mailoutbox):
     user = make_user()
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_mail():
         register(user, conference, make_type(conference))
     [message] = mailoutbox
     assert message.to == [user.email]
@@ -245,29 +248,40 @@ def test_confirmation_email_has_text_html_ics_and_badge(conference, django_captu
     assert pdf[0].startswith(b"%PDF") and pdf[1] == "application/pdf"
 
 
-def test_email_is_not_sent_before_commit(conference, django_capture_on_commit_callbacks, mailoutbox):
-    # The account and type are made first: saving either queues after-commit work of its own (forgetting cached
-    # door rights, retiring cached pages).
-    user, registration_type = make_user(), make_type(conference)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        register(user, conference, registration_type)
-    assert (len(callbacks), len(mailoutbox)) == (1, 0)
+def test_email_is_queued_not_sent_in_the_request(conference, mailoutbox):
+    user = make_user()
+    register(user, conference, make_type(conference))
+    assert mailoutbox == []
+    assert list(OutboundEmail.objects.filter(recipients=user.email).values_list("status", flat=True)) == ["queued"]
 
 
-def test_waitlisted_email_tells_the_position(conference, django_capture_on_commit_callbacks, mailoutbox):
+@pytest.mark.django_db(transaction=True)
+def test_email_rolls_back_with_the_registration(demo_tx):
+    user, registration_type = make_user(), make_type(demo_tx)
+    tasks_before = DBTaskResult.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        register(user, demo_tx, registration_type)
+        assert OutboundEmail.objects.filter(recipients=user.email).count() == 1
+        raise RuntimeError("something after the registration failed")
+    assert not Registration.objects.filter(user=user).exists()
+    assert not OutboundEmail.objects.filter(recipients=user.email).exists()
+    assert DBTaskResult.objects.count() == tasks_before
+
+
+def test_waitlisted_email_tells_the_position(conference, deliver_mail, mailoutbox):
     workshop = make_type(conference, capacity=0)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_mail():
         register(make_user(), conference, workshop)
     assert mailoutbox[0].subject == "You are on the waiting list for Harm Reduction in the New Environment"
     assert "You are number 1 on the waiting list." in mailoutbox[0].body
     assert mailoutbox[0].attachments == []
 
 
-def test_cancel_sends_cancelled_and_promoted_emails(conference, django_capture_on_commit_callbacks, mailoutbox):
+def test_cancel_sends_cancelled_and_promoted_emails(conference, deliver_mail, mailoutbox):
     workshop = make_type(conference, capacity=1)
     holder = register(make_user(), conference, workshop)
     waiting = register(make_user(), conference, workshop)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_mail():
         services.cancel(registration=holder, by=holder.user)
     assert [(m.to[0], m.subject.split(":")[0]) for m in mailoutbox] == [
         (holder.user.email, "Your registration for Harm Reduction in the New Environment is cancelled"),
@@ -277,11 +291,11 @@ def test_cancel_sends_cancelled_and_promoted_emails(conference, django_capture_o
     assert promoted_attachments == ["application/pdf", "text/calendar"]
 
 
-def test_emails_for_approval_and_rejection(conference, django_capture_on_commit_callbacks, mailoutbox):
+def test_emails_for_approval_and_rejection(conference, deliver_mail, mailoutbox):
     scholarship = make_type(conference, needs_approval=True)
     accepted = register(make_user(), conference, scholarship)
     refused = register(make_user(), conference, scholarship)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_mail():
         services.approve(registration=accepted, by=None)
         services.reject(registration=refused, by=None)
     assert [m.subject for m in mailoutbox] == [
@@ -290,8 +304,8 @@ def test_emails_for_approval_and_rejection(conference, django_capture_on_commit_
     ]
 
 
-def test_email_goes_out_in_the_registration_language(conference, django_capture_on_commit_callbacks, mailoutbox):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_email_goes_out_in_the_registration_language(conference, deliver_mail, mailoutbox):
+    with deliver_mail():
         services.register(
             user=make_user(),
             conference=conference,
@@ -304,22 +318,20 @@ def test_email_goes_out_in_the_registration_language(conference, django_capture_
     assert "/ru/my/" in mailoutbox[0].body
 
 
-def test_refused_second_registration_sends_no_email(conference, django_capture_on_commit_callbacks, mailoutbox):
+def test_refused_second_registration_sends_no_email(conference, deliver_mail, mailoutbox):
     user = make_user()
     participant = make_type(conference)
     register(user, conference, participant)
     mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.RegistrationError):
+    with deliver_mail(), pytest.raises(services.RegistrationError):
         register(user, conference, participant)
     assert mailoutbox == []
 
 
-def test_organiser_entry_without_account_skips_approval_and_email(
-    conference, django_capture_on_commit_callbacks, mailoutbox
-):
+def test_organiser_entry_without_account_skips_approval_and_email(conference, deliver_mail, mailoutbox):
     organiser = make_user()
     scholarship = make_type(conference, needs_approval=True)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_mail():
         registration = services.register(
             user=None,
             conference=conference,

@@ -1,0 +1,123 @@
+"""Cache backends that degrade instead of failing: a full disk, an unwritable cache folder or a Redis that is
+down makes the site slower (every read misses, writes are dropped), never broken. Configured in settings,
+so every `cache.` call in the project and in libraries (sessions, allauth's rate limits) is guarded.
+
+Trade-off, written down in docs/security.md: while the cache is failing, allauth's rate-limit counters
+are not kept either, so sign-in limits are off until it recovers (open, rather than refusing everyone).
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+# One warning per this many seconds and process, so that a broken cache does not flood the log.
+LOG_EVERY_SECONDS = 60
+
+
+class GuardedCacheMixin:
+    _last_logged = 0.0
+
+    def _failed(self, operation, error):
+        now = time.monotonic()
+        if now - GuardedCacheMixin._last_logged >= LOG_EVERY_SECONDS:
+            GuardedCacheMixin._last_logged = now
+            logger.warning("Cache %s failed, carrying on without the cache: %r", operation, error)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except Exception as error:
+            self._failed("get", error)
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except Exception as error:
+            self._failed("get_many", error)
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except Exception as error:
+            self._failed("has_key", error)
+            return False
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set(key, value, timeout, version)
+        except Exception as error:
+            self._failed("set", error)
+            return None
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except Exception as error:
+            self._failed("add", error)
+            # Report success, as a failed set does: callers that use add() as a lock (allauth's rate limits)
+            # then go on instead of waiting a second for a lock and answering "too many requests".
+            return True
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except Exception as error:
+            self._failed("set_many", error)
+            return list(data)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except Exception as error:
+            self._failed("touch", error)
+            return False
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except Exception as error:
+            self._failed("delete", error)
+            return False
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except Exception as error:
+            self._failed("delete_many", error)
+            return None
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except ValueError:
+            raise  # a missing key is the caller's business, as with any cache
+        except Exception as error:
+            self._failed("incr", error)
+            raise ValueError(f"Key '{key}' not found (cache unavailable)") from error
+
+    def clear(self):
+        try:
+            return super().clear()
+        except Exception as error:
+            self._failed("clear", error)
+            return None
+
+
+class GuardedFileBasedCache(GuardedCacheMixin, FileBasedCache):
+    def _createdir(self):
+        # Also called when the backend is made: a cache folder that cannot be made must not stop a request.
+        try:
+            super()._createdir()
+        except OSError as error:
+            self._failed("create folder", error)
+
+
+class GuardedRedisCache(GuardedCacheMixin, RedisCache):
+    pass
