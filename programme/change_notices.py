@@ -11,12 +11,13 @@ Other apps plug in without programme importing them (call these from their AppCo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
+
+from conference.mail import queue_built_email
 
 from .models import AgendaItem, NotificationPreference, SessionPage
 from .release_models import ChangeKind, ScheduleRelease
@@ -88,21 +89,25 @@ def notify_release(release):
 
 
 def deliver(*, user_id, release_id, session_ids):
-    """The one way a change notice leaves: today sent after the commit, like the registration emails (the durable
-    mail queue takes this over); the arguments are plain values so that a queued task can carry them."""
-    transaction.on_commit(
-        lambda: send_change_notice(user_id=user_id, release_id=release_id, session_ids=session_ids), robust=True
+    """The one way a change notice leaves: queued in the release's transaction (conference/mail.py) and built by
+    a worker when it sends it, so the arguments are plain values."""
+    queue_built_email(
+        "programme.change_notices.build_queued_change_notice",
+        recipients=f"user {user_id}",
+        subject=_("Programme changes (release %(release)s)") % {"release": release_id},
+        user_id=user_id,
+        release_id=release_id,
+        session_ids=sorted(session_ids),
     )
 
 
-def send_change_notice(*, user_id, release_id, session_ids):
-    """Build and send one attendee's notice for one release; nothing if the account or release is gone."""
+def build_queued_change_notice(*, user_id, release_id, session_ids):
+    """One attendee's notice for one release, built at send time; None if the account or release is gone."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).exclude(email="").first()
     release = ScheduleRelease.objects.select_related("conference").filter(pk=release_id).first()
     if user is None or release is None:
-        return False
-    build_change_notice(user=user, release=release, session_ids=session_ids).send()
-    return True
+        return None
+    return build_change_notice(user=user, release=release, session_ids=session_ids)
 
 
 def _when(moment, conference):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from conference.worker import drain
 from programme.agenda import set_starred
 from programme.change_notices import _interest_sources as interest_sources
 from programme.change_notices import register_interest_source, set_schedule_change_emails
@@ -58,12 +59,17 @@ def attendees(conference):
 
 
 def release_twice(conference, django_capture_on_commit_callbacks, mailoutbox):
+    """Two releases, each followed by a worker run over the mail queue (notices are queued, never sent inline)."""
+    drain()
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         release_schedule(conference=conference, note="First programme")
+    drain()
     assert mailoutbox == []  # the first release has nothing to compare with
     move_and_cancel(conference)
     with django_capture_on_commit_callbacks(execute=True):
         release_schedule(conference=conference, note="Afternoon changes")
+    drain()
 
 
 def test_release_emails_each_attendee_who_starred_a_changed_session_once(
