@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from .blocks import BodyBlock
 from .enums import OrganisationRole
-from .localized_fields import localized
+from .localized_fields import localized_property
 from .page_caching import shareable
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
@@ -83,13 +83,8 @@ class Organisation(index.Indexed, models.Model):
         words = [word for word in (self.short_name or self.name).split() if word[:1].isalnum()]
         return "".join(word[0] for word in words[:3]).upper()
 
-    @property
-    def localized_name(self):
-        return localized(self, "name")
-
-    @property
-    def localized_description(self):
-        return localized(self, "description")
+    localized_name = localized_property("name")
+    localized_description = localized_property("description")
 
 
 class Venue(models.Model):
@@ -122,21 +117,10 @@ class Venue(models.Model):
     def __str__(self):
         return f"{self.name}, {self.city}"
 
-    @property
-    def localized_name(self):
-        return localized(self, "name")
-
-    @property
-    def localized_address(self):
-        return localized(self, "address")
-
-    @property
-    def localized_city(self):
-        return localized(self, "city")
-
-    @property
-    def localized_accessibility(self):
-        return localized(self, "accessibility")
+    localized_name = localized_property("name")
+    localized_address = localized_property("address")
+    localized_city = localized_property("city")
+    localized_accessibility = localized_property("accessibility")
 
 
 class ConferenceOrganisation(Orderable):
@@ -336,13 +320,8 @@ class ConferencePage(RoutablePageMixin, Page):
     def organisations_in_role(self, role):
         return [link.organisation for link in self.organisation_links.all() if link.role == role]
 
-    @property
-    def localized_directions(self):
-        return localized(self, "directions")
-
-    @property
-    def localized_what_to_bring(self):
-        return localized(self, "what_to_bring")
+    localized_directions = localized_property("directions")
+    localized_what_to_bring = localized_property("what_to_bring")
 
     @property
     def map_link(self):

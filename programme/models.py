@@ -17,7 +17,7 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from conference.blocks import BodyBlock
-from conference.localized_fields import localized
+from conference.localized_fields import localized_property
 from conference.page_caching import ShareablePageMixin
 
 from . import release_views, views
@@ -51,9 +51,7 @@ class ProgrammeSnippet(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def localized_name(self):
-        return localized(self, "name")
+    localized_name = localized_property("name")
 
 
 class Room(ProgrammeSnippet):
@@ -76,9 +74,7 @@ class Room(ProgrammeSnippet):
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
 
-    @property
-    def localized_accessibility(self):
-        return localized(self, "accessibility")
+    localized_accessibility = localized_property("accessibility")
 
 
 class Track(ProgrammeSnippet):
