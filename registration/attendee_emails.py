@@ -2,13 +2,11 @@
 organisers' decision on a visa letter. One function per email, so that each can move onto the queue alone."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .emails import _conference_in
+from .emails import _conference_in, build_email
 from .models import VisaLetterRequest, WorkshopSignup
 
 CODE_SUBJECT = _("Your code for %(conference)s: %(code)s")
@@ -20,11 +18,7 @@ VISA_SUBJECTS = {
 
 
 def _send(*, to, subject, template, context):
-    text = render_to_string(f"registration/emails/{template}.txt", context)
-    html = render_to_string(f"registration/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    build_email(to=to, subject=subject, template=template, context=context).send()
 
 
 def send_confirmation_code(*, email, code, token, conference, language):

@@ -67,6 +67,15 @@ def _conference_in(conference, language):
     return conference.get_translation_or_none(locale) or conference
 
 
+def build_email(*, to, subject, template, context):
+    """One attendee email, plain text and HTML from `registration/emails/<template>.txt|.html`, not yet sent."""
+    text = render_to_string(f"registration/emails/{template}.txt", context)
+    html = render_to_string(f"registration/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def build_registration_email(registration, kind):
     """The EmailMultiAlternatives for one registration and one kind (see SUBJECTS)."""
     language = registration.language or settings.LANGUAGE_CODE
@@ -81,15 +90,7 @@ def build_registration_email(registration, kind):
             "waitlist_position": registration.waitlist_position,
         }
         subject = str(SUBJECTS[kind]) % {"conference": conference.title}
-        text = render_to_string(f"registration/emails/{kind}.txt", context)
-        html = render_to_string(f"registration/emails/{kind}.html", context)
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[registration.user.email],
-        )
-        message.attach_alternative(html, "text/html")
+        message = build_email(to=registration.user.email, subject=subject, template=kind, context=context)
         if kind in CONFIRMING:
             message.attach(f"{conference.slug}.ics", conference_dates_ics(conference), "text/calendar")
             message.attach(badge_filename(registration), render_badge_pdf(registration), "application/pdf")
