@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 
-from conference.permissions import DOOR_STAFF, ORGANISERS
+from conference.permissions import DOOR_STAFF
 from registration import services
 from registration.models import Registration
 
@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 
 REGISTRATIONS = "/admin/snippets/registration/registration/"
 TYPES = "/admin/snippets/registration/registrationtype/"
-
-
-@pytest.fixture
-def organiser(client):
-    user = make_user("organiser@example.org")
-    user.groups.add(Group.objects.get(name=ORGANISERS))
-    client.force_login(user)
-    return user
 
 
 def test_type_listing_shows_counts_per_type(client, organiser, conference):
