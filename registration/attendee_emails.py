@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .emails import _conference_in, build_email
+from .emails import _conference_in, build_email, in_attendee_language
 from .models import VisaLetterRequest, WorkshopSignup
 
 CODE_SUBJECT = _("Your code for %(conference)s: %(code)s")
@@ -47,9 +47,7 @@ def send_visa_decision(*, visa_request_id):
     registration = visa_request.registration
     if registration.user is None or not registration.user.email:
         return False
-    language = registration.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        conference = _conference_in(registration.conference, language)
+    with in_attendee_language(registration) as conference:
         context = {
             "conference": conference,
             "registration": registration,
@@ -71,10 +69,8 @@ def send_workshop_promoted(*, signup_id):
     if signup is None or signup.registration.user is None or not signup.registration.user.email:
         return False
     registration = signup.registration
-    language = registration.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        conference = _conference_in(registration.conference, language)
-        session = _conference_in(signup.session, language)
+    with in_attendee_language(registration) as conference:
+        session = _conference_in(signup.session, translation.get_language())
         context = {
             "conference": conference,
             "registration": registration,

@@ -2,6 +2,7 @@
 conference dates as an .ics file and, once confirmed, the badge PDF."""
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 import icalendar
@@ -67,6 +68,14 @@ def _conference_in(conference, language):
     return conference.get_translation_or_none(locale) or conference
 
 
+@contextmanager
+def in_attendee_language(registration):
+    """Translation switched to the registration's language for the block; gives the conference page in it."""
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        yield _conference_in(registration.conference, language)
+
+
 def build_email(*, to, subject, template, context):
     """One attendee email, plain text and HTML from `registration/emails/<template>.txt|.html`, not yet sent."""
     text = render_to_string(f"registration/emails/{template}.txt", context)
@@ -78,9 +87,7 @@ def build_email(*, to, subject, template, context):
 
 def build_registration_email(registration, kind):
     """The EmailMultiAlternatives for one registration and one kind (see SUBJECTS)."""
-    language = registration.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        conference = _conference_in(registration.conference, language)
+    with in_attendee_language(registration) as conference:
         context = {
             "registration": registration,
             "conference": conference,
