@@ -132,13 +132,6 @@ def test_admin_cannot_add_or_delete_registrations(client, organiser, conference)
     assert Registration.objects.filter(pk=registration.pk).exists()
 
 
-def test_inspect_shows_status_history(client, organiser, conference):
-    registration = register(make_user(), conference, make_type(conference))
-    services.cancel(registration=registration, by=organiser)
-    html = client.get(f"{REGISTRATIONS}inspect/{registration.pk}/").content.decode()
-    assert "Confirmed → Cancelled (organiser@example.org)" in html
-
-
 def test_raising_capacity_promotes_the_waiting_list(client, organiser, conference):
     workshop = make_type(conference, capacity=1)
     register(make_user(), conference, workshop)
