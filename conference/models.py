@@ -20,6 +20,7 @@ from wagtail.search import index
 from .blocks import BodyBlock
 from .enums import OrganisationRole
 from .localized_fields import localized_property
+from .model_fields import optional_link
 from .page_caching import shareable
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
@@ -46,14 +47,7 @@ class Organisation(index.Indexed, models.Model):
     name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True, help_text=_("For example EHRN."))
     url = models.URLField(_("website"), blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logo = optional_link("wagtailimages.Image", _("logo"))
     description = models.TextField(_("description"), blank=True, max_length=1000)
     description_ru = models.TextField(_("description in Russian"), blank=True, max_length=1000)
 
@@ -142,17 +136,11 @@ class ConferencePage(RoutablePageMixin, Page):
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Vilnius")
-    venue = models.ForeignKey(
-        Venue, verbose_name=_("venue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    venue = optional_link(Venue, _("venue"))
     city = models.CharField(_("city"), max_length=100, blank=True)
-    hero_image = models.ForeignKey(
+    hero_image = optional_link(
         "wagtailimages.Image",
-        verbose_name=_("hero image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("hero image"),
         help_text=_("A wide picture at the top of the conference page (at least 1600 pixels wide)."),
     )
     hero_image_alt = models.CharField(
@@ -168,13 +156,9 @@ class ConferencePage(RoutablePageMixin, Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
-    privacy_notice = models.ForeignKey(
+    privacy_notice = optional_link(
         "wagtailcore.Page",
-        verbose_name=_("privacy notice"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("privacy notice"),
         help_text=_("The page that says what we collect, why and for how long."),
     )
     privacy_notice_version = models.CharField(
