@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .emails import _conference_in, build_email, in_attendee_language
+from .emails import _conference_in, attendee_email_context, build_email
 from .models import VisaLetterRequest, WorkshopSignup
 
 CODE_SUBJECT = _("Your code for %(conference)s: %(code)s")
@@ -47,14 +47,9 @@ def send_visa_decision(*, visa_request_id):
     registration = visa_request.registration
     if registration.user is None or not registration.user.email:
         return False
-    with in_attendee_language(registration) as conference:
-        context = {
-            "conference": conference,
-            "registration": registration,
-            "visa_request": visa_request,
-            "my_url": settings.SITE_URL + reverse("my_registrations"),
-        }
-        subject = str(VISA_SUBJECTS[visa_request.status]) % {"conference": conference.title}
+    with attendee_email_context(registration) as context:
+        context["visa_request"] = visa_request
+        subject = str(VISA_SUBJECTS[visa_request.status]) % {"conference": context["conference"].title}
         _send(to=registration.user.email, subject=subject, template="visa_decision", context=context)
     return True
 
@@ -69,15 +64,9 @@ def send_workshop_promoted(*, signup_id):
     if signup is None or signup.registration.user is None or not signup.registration.user.email:
         return False
     registration = signup.registration
-    with in_attendee_language(registration) as conference:
+    with attendee_email_context(registration) as context:
         session = _conference_in(signup.session, translation.get_language())
-        context = {
-            "conference": conference,
-            "registration": registration,
-            "session": session,
-            "session_url": settings.SITE_URL + session.url,
-            "my_url": settings.SITE_URL + reverse("my_registrations"),
-        }
+        context |= {"session": session, "session_url": settings.SITE_URL + session.url}
         subject = str(WORKSHOP_PROMOTED_SUBJECT) % {"session": session.title}
         _send(to=registration.user.email, subject=subject, template="workshop_promoted", context=context)
     return True

@@ -69,11 +69,16 @@ def _conference_in(conference, language):
 
 
 @contextmanager
-def in_attendee_language(registration):
-    """Translation switched to the registration's language for the block; gives the conference page in it."""
+def attendee_email_context(registration):
+    """Translation switched to the registration's language for the block; gives what every attendee email shows:
+    the registration, the conference page in that language and the link to /my/."""
     language = registration.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        yield _conference_in(registration.conference, language)
+        yield {
+            "registration": registration,
+            "conference": _conference_in(registration.conference, language),
+            "my_url": settings.SITE_URL + reverse("my_registrations"),
+        }
 
 
 def build_email(*, to, subject, template, context):
@@ -87,12 +92,10 @@ def build_email(*, to, subject, template, context):
 
 def build_registration_email(registration, kind):
     """The EmailMultiAlternatives for one registration and one kind (see SUBJECTS)."""
-    with in_attendee_language(registration) as conference:
-        context = {
-            "registration": registration,
-            "conference": conference,
+    with attendee_email_context(registration) as context:
+        conference = context["conference"]
+        context |= {
             "kind": kind,
-            "my_url": settings.SITE_URL + reverse("my_registrations"),
             "conference_url": settings.SITE_URL + conference.url,
             "waitlist_position": registration.waitlist_position,
         }
