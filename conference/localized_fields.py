@@ -14,3 +14,8 @@ def localized(instance, field, language=None):
         if translated:
             return translated
     return getattr(instance, field)
+
+
+def localized_property(field):
+    """A read-only attribute giving `field` in the active language: `localized_name = localized_property("name")`."""
+    return property(lambda instance: localized(instance, field), doc=f"`{field}` in the active language.")

@@ -19,7 +19,8 @@ from wagtail.search import index
 
 from .blocks import BodyBlock
 from .enums import OrganisationRole
-from .localized_fields import localized
+from .localized_fields import localized_property
+from .model_fields import optional_link
 from .page_caching import shareable
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
@@ -46,14 +47,7 @@ class Organisation(index.Indexed, models.Model):
     name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True, help_text=_("For example EHRN."))
     url = models.URLField(_("website"), blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logo = optional_link("wagtailimages.Image", _("logo"))
     description = models.TextField(_("description"), blank=True, max_length=1000)
     description_ru = models.TextField(_("description in Russian"), blank=True, max_length=1000)
 
@@ -83,13 +77,8 @@ class Organisation(index.Indexed, models.Model):
         words = [word for word in (self.short_name or self.name).split() if word[:1].isalnum()]
         return "".join(word[0] for word in words[:3]).upper()
 
-    @property
-    def localized_name(self):
-        return localized(self, "name")
-
-    @property
-    def localized_description(self):
-        return localized(self, "description")
+    localized_name = localized_property("name")
+    localized_description = localized_property("description")
 
 
 class Venue(models.Model):
@@ -122,21 +111,10 @@ class Venue(models.Model):
     def __str__(self):
         return f"{self.name}, {self.city}"
 
-    @property
-    def localized_name(self):
-        return localized(self, "name")
-
-    @property
-    def localized_address(self):
-        return localized(self, "address")
-
-    @property
-    def localized_city(self):
-        return localized(self, "city")
-
-    @property
-    def localized_accessibility(self):
-        return localized(self, "accessibility")
+    localized_name = localized_property("name")
+    localized_address = localized_property("address")
+    localized_city = localized_property("city")
+    localized_accessibility = localized_property("accessibility")
 
 
 class ConferenceOrganisation(Orderable):
@@ -158,17 +136,11 @@ class ConferencePage(RoutablePageMixin, Page):
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Vilnius")
-    venue = models.ForeignKey(
-        Venue, verbose_name=_("venue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    venue = optional_link(Venue, _("venue"))
     city = models.CharField(_("city"), max_length=100, blank=True)
-    hero_image = models.ForeignKey(
+    hero_image = optional_link(
         "wagtailimages.Image",
-        verbose_name=_("hero image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("hero image"),
         help_text=_("A wide picture at the top of the conference page (at least 1600 pixels wide)."),
     )
     hero_image_alt = models.CharField(
@@ -184,13 +156,9 @@ class ConferencePage(RoutablePageMixin, Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
-    privacy_notice = models.ForeignKey(
+    privacy_notice = optional_link(
         "wagtailcore.Page",
-        verbose_name=_("privacy notice"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("privacy notice"),
         help_text=_("The page that says what we collect, why and for how long."),
     )
     privacy_notice_version = models.CharField(
@@ -336,13 +304,8 @@ class ConferencePage(RoutablePageMixin, Page):
     def organisations_in_role(self, role):
         return [link.organisation for link in self.organisation_links.all() if link.role == role]
 
-    @property
-    def localized_directions(self):
-        return localized(self, "directions")
-
-    @property
-    def localized_what_to_bring(self):
-        return localized(self, "what_to_bring")
+    localized_directions = localized_property("directions")
+    localized_what_to_bring = localized_property("what_to_bring")
 
     @property
     def map_link(self):

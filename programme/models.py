@@ -17,7 +17,8 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from conference.blocks import BodyBlock
-from conference.localized_fields import localized
+from conference.localized_fields import localized_property
+from conference.model_fields import optional_link
 from conference.page_caching import ShareablePageMixin
 
 from . import release_views, views
@@ -51,9 +52,7 @@ class ProgrammeSnippet(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def localized_name(self):
-        return localized(self, "name")
+    localized_name = localized_property("name")
 
 
 class Room(ProgrammeSnippet):
@@ -76,9 +75,7 @@ class Room(ProgrammeSnippet):
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
 
-    @property
-    def localized_accessibility(self):
-        return localized(self, "accessibility")
+    localized_accessibility = localized_property("accessibility")
 
 
 class Track(ProgrammeSnippet):
@@ -384,14 +381,7 @@ class SpeakerLinkBlock(blocks.StructBlock):
 class SpeakerPage(ShareablePageMixin, Page):
     """A speaker; the page title is the speaker's name."""
 
-    photo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("photo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    photo = optional_link("wagtailimages.Image", _("photo"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)

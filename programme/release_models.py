@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from conference.model_fields import optional_link
+
 
 class ChangeKind(models.TextChoices):
     NEW = "new", _("New")
@@ -65,14 +67,7 @@ class ScheduleChange(models.Model):
     )
     kind = models.CharField(_("change"), max_length=20, choices=ChangeKind.choices)
     # The default-language session; null once it is deleted (then translation_key and title still tell which).
-    session = models.ForeignKey(
-        "programme.SessionPage",
-        verbose_name=_("session"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    session = optional_link("programme.SessionPage", _("session"))
     translation_key = models.UUIDField(_("session key"), db_index=True)
     title = models.CharField(_("title"), max_length=255)
     old_start = models.DateTimeField(_("old start"), null=True, blank=True)

@@ -2,13 +2,11 @@
 organisers' decision on a visa letter. One function per email, so that each can move onto the queue alone."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .emails import _conference_in
+from .emails import _conference_in, attendee_email_context, build_email
 from .models import VisaLetterRequest, WorkshopSignup
 
 CODE_SUBJECT = _("Your code for %(conference)s: %(code)s")
@@ -20,11 +18,7 @@ VISA_SUBJECTS = {
 
 
 def _send(*, to, subject, template, context):
-    text = render_to_string(f"registration/emails/{template}.txt", context)
-    html = render_to_string(f"registration/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    build_email(to=to, subject=subject, template=template, context=context).send()
 
 
 def send_confirmation_code(*, email, code, token, conference, language):
@@ -53,16 +47,9 @@ def send_visa_decision(*, visa_request_id):
     registration = visa_request.registration
     if registration.user is None or not registration.user.email:
         return False
-    language = registration.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        conference = _conference_in(registration.conference, language)
-        context = {
-            "conference": conference,
-            "registration": registration,
-            "visa_request": visa_request,
-            "my_url": settings.SITE_URL + reverse("my_registrations"),
-        }
-        subject = str(VISA_SUBJECTS[visa_request.status]) % {"conference": conference.title}
+    with attendee_email_context(registration) as context:
+        context["visa_request"] = visa_request
+        subject = str(VISA_SUBJECTS[visa_request.status]) % {"conference": context["conference"].title}
         _send(to=registration.user.email, subject=subject, template="visa_decision", context=context)
     return True
 
@@ -77,17 +64,9 @@ def send_workshop_promoted(*, signup_id):
     if signup is None or signup.registration.user is None or not signup.registration.user.email:
         return False
     registration = signup.registration
-    language = registration.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        conference = _conference_in(registration.conference, language)
-        session = _conference_in(signup.session, language)
-        context = {
-            "conference": conference,
-            "registration": registration,
-            "session": session,
-            "session_url": settings.SITE_URL + session.url,
-            "my_url": settings.SITE_URL + reverse("my_registrations"),
-        }
+    with attendee_email_context(registration) as context:
+        session = _conference_in(signup.session, translation.get_language())
+        context |= {"session": session, "session_url": settings.SITE_URL + session.url}
         subject = str(WORKSHOP_PROMOTED_SUBJECT) % {"session": session.title}
         _send(to=registration.user.email, subject=subject, template="workshop_promoted", context=context)
     return True

@@ -2,6 +2,7 @@
 conference dates as an .ics file and, once confirmed, the badge PDF."""
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 import icalendar
@@ -69,29 +70,39 @@ def _conference_in(conference, language):
     return conference.get_translation_or_none(locale) or conference
 
 
-def build_registration_email(registration, kind):
-    """The EmailMultiAlternatives for one registration and one kind (see SUBJECTS)."""
+@contextmanager
+def attendee_email_context(registration):
+    """Translation switched to the registration's language for the block; gives what every attendee email shows:
+    the registration, the conference page in that language and the link to /my/."""
     language = registration.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        conference = _conference_in(registration.conference, language)
-        context = {
+        yield {
             "registration": registration,
-            "conference": conference,
-            "kind": kind,
+            "conference": _conference_in(registration.conference, language),
             "my_url": settings.SITE_URL + reverse("my_registrations"),
+        }
+
+
+def build_email(*, to, subject, template, context):
+    """One attendee email, plain text and HTML from `registration/emails/<template>.txt|.html`, not yet sent."""
+    text = render_to_string(f"registration/emails/{template}.txt", context)
+    html = render_to_string(f"registration/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def build_registration_email(registration, kind):
+    """The EmailMultiAlternatives for one registration and one kind (see SUBJECTS)."""
+    with attendee_email_context(registration) as context:
+        conference = context["conference"]
+        context |= {
+            "kind": kind,
             "conference_url": settings.SITE_URL + conference.url,
             "waitlist_position": registration.waitlist_position,
         }
         subject = str(SUBJECTS[kind]) % {"conference": conference.title}
-        text = render_to_string(f"registration/emails/{kind}.txt", context)
-        html = render_to_string(f"registration/emails/{kind}.html", context)
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[registration.user.email],
-        )
-        message.attach_alternative(html, "text/html")
+        message = build_email(to=registration.user.email, subject=subject, template=kind, context=context)
         if kind in CONFIRMING:
             message.attach(f"{conference.slug}.ics", conference_dates_ics(conference), "text/calendar")
             message.attach(badge_filename(registration), render_badge_pdf(registration), "application/pdf")

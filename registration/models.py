@@ -15,7 +15,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from conference.localized_fields import localized
+from conference.localized_fields import localized_property
 from conference.models import window_is_open
 
 from .enums import ACTIVE_STATUSES, InterpretationLanguage, RegistrationStatus, Role, ScanResult
@@ -89,13 +89,8 @@ class RegistrationType(ClusterableModel):
         """Confirmed seats still free, counted now (call with the type's row locked when it decides a seat)."""
         return RegistrationType.objects.with_seat_counts().values_list("seats_left", flat=True).get(pk=self.pk)
 
-    @property
-    def localized_name(self):
-        return localized(self, "name")
-
-    @property
-    def localized_description(self):
-        return localized(self, "description")
+    localized_name = localized_property("name")
+    localized_description = localized_property("description")
 
 
 class Registration(models.Model):
@@ -472,9 +467,7 @@ class RegistrationQuestion(Orderable):
     def __str__(self):
         return self.text
 
-    @property
-    def localized_text(self):
-        return localized(self, "text")
+    localized_text = localized_property("text")
 
     def choice_list(self, language=None):
         """(stored value, label) pairs: the English line is stored, the Russian one shown when given."""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .emails import queue_registration_email
 from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
+from .errors import CodedError
 from .models import Registration, RegistrationStatusChange, RegistrationType, VisaLetterRequest
 
 PERSONAL_FIELDS = (
@@ -24,7 +25,7 @@ PERSONAL_FIELDS = (
 EDITABLE_FIELDS = Registration.ANSWER_FIELDS
 
 
-class RegistrationError(Exception):
+class RegistrationError(CodedError):
     """A registration rule said no; `code` tells which, `registration` is the one concerned if any."""
 
     MESSAGES = {
@@ -39,13 +40,8 @@ class RegistrationError(Exception):
     }
 
     def __init__(self, code, *, registration=None):
-        self.code = code
+        super().__init__(code)
         self.registration = registration
-        super().__init__(str(self.MESSAGES.get(code, code)))
-
-    @property
-    def message(self):
-        return self.MESSAGES.get(self.code, self.code)
 
 
 def _lock_type(registration_type_id):

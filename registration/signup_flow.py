@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .errors import CodedError
 from .models import PendingRegistration
 
 CODE_LENGTH = 6
@@ -29,7 +30,7 @@ MAX_FAILED_ATTEMPTS = 5
 SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
 
 
-class ConfirmationError(Exception):
+class ConfirmationError(CodedError):
     """The code or link did not confirm the address; `code` says why."""
 
     MESSAGES = {
@@ -38,14 +39,6 @@ class ConfirmationError(Exception):
         "too_many_attempts": _("Too many wrong codes. Please fill in the form again; we will send a new code."),
         "unknown": _("This confirmation link is not valid any more. Please fill in the form again."),
     }
-
-    def __init__(self, code):
-        self.code = code
-        super().__init__(str(self.MESSAGES[code]))
-
-    @property
-    def message(self):
-        return self.MESSAGES[self.code]
 
 
 def _hash_code(pending_token_hash, code):

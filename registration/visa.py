@@ -10,24 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from .attendee_emails import send_visa_decision
 from .enums import RegistrationStatus
+from .errors import CodedError
 from .models import VisaLetterRequest
 
 
-class VisaLetterError(Exception):
+class VisaLetterError(CodedError):
     MESSAGES = {
         "not_requested": _("Only requested letters can be approved or refused."),
         "not_approved": _("Only approved letters can be withdrawn."),
         "reason_required": _("Say why the letter is refused: the attendee reads it."),
         "registration_inactive": _("The registration is cancelled."),
     }
-
-    def __init__(self, code):
-        self.code = code
-        super().__init__(str(self.MESSAGES[code]))
-
-    @property
-    def message(self):
-        return self.MESSAGES[self.code]
 
 
 def _email_after_commit(visa_request):

@@ -14,23 +14,16 @@ from programme.models import SessionPage
 
 from .attendee_emails import send_workshop_promoted
 from .enums import RegistrationStatus
+from .errors import CodedError
 from .models import Registration, WorkshopSignup
 
 
-class SignupError(Exception):
+class SignupError(CodedError):
     MESSAGES = {
         "no_signup": _("This session has no sign-up."),
         "not_confirmed": _("Only attendees with a confirmed registration can sign up for workshops."),
         "not_signed_up": _("You are not signed up for this session."),
     }
-
-    def __init__(self, code):
-        self.code = code
-        super().__init__(str(self.MESSAGES[code]))
-
-    @property
-    def message(self):
-        return self.MESSAGES[self.code]
 
 
 def canonical_session(session):

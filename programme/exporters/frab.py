@@ -320,7 +320,6 @@ def render_xml(schedule, sessions, *, base_url=None):
 
 class FrabJsonExporter:
     identifier = "json"
-    extension = "json"
     content_type = "application/json; charset=utf-8"
 
     def render(self, schedule, sessions, *, name):
@@ -329,7 +328,6 @@ class FrabJsonExporter:
 
 class FrabXmlExporter:
     identifier = "xml"
-    extension = "xml"
     content_type = "application/xml; charset=utf-8"
 
     def render(self, schedule, sessions, *, name):

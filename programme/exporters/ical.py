@@ -105,7 +105,6 @@ def build_calendar(sessions, *, schedule, name, request_or_base_url=None):
 
 class ICalExporter:
     identifier = "ics"
-    extension = "ics"
     content_type = CONTENT_TYPE
 
     def render(self, schedule, sessions, *, name):

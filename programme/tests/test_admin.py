@@ -14,13 +14,6 @@ from .helpers import demo_session, events_by_uid, make_scale
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organiser(client, django_user_model):
-    user = django_user_model.objects.create_superuser(username="org", email="org@example.org", password="x" * 12)
-    client.force_login(user)
-    return client
-
-
 def edit_url(session):
     return reverse("wagtailadmin_pages:edit", args=[session.pk])
 

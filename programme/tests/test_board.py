@@ -17,13 +17,6 @@ pytestmark = pytest.mark.django_db
 VILNIUS = zoneinfo.ZoneInfo("Europe/Vilnius")
 
 
-@pytest.fixture
-def organiser(client, django_user_model):
-    user = django_user_model.objects.create_superuser(username="org", email="org@example.org", password="x" * 12)
-    client.force_login(user)
-    return client
-
-
 def local(moment):
     return moment.astimezone(VILNIUS).strftime("%Y-%m-%d %H:%M")
 

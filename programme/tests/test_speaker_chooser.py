@@ -13,13 +13,6 @@ from .helpers import demo_session, make_scale
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organiser(client, django_user_model):
-    user = django_user_model.objects.create_superuser(username="org", email="org@example.org", password="x" * 12)
-    client.force_login(user)
-    return client
-
-
 def speaker_index(conference):
     return SpeakerIndexPage.objects.child_of(conference).get()
 

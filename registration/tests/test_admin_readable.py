@@ -8,10 +8,8 @@ from datetime import UTC, datetime
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.users.models import UserProfile
 
-from conference.permissions import ORGANISERS
 from registration import services
 from registration.models import Registration
 
@@ -20,14 +18,6 @@ from .registration_factories import make_type, make_user, register
 pytestmark = pytest.mark.django_db
 
 REGISTRATIONS = "/admin/snippets/registration/registration/"
-
-
-@pytest.fixture
-def organiser(client):
-    user = make_user("organiser@example.org")
-    user.groups.add(Group.objects.get(name=ORGANISERS))
-    client.force_login(user)
-    return user
 
 
 def registered_at(registration, moment):

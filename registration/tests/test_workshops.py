@@ -4,10 +4,12 @@ queue in order and are promoted (and emailed) when a place frees; /my/ lists the
 import pytest
 from django.core import mail
 from django.test import Client
+from wagtail.models import Locale
 
 from programme.models import SessionPage
 from registration import workshops
-from registration.models import WorkshopSignup
+from registration.attendee_emails import send_workshop_promoted
+from registration.models import Registration, WorkshopSignup
 
 from .registration_factories import make_type, make_user, register
 
@@ -95,3 +97,17 @@ def test_one_attendees_sign_up_never_shows_to_another(conference, workshop_sessi
     html = second.get(workshop_session.url).content.decode()
     assert f'action="{workshop_session.url}signup/cancel/"' not in html
     assert f'action="{workshop_session.url}signup/cancel/"' in first.get(workshop_session.url).content.decode()
+
+
+def test_promoted_email_speaks_the_attendees_language(conference, workshop_session):
+    """A Russian-speaking attendee hears of the freed place in Russian, with the Russian session's title and link."""
+    _user, registration, _client = attendee(conference, "ru@example.org")
+    Registration.objects.filter(pk=registration.pk).update(language="ru")
+    signup = workshops.sign_up(registration=registration, session=workshop_session)
+    russian = workshop_session.get_translation(Locale.objects.get(language_code="ru"))
+    assert russian.title != workshop_session.title
+    assert send_workshop_promoted(signup_id=signup.pk)
+    email = mail.outbox[-1]
+    assert email.to == ["ru@example.org"]
+    assert russian.title in email.subject and "Для вас освободилось место" in email.subject
+    assert russian.url in email.body
