@@ -115,6 +115,8 @@ def app_servers(django_db_setup, django_db_blocker, redis_url):
         LOG_LEVEL="ERROR",
         WEB_CONCURRENCY="2",
     )
+    # Production settings serve hashed static names from a manifest: collect them, as a deployment does.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     servers, urls = [], {}
     try:
         for name in ("a", "b"):
