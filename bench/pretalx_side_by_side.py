@@ -183,7 +183,7 @@ def wrk(port, path, seconds, connections, cookie=None):
     """(requests/s, p99 ms, non-2xx or errors, bytes per response) from wrk, or the Python client."""
     url = f"http://127.0.0.1:{port}{path}"
     if shutil.which("wrk") is None:
-        rate, p99, errors = python_load(port, path, seconds, min(connections, 8), cookie=cookie)
+        rate, p99, errors, _size = python_load(port, path, seconds, min(connections, 8), cookie=cookie)
         return rate, p99, errors, float("nan")
     # Browsers always offer compression; so do these requests.
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency",

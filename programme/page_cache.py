@@ -8,7 +8,7 @@ must be rendered fresh: pending messages (they show on the page), organisers (th
 the admin), previews, unknown query parameters. Exports are the same for everybody and are kept once.
 
 Stored bodies are plain bytes split at the markers (`literals`, `slots`); an entry without markers has one literal,
-so a compressing layer can keep a compressed copy beside it and serve that as is."""
+and its Brotli and gzip copies are made when it is stored and served as they are (conference.precompressed)."""
 
 import re
 
@@ -21,6 +21,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from conference import precompressed
 
 from . import agenda
 from .cache import (
@@ -135,6 +137,10 @@ def finish_response(request, response):
         and not (variant == SIGNED_IN and shows_who(request.user, response.content))
     ):
         entry = make_entry(response, options, generation)
+        # Compressed once here, not on every hit: only a body without markers is the same for everyone.
+        entry["encoded"] = precompressed.encoded_copies(
+            request, response, None if entry["slots"] else entry["literals"][0]
+        )
         cache.set(key, entry, options.get("timeout", CACHE_TIMEOUT))
         return respond(request, entry, variant)
     if not response.streaming and response.get("Content-Type", "").startswith("text/") and b"\x00" in response.content:
@@ -230,19 +236,22 @@ def respond(request, entry, variant):
     """The response for a stored entry: shared validators and lifetime for everybody's copy, private and
     unvalidated when the visitor's own token or stars are in it."""
     body, personal = fill(entry["literals"], entry["slots"], request)
+    # Filled in per request: compressed, if at all, by the middleware.
+    copies = {} if personal else entry.get("encoded", {})
+    body, encoding, etag = precompressed.pick(request, copies, body, entry["etag"])
     if not personal and variant != SIGNED_IN:
         response = build_response(
             request,
             body=body,
             content_type=entry["content_type"],
-            etag=entry["etag"],
+            etag=etag,
             last_modified=entry["last_modified"],
             cors=entry["cors"],
         )
         if entry.get("cache_control") and response.status_code == 200:
             response["Cache-Control"] = entry["cache_control"]
-        return response
+        return precompressed.label(response, encoding, copies)
     response = HttpResponse(body, content_type=entry["content_type"])
     response["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ["Cookie"])
-    return response
+    return precompressed.label(response, encoding, copies)

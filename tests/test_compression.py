@@ -1,12 +1,19 @@
 """Text answers are compressed for clients that accept it, decompress to the same bytes, and the 600-session
-programme stays under 150 kB on the wire, anonymous or signed in; personal areas and POSTs stay uncompressed."""
+programme stays under 150 kB on the wire, anonymous or signed in; personal areas and POSTs stay uncompressed.
+Stored answers are compressed once, when stored, and served as stored (conference.precompressed)."""
 
 import gzip
 
 import brotli
 import pytest
 import zstandard
+from django.core.cache import cache
 from django.core.management import call_command
+from django.test import RequestFactory
+from django.utils import translation
+
+from conference.precompressed import accepted_encoding
+from programme.page_cache import ANONYMOUS, EVERYONE, cache_key
 
 PROGRAMME = "/vilnius-2017/programme/"
 DECOMPRESS = {
@@ -96,3 +103,102 @@ def test_the_600_session_programme_transfers_under_150_kb(client, django_user_mo
     gzipped = fetch(client, "/scale/programme/", "gzip")
     assert gzipped["Content-Encoding"] == "gzip"
     assert len(gzipped.content) < 150_000
+
+
+def cache_key_for(path, variant):
+    """Where the page cache keeps its answer to an English `path` for a kind of visitor."""
+    with translation.override("en"):
+        return cache_key(RequestFactory().get(path), variant)
+
+
+def stored_entry(path, variant):
+    return cache.get(cache_key_for(path, variant))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, variant",
+    [(PROGRAMME, ANONYMOUS), (PROGRAMME + "schedule.json", EVERYONE), (PROGRAMME + "schedule.ics", EVERYONE)],
+)
+def test_a_stored_answer_keeps_brotli_and_gzip_copies_that_are_served_as_they_are(client, path, variant):
+    plain = fetch(client, path, None)  # rendered and stored
+    entry = stored_entry(path, variant)
+    assert set(entry["encoded"]) == {"br", "gzip"}
+    for encoding in ("br", "gzip"):
+        response = fetch(client, path, encoding)
+        assert response["Content-Encoding"] == encoding
+        assert response.content == entry["encoded"][encoding]
+        assert DECOMPRESS[encoding](response.content) == plain.content
+        assert int(response["Content-Length"]) == len(response.content)
+        assert "Accept-Encoding" in response["Vary"]
+        assert response["ETag"] == "W/" + plain["ETag"]
+    again = fetch(client, path, None)
+    assert "Content-Encoding" not in again
+    assert again.content == plain.content
+    assert again["ETag"] == plain["ETag"]
+    assert not again["ETag"].startswith("W/")
+
+
+@pytest.mark.django_db
+def test_a_cache_hit_sends_the_stored_copy_without_compressing_again(client):
+    plain = fetch(client, PROGRAMME, None)
+    entry = stored_entry(PROGRAMME, ANONYMOUS)
+    # A copy that no compressor run on this request could produce: it is served only if read from the cache.
+    entry["encoded"]["br"] = brotli.compress(plain.content + b"<!-- stored -->", quality=0)
+    cache.set(cache_key_for(PROGRAMME, ANONYMOUS), entry)
+    response = fetch(client, PROGRAMME, "gzip, deflate, br, zstd")
+    assert response["Content-Encoding"] == "br"
+    assert brotli.decompress(response.content) == plain.content + b"<!-- stored -->"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["br", "gzip", None])
+def test_a_stored_answer_revalidates_with_its_etag_in_any_encoding(client, encoding):
+    fetch(client, PROGRAMME, None)  # rendered and stored
+    first = fetch(client, PROGRAMME, encoding)
+    headers = {"HTTP_ACCEPT_ENCODING": encoding} if encoding else {}
+    again = client.get(PROGRAMME, HTTP_IF_NONE_MATCH=first["ETag"], **headers)
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert "Accept-Encoding" in again["Vary"]
+    changed = client.get(PROGRAMME, HTTP_IF_NONE_MATCH='W/"another"', **headers)
+    assert changed.status_code == 200
+
+
+@pytest.mark.django_db
+def test_head_of_a_stored_answer_has_the_headers_of_its_get(client):
+    fetch(client, PROGRAMME, None)
+    got = fetch(client, PROGRAMME, "br")
+    head = client.head(PROGRAMME, HTTP_ACCEPT_ENCODING="br")
+    assert head.status_code == 200
+    assert head.content == b""
+    for header in ("Content-Encoding", "Content-Length", "ETag", "Vary", "Content-Type"):
+        assert head[header] == got[header], header
+
+
+@pytest.mark.django_db
+def test_a_stored_answer_follows_the_clients_q_values(client):
+    fetch(client, PROGRAMME, None)
+    assert fetch(client, PROGRAMME, "br;q=0.1, gzip;q=0.9")["Content-Encoding"] == "gzip"
+    assert fetch(client, PROGRAMME, "gzip;q=0, *")["Content-Encoding"] == "br"
+
+
+@pytest.mark.parametrize(
+    "accept_encoding, expected",
+    [
+        ("gzip, deflate, br, zstd", "br"),  # Chrome: equal q-values, our order
+        ("gzip, deflate", "gzip"),
+        ("br;q=0.5, gzip", "gzip"),
+        ("BR ; q=1.0, gzip;q=0.8", "br"),
+        ("*", "br"),
+        ("gzip;q=0, *;q=0.1", "br"),
+        ("br;q=0, gzip;q=0", None),
+        ("*;q=0", None),
+        ("zstd", None),  # left to the middleware
+        ("identity", None),
+        ("", None),
+        ("br;q=oops, gzip", "gzip"),
+    ],
+)
+def test_the_stored_encoding_is_the_one_the_client_rates_highest(accept_encoding, expected):
+    assert accepted_encoding(accept_encoding, {"br": b"", "gzip": b""}) == expected

@@ -68,8 +68,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Right below WhiteNoise (which serves its own precompressed static files) and above everything that
-    # reads or changes the body, so that it compresses the final answer, also the ones the programme's
-    # response cache hands back. What it leaves alone because of BREACH: conference/compression.py.
+    # reads or changes the body, so that it compresses the final answer. The page cache sends its stored copies
+    # already encoded (conference/precompressed.py), which it leaves alone. What it leaves alone because of
+    # BREACH: conference/compression.py.
     "conference.compression.TextCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
