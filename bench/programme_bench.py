@@ -2,7 +2,9 @@
 conference (600 sessions, 400 speakers); requests/s and p99 of every public page and export, anonymous and signed
 in (a real session of an attendee with starred sessions), next to /healthz in the same run, each printed as a ratio
 to /healthz (target: 0.5 or more) with the size of the answer on the wire; then the first request of each page
-after a publish. `--accept-encoding "gzip, deflate, br, zstd"` asks as Chrome does (default: no compression).
+after a publish, once with no worker running (the visitor renders) and once with a `manage.py worker` (as
+bin/serve starts one) after it has finished the warm-up the publish queued (programme/warming.py).
+`--accept-encoding "gzip, deflate, br, zstd"` asks as Chrome does (default: no compression).
 
     .venv/bin/python bench/programme_bench.py [--seconds 5] [--threads 8] [--sessions 600] [--speakers 400]
 
@@ -10,7 +12,10 @@ Loopback only, bounded loops; the temporary folder is removed at the end."""
 
 import argparse
 import http.client
+import os
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -64,6 +69,41 @@ session = SessionPage.objects.get(slug="session-2", locale__language_code="en")
 session.title = session.title + " (changed)"
 session.save_revision().publish()
 """
+
+
+WARM_UP_TASK = "programme.warming.warm_stored_pages"
+
+
+def latest_warm_up(database):
+    """(status, enqueued_at) of the newest warm-up task row, or None."""
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT status, enqueued_at FROM django_tasks_database_dbtaskresult WHERE task_path = ?"
+            " ORDER BY enqueued_at DESC LIMIT 1",
+            [WARM_UP_TASK],
+        ).fetchone()
+
+
+def wait_for_warm_up(database, after, timeout=60):
+    """Seconds until the warm-up queued after the row `after` (None: any) has finished, or None on timeout."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        row = latest_warm_up(database)
+        if row and row != after and row[0] in ("SUCCESSFUL", "FAILED"):
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return None
+
+
+def first_requests(port, cookie, accept_encoding):
+    """The time of the first request of each page, anonymous and signed in: {(path, who): ms}."""
+    times = {}
+    for path in PAGES:
+        for who in (None, cookie):
+            started = time.perf_counter()
+            load_once(port, path, who, accept_encoding)
+            times[(path, who)] = (time.perf_counter() - started) * 1000
+    return times
 
 
 def request_headers(cookie, accept_encoding):
@@ -134,7 +174,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="programme-bench-"))
     port = options.port or free_port()
     env = server_environment(workdir=workdir, database_url=f"sqlite:///{workdir / 'db.sqlite3'}")
-    server = None
+    server = worker = None
     try:
         print("Preparing the database (migrate, collectstatic, load_demo, make_scale_conference)…", flush=True)
         for command in (
@@ -183,16 +223,35 @@ def main():
             if rate / base_rate < 0.5
         ]
         print("\nTarget (every ratio ≥ 0.5):", "met" if not failing else f"missed by {', '.join(failing)}")
+        # Without a worker: the first visitor of each page renders it.
         subprocess.run([*manage, PUBLISH], cwd=ROOT, env=env, check=True, timeout=120)
+        cold = first_requests(port, cookie, encoding)
+        # With a worker: it re-renders the programme pages and exports once the publish commits.
+        database = str(workdir / "db.sqlite3")
+        worker = subprocess.Popen(
+            [PYTHON, "manage.py", "worker"], cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
+        )
+        wait_for_warm_up(database, None)  # the warm-up the first publish queued
+        before = latest_warm_up(database)
+        subprocess.run([*manage, PUBLISH], cwd=ROOT, env=env, check=True, timeout=120)
+        waited = wait_for_warm_up(database, before)
+        warm = first_requests(port, cookie, encoding)
+        load_average = os.getloadavg()
         print("\nFirst request of each page after a publish (target: under 300 ms):")
-        for path in PAGES:
-            for who in (None, cookie):
-                started = time.perf_counter()
-                load_once(port, path, who, encoding)
-                visitor = "signed in" if who else "anonymous"
-                print(f"{path:42} {visitor:10} {(time.perf_counter() - started) * 1000:8.1f} ms")
+        print(f"{'path':42} {'visitor':10} {'no worker':>10} {'worker':>10}")
+        for (path, who), milliseconds in cold.items():
+            visitor = "signed in" if who else "anonymous"
+            print(f"{path:42} {visitor:10} {milliseconds:7.1f} ms {warm[(path, who)]:7.1f} ms")
+        finished = (
+            f"finished {waited:.1f} s after the publish returned" if waited is not None else "not finished in 60 s"
+        )
+        print(f"\nWorker column: requested once the warm-up had {finished}.")
+        print("Load average (1, 5, 15 min): " + ", ".join(f"{value:.2f}" for value in load_average))
         return 0
     finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
         stop_gunicorn(server)
         shutil.rmtree(workdir, ignore_errors=True)
 

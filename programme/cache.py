@@ -90,11 +90,21 @@ def invalidate_programme(conference_id=None):
     every stored page of the site (they show the conference in menus, lists and links)."""
     key = GLOBAL_GENERATION_KEY if conference_id is None else _generation_key(conference_id)
     cache.set_many({key: _new_token(), SITE_GENERATION_KEY: _new_token()}, timeout=None)
+    warm_after_commit()
 
 
 def invalidate_site():
     """Retire every stored page (not the gathered programmes or exports): a page, menu or snippet changed."""
     cache.set(SITE_GENERATION_KEY, _new_token(), timeout=None)
+    warm_after_commit()
+
+
+def warm_after_commit():
+    """Have a worker render the retired programme pages and exports again once the change commits."""
+    # Imported here: the warm-up renders through the views and page models, which import this module.
+    from .warming import warm_after_commit  # noqa: PLC0415
+
+    warm_after_commit()
 
 
 def current_generation(keys):

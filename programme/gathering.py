@@ -7,7 +7,6 @@ from html import unescape
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from wagtail.models import Locale
 
@@ -15,6 +14,35 @@ from conference.localized_fields import localized
 
 from .cache import CACHE_TIMEOUT, generation_moment, schedule_generation, schedule_key
 from .schedule import Schedule, SessionEntry, SpeakerEntry
+
+SESSION_FIELDS = (
+    "id",
+    "translation_key",
+    "title",
+    "slug",
+    "abstract",
+    "kind",
+    "status",
+    "language",
+    "interpretation",
+    "start",
+    "end",
+    "room_id",
+    "track_id",
+    "sequence",
+    "last_published_at",
+    "facts_changed_at",
+)
+SPEAKER_LINK_FIELDS = (
+    "session_id",
+    "speaker_id",
+    "role",
+    "speaker__title",
+    "speaker__slug",
+    "speaker__translation_key",
+    "speaker__organisation",
+    "speaker__country",
+)
 
 
 def abstract_as_text(raw_blocks):
@@ -64,33 +92,24 @@ def gather_schedule(canonical, *, language, generation=""):
     locale = Locale.objects.filter(language_code=language).first() or default_locale
     tzinfo = canonical.tzinfo
     programme = ProgrammePage.objects.child_of(canonical).live().first()
+    # Plain rows, not page instances: building 600 sessions and 1,800 speaker pages (Wagtail and modelcluster
+    # set-up per instance) cost more than the queries themselves.
     sessions = []
     if programme is not None:
         sessions = list(
             SessionPage.objects.child_of(programme)
             .live()
             .filter(locale=default_locale)
-            .select_related("room", "track")
-            .prefetch_related(
-                Prefetch(
-                    "speaker_links",
-                    queryset=SessionSpeaker.objects.filter(speaker__live=True)
-                    .select_related("speaker")
-                    .only(
-                        "session_id",
-                        "role",
-                        "sort_order",
-                        "speaker__title",
-                        "speaker__slug",
-                        "speaker__translation_key",
-                        "speaker__organisation",
-                        "speaker__country",
-                    )
-                    .order_by("sort_order"),
-                )
-            )
             .order_by("start", "room__sort_order", "title")
+            .values(*SESSION_FIELDS)
         )
+    links = {}
+    for link in (
+        SessionSpeaker.objects.filter(session__in=[session["id"] for session in sessions], speaker__live=True)
+        .order_by("sort_order")
+        .values(*SPEAKER_LINK_FIELDS)
+    ):
+        links.setdefault(link["session_id"], []).append(link)
     localized_conference = canonical
     localized_programme = programme
     speaker_index = SpeakerIndexPage.objects.child_of(canonical).live().first()
@@ -98,20 +117,20 @@ def gather_schedule(canonical, *, language, generation=""):
     session_translations, speaker_translations = {}, {}
     if locale.pk != default_locale.pk:
         localized_conference = canonical.get_translation_or_none(locale) or canonical
-        keys = [session.translation_key for session in sessions]
+        keys = [session["translation_key"] for session in sessions]
         for translation in (
             SessionPage.objects.live()
             .filter(locale=locale, translation_key__in=keys)
-            .only("translation_key", "title", "slug", "abstract", "last_published_at", "url_path", "path", "depth")
+            .values("translation_key", "title", "slug", "abstract", "last_published_at")
         ):
-            session_translations[translation.translation_key] = translation
-        speaker_keys = {link.speaker.translation_key for session in sessions for link in session.speaker_links.all()}
+            session_translations[translation["translation_key"]] = translation
+        speaker_keys = {link["speaker__translation_key"] for session_links in links.values() for link in session_links}
         for translation in (
             SpeakerPage.objects.live()
             .filter(locale=locale, translation_key__in=speaker_keys)
-            .only("translation_key", "title", "slug")
+            .values("translation_key", "title", "slug")
         ):
-            speaker_translations[translation.translation_key] = translation
+            speaker_translations[translation["translation_key"]] = translation
         if programme is not None:
             localized_programme = (
                 ProgrammePage.objects.live().filter(translation_key=programme.translation_key, locale=locale).first()
@@ -132,7 +151,8 @@ def gather_schedule(canonical, *, language, generation=""):
     entries = [
         _session_entry(
             session,
-            translation=session_translations.get(session.translation_key),
+            links=links.get(session["id"], ()),
+            translation=session_translations.get(session["translation_key"]),
             speaker_translations=speaker_translations,
             programme_path=programme_path,
             speakers_path=speakers_path,
@@ -193,52 +213,56 @@ def gather_schedule(canonical, *, language, generation=""):
     )
 
 
-def _session_entry(session, *, translation, speaker_translations, programme_path, speakers_path, tzinfo):
-    """One session as the schedule shows it, in the visitor's language where a translation exists."""
+def _session_entry(session, *, links, translation, speaker_translations, programme_path, speakers_path, tzinfo):
+    """One session (a row of SESSION_FIELDS) as the schedule shows it, in the visitor's language where a translation
+    exists."""
     speakers = []
-    for link in session.speaker_links.all():
-        speaker_translation = speaker_translations.get(link.speaker.translation_key)
+    for link in links:
+        speaker_translation = speaker_translations.get(link["speaker__translation_key"])
         if speaker_translation is not None:
-            name, path = speaker_translation.title, f"{speakers_path}{speaker_translation.slug}/"
+            name, path = speaker_translation["title"], f"{speakers_path}{speaker_translation['slug']}/"
         else:
-            name, path = link.speaker.title, f"{speakers_path}{link.speaker.slug}/"
+            name, path = link["speaker__title"], f"{speakers_path}{link['speaker__slug']}/"
         speakers.append(
             SpeakerEntry(
-                id=link.speaker_id,
+                id=link["speaker_id"],
                 name=name,
                 path=path,
-                organisation=link.speaker.organisation,
-                country=link.speaker.country,
-                role=link.role,
+                organisation=link["speaker__organisation"],
+                country=link["speaker__country"],
+                role=link["role"],
             )
         )
+    own_abstract = abstract_as_text(session["abstract"].raw_data)
     if translation is not None:
-        title, slug, path = translation.title, translation.slug, f"{programme_path}{translation.slug}/"
-        abstract_text = abstract_as_text(translation.abstract.raw_data) or abstract_as_text(session.abstract.raw_data)
-        modified_candidates = [session.last_published_at, translation.last_published_at, session.facts_changed_at]
+        title, slug = translation["title"], translation["slug"]
+        abstract_text = abstract_as_text(translation["abstract"].raw_data) or own_abstract
+        modified_candidates = [session["last_published_at"], translation["last_published_at"]]
     else:
-        title, slug, path = session.title, session.slug, f"{programme_path}{session.slug}/"
-        abstract_text = abstract_as_text(session.abstract.raw_data)
-        modified_candidates = [session.last_published_at, session.facts_changed_at]
+        title, slug = session["title"], session["slug"]
+        abstract_text = own_abstract
+        modified_candidates = [session["last_published_at"]]
+    modified_candidates.append(session["facts_changed_at"])
     last_modified = max((moment for moment in modified_candidates if moment), default=datetime.now(UTC))
+    start, end = session["start"], session["end"]
     return SessionEntry(
-        id=session.pk,
-        translation_key=str(session.translation_key),
+        id=session["id"],
+        translation_key=str(session["translation_key"]),
         slug=slug,
-        path=path,
+        path=f"{programme_path}{slug}/",
         title=title,
         abstract_text=abstract_text,
-        kind=session.kind,
-        status=session.status,
-        language=session.language,
-        interpretation=session.interpretation,
-        start=session.start.astimezone(UTC),
-        end=session.end.astimezone(UTC),
-        local_start=session.start.astimezone(tzinfo),
-        local_end=session.end.astimezone(tzinfo),
-        room_id=session.room_id,
-        track_id=session.track_id,
+        kind=session["kind"],
+        status=session["status"],
+        language=session["language"],
+        interpretation=session["interpretation"],
+        start=start.astimezone(UTC),
+        end=end.astimezone(UTC),
+        local_start=start.astimezone(tzinfo),
+        local_end=end.astimezone(tzinfo),
+        room_id=session["room_id"],
+        track_id=session["track_id"],
         speakers=tuple(speakers),
-        sequence=session.sequence,
+        sequence=session["sequence"],
         last_modified=last_modified.replace(microsecond=0),
     )

@@ -25,7 +25,7 @@ from .cache import (
 from .enums import Interpretation, SessionKind, SessionLanguage, SpeakerRole
 from .exporters.frab import FrabJsonExporter, FrabXmlExporter
 from .exporters.ical import CONTENT_TYPE as ICAL_CONTENT_TYPE
-from .exporters.ical import ICalExporter, build_calendar
+from .exporters.ical import ICalExporter, build_calendar, calendar_bytes
 from .filters import ScheduleFilterError, ScheduleFilters, filter_sessions, parse_filters
 from .gathering import get_schedule
 from .schedule import now_and_next, seconds_to_next_minute, sessions_by_day
@@ -295,7 +295,7 @@ def serve_session_ics(request, page):
     key = session_calendar_key(entry.id, schedule.language, schedule.generation)
     cached = cache.get(key)
     if cached is None:
-        body = build_calendar([entry], schedule=schedule, name=entry.title).to_ical()
+        body = calendar_bytes(build_calendar([entry], schedule=schedule, name=entry.title))
         cached = {"body": body, "etag": etag_for(body)}
         cache.set(key, cached, CACHE_TIMEOUT)
     return export_response(

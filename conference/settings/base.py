@@ -210,6 +210,9 @@ MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
 # (the first one died). Well above the longest SMTP conversation EMAIL_TIMEOUT allows.
 MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "300"))
 WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "1"))
+# After a change that retires the stored public pages, a worker renders the programme pages and exports again
+# so that the first visitor does not wait for them (programme/warming.py).
+PAGE_WARM_UP = env_bool("PAGE_WARM_UP", True)
 # Sent messages keep only recipients and subject (the body is dropped once sent), and only this long.
 MAIL_KEEP_SENT_DAYS = int(os.environ.get("MAIL_KEEP_SENT_DAYS", "30"))
 

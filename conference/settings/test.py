@@ -33,3 +33,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 STATIC_ROOT = tempfile.mkdtemp(prefix="hrne-test-static-")
 WHITENOISE_USE_FINDERS = True
 # TASKS as in base.py: real queue rows in the test database; tests run the worker with conference.worker.drain().
+# No page warm-ups queued by every publish (drains would render programmes); programme/tests/test_warming.py
+# turns them on.
+PAGE_WARM_UP = False

@@ -9,8 +9,12 @@ import icalendar
 import jsonschema
 import pytest
 from django.utils.http import http_date, parse_http_date
+from icalendar.parser import Contentline
 from lxml import etree
 
+from conference.models import ConferencePage
+from programme.exporters.ical import build_calendar, calendar_bytes, fold
+from programme.gathering import gather_schedule
 from programme.models import SessionPage
 
 from .helpers import demo_session, events_by_uid, publish_change
@@ -197,3 +201,32 @@ def test_last_modified_never_goes_back_after_an_unpublish(client, conference):
     assert after.status_code == 200
     assert parse_http_date(after["Last-Modified"]) >= parse_http_date(before["Last-Modified"])
     assert after["ETag"] != before["ETag"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "SUMMARY:short",
+        "X" * 74,
+        "X" * 75,
+        "DESCRIPTION:" + "word " * 60,
+        "X" * 73 + "\\,after the escape" * 8,
+        "X" * 72 + "^'quoted'" + "Y" * 80,
+        "X" * 147 + "\\;" + "Z" * 10,
+        "DESCRIPTION:Пленарное заседание\\, снижение вреда " * 6,
+        "SUMMARY:" + "é" * 40 + "\\," * 30,
+    ],
+)
+def test_fold_gives_the_bytes_icalendar_gives(line):
+    assert fold(line) == Contentline(line).to_ical()
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_calendar_bytes_are_the_calendars_own_serialisation(language):
+    conference = ConferencePage.objects.get(slug="vilnius-2017", locale__language_code="en")
+    schedule = gather_schedule(conference, language=language)
+    calendar = build_calendar(schedule.sessions, schedule=schedule, name=schedule.conference_title)
+    body = calendar_bytes(calendar)
+    assert body == calendar.to_ical()
+    assert body.count(b"\r\n ") > 10  # long descriptions were folded
