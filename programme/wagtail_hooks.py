@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from conference.admin_views import PermissionMenuItem
 
 from .board_admin import BOARD_PERMISSION, PlaceSessionView, ScheduleBoardView, move_view
 from .enums import SessionStatus
@@ -63,15 +64,6 @@ hooks.register("after_create_page", warn_about_speaker_conflicts)
 hooks.register("after_edit_page", warn_about_speaker_conflicts)
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
 @hooks.register("register_admin_urls")
 def register_release_admin_urls():
     return [
@@ -89,7 +81,7 @@ def register_release_menu_item():
         reverse("programme_releases"),
         icon_name="history",
         order=310,
-        permission=RELEASE_PERMISSION,
+        permissions=[RELEASE_PERMISSION],
     )
 
 
@@ -106,7 +98,7 @@ def register_board_menu_item():
         reverse("programme_board"),
         icon_name="table",
         order=300,
-        permission=BOARD_PERMISSION,
+        permissions=[BOARD_PERMISSION],
     )
 
 
