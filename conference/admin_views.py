@@ -2,6 +2,7 @@
 the same people."""
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -19,6 +20,17 @@ class PermissionAdminView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    @classmethod
+    def menu_item(cls, url_name, **options):
+        """The menu item that opens this page: its title and icon, shown to those who may open it."""
+        return PermissionMenuItem(
+            cls.page_title,
+            reverse(url_name),
+            icon_name=cls.header_icon,
+            permissions=cls.permissions_required,
+            **options,
+        )
 
 
 class PermissionMenuItem(MenuItem):

@@ -4,11 +4,11 @@ failed after every retry, with a Resend button, and the ones still waiting."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from .admin_views import PermissionAdminView, PermissionMenuItem
+from .admin_views import PermissionAdminView
 from .mail import OutboundEmail, queue_state, resend
 
 VIEW_PERMISSION = "conference.view_outboundemail"
@@ -50,11 +50,4 @@ def register_outgoing_email_url():
 
 @hooks.register("register_reports_menu_item")
 def register_outgoing_email_menu_item():
-    return PermissionMenuItem(
-        _("Outgoing emails"),
-        reverse("outgoing_email"),
-        name="outgoing-email",
-        icon_name="mail",
-        order=900,
-        permissions=[VIEW_PERMISSION],
-    )
+    return OutgoingEmailView.menu_item("outgoing_email", name="outgoing-email", order=900)

@@ -14,7 +14,7 @@ from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from conference.admin_views import PermissionAdminView, PermissionMenuItem
+from conference.admin_views import PermissionAdminView
 from conference.models import ConferencePage
 
 from . import visa
@@ -142,10 +142,4 @@ def register_visa_admin_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_visa_menu():
-    return PermissionMenuItem(
-        _("Visa letters"),
-        reverse("visa_letters_admin:requests"),
-        icon_name="doc-full",
-        order=310,
-        permissions=[CHANGE_VISA_LETTERS],
-    )
+    return VisaLetterRequestsView.menu_item("visa_letters_admin:requests", order=310)
