@@ -34,7 +34,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from gunicorn_server import PYTHON, ROOT, free_port, server_environment, start_gunicorn, stop_gunicorn
-from registration_bench import prepare_accounts, recreate_database, register_all
+from registration_bench import prepare_accounts, prepare_demo_database, register_all
 
 
 class HangingMailServer:
@@ -164,12 +164,7 @@ def main():  # noqa: PLR0915 (one linear script: set up, run, count, report)
     server = hanging = controller = None
     workers = []
     try:
-        print("Preparing PostgreSQL (migrate, load_demo, accounts and sessions)…", flush=True)
-        recreate_database(options.database_url)
-        for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load_demo", "-v0"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
+        prepare_demo_database(options.database_url, env)
         # Capacity above the burst: every registration is confirmed, so each gets the badge PDF email.
         session_keys = prepare_accounts(options.registrations, options.registrations)
         recipients = {f"bench{n}@example.org" for n in range(options.registrations)}

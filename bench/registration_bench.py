@@ -43,6 +43,17 @@ def recreate_database(database_url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def prepare_demo_database(database_url, env):
+    """A fresh database with the demo conference, migrated and with static files collected; this process then
+    works in `env`, as the servers do."""
+    print("Preparing PostgreSQL (migrate, load_demo, accounts and sessions)…", flush=True)
+    recreate_database(database_url)
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load_demo", "-v0"]):
+        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+
+
 def prepare_accounts(count, capacity):
     """Verified accounts with a signed-in session each, and the benchmark's registration type."""
     # Django is set up here, once main() has put the bench database into the environment: these imports need
@@ -221,12 +232,7 @@ def main():
     env = server_environment(workdir=workdir, database_url=options.database_url, EMAIL_FILE_PATH=str(workdir / "mail"))
     server = None
     try:
-        print("Preparing PostgreSQL (migrate, load_demo, accounts and sessions)…", flush=True)
-        recreate_database(options.database_url)
-        for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load_demo", "-v0"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
+        prepare_demo_database(options.database_url, env)
         session_keys = prepare_accounts(options.registrations, options.capacity)
         server = start_gunicorn(port=port, env=env, workers=options.workers)
         print(
