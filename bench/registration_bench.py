@@ -43,6 +43,16 @@ def recreate_database(database_url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def parse_with_database(parser, name):
+    """The command line, with --database-url: a PostgreSQL database (`name` on loopback by default) that the
+    benchmark drops and makes again."""
+    parser.add_argument("--database-url", default=f"postgres://postgres@127.0.0.1:5432/{name}", help="dropped first")
+    options = parser.parse_args()
+    if not options.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("the benchmark measures PostgreSQL: --database-url must be postgres://…")
+    return options
+
+
 def prepare_demo_database(database_url, env):
     """A fresh database with the demo conference, migrated and with static files collected; this process then
     works in `env`, as the servers do."""
@@ -221,12 +231,7 @@ def main():
     parser.add_argument("--capacity", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/hrne_registration_bench", help="dropped first"
-    )
-    options = parser.parse_args()
-    if not options.database_url.startswith(("postgres://", "postgresql://")):
-        parser.error("the benchmark measures PostgreSQL: --database-url must be postgres://…")
+    options = parse_with_database(parser, "hrne_registration_bench")
     workdir = Path(tempfile.mkdtemp(prefix="registration-bench-"))
     port = free_port()
     env = server_environment(workdir=workdir, database_url=options.database_url, EMAIL_FILE_PATH=str(workdir / "mail"))
