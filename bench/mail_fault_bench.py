@@ -34,7 +34,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from gunicorn_server import PYTHON, ROOT, free_port, server_environment, start_gunicorn, stop_gunicorn
-from registration_bench import prepare_accounts, recreate_database, register_all
+from registration_bench import parse_with_database, prepare_accounts, prepare_demo_database, register_all
 
 
 class HangingMailServer:
@@ -144,12 +144,7 @@ def main():  # noqa: PLR0915 (one linear script: set up, run, count, report)
     parser.add_argument("--drain-timeout", type=float, default=600, help="give up waiting for emails after this")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument("--smtp-port", type=int, default=0, help="the mail server's port (default: a free one)")
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/hrne_mail_fault_bench", help="dropped first"
-    )
-    options = parser.parse_args()
-    if not options.database_url.startswith(("postgres://", "postgresql://")):
-        parser.error("the benchmark measures PostgreSQL: --database-url must be postgres://…")
+    options = parse_with_database(parser, "hrne_mail_fault_bench")
     workdir = Path(tempfile.mkdtemp(prefix="mail-fault-bench-"))
     port = options.port or free_port()
     smtp_port = options.smtp_port or free_port()
@@ -164,12 +159,7 @@ def main():  # noqa: PLR0915 (one linear script: set up, run, count, report)
     server = hanging = controller = None
     workers = []
     try:
-        print("Preparing PostgreSQL (migrate, load_demo, accounts and sessions)…", flush=True)
-        recreate_database(options.database_url)
-        for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load_demo", "-v0"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
+        prepare_demo_database(options.database_url, env)
         # Capacity above the burst: every registration is confirmed, so each gets the badge PDF email.
         session_keys = prepare_accounts(options.registrations, options.registrations)
         recipients = {f"bench{n}@example.org" for n in range(options.registrations)}

@@ -43,6 +43,27 @@ def recreate_database(database_url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def parse_with_database(parser, name):
+    """The command line, with --database-url: a PostgreSQL database (`name` on loopback by default) that the
+    benchmark drops and makes again."""
+    parser.add_argument("--database-url", default=f"postgres://postgres@127.0.0.1:5432/{name}", help="dropped first")
+    options = parser.parse_args()
+    if not options.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("the benchmark measures PostgreSQL: --database-url must be postgres://…")
+    return options
+
+
+def prepare_demo_database(database_url, env):
+    """A fresh database with the demo conference, migrated and with static files collected; this process then
+    works in `env`, as the servers do."""
+    print("Preparing PostgreSQL (migrate, load_demo, accounts and sessions)…", flush=True)
+    recreate_database(database_url)
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load_demo", "-v0"]):
+        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+
+
 def prepare_accounts(count, capacity):
     """Verified accounts with a signed-in session each, and the benchmark's registration type."""
     # Django is set up here, once main() has put the bench database into the environment: these imports need
@@ -210,23 +231,13 @@ def main():
     parser.add_argument("--capacity", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/hrne_registration_bench", help="dropped first"
-    )
-    options = parser.parse_args()
-    if not options.database_url.startswith(("postgres://", "postgresql://")):
-        parser.error("the benchmark measures PostgreSQL: --database-url must be postgres://…")
+    options = parse_with_database(parser, "hrne_registration_bench")
     workdir = Path(tempfile.mkdtemp(prefix="registration-bench-"))
     port = free_port()
     env = server_environment(workdir=workdir, database_url=options.database_url, EMAIL_FILE_PATH=str(workdir / "mail"))
     server = None
     try:
-        print("Preparing PostgreSQL (migrate, load_demo, accounts and sessions)…", flush=True)
-        recreate_database(options.database_url)
-        for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load_demo", "-v0"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600)
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT))
+        prepare_demo_database(options.database_url, env)
         session_keys = prepare_accounts(options.registrations, options.capacity)
         server = start_gunicorn(port=port, env=env, workers=options.workers)
         print(

@@ -28,70 +28,42 @@ class GuardedCacheMixin:
             GuardedCacheMixin._last_logged = now
             logger.warning("Cache %s failed, carrying on without the cache: %r", operation, error)
 
-    def get(self, key, default=None, version=None):
+    def _guarded(self, operation, fallback, *args):
+        """The backend's own `operation` with `args`, or `fallback` (and a logged warning) when it fails."""
         try:
-            return super().get(key, default, version)
+            return getattr(super(), operation)(*args)
         except Exception as error:
-            self._failed("get", error)
-            return default
+            self._failed(operation, error)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._guarded("get", default, key, default, version)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except Exception as error:
-            self._failed("get_many", error)
-            return {}
+        return self._guarded("get_many", {}, keys, version)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except Exception as error:
-            self._failed("has_key", error)
-            return False
+        return self._guarded("has_key", False, key, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except Exception as error:
-            self._failed("set", error)
-            return None
+        return self._guarded("set", None, key, value, timeout, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except Exception as error:
-            self._failed("add", error)
-            # Report success, as a failed set does: callers that use add() as a lock (allauth's rate limits)
-            # then go on instead of waiting a second for a lock and answering "too many requests".
-            return True
+        # A failure reports success, as a failed set does: callers that use add() as a lock (allauth's rate
+        # limits) then go on instead of waiting a second for a lock and answering "too many requests".
+        return self._guarded("add", True, key, value, timeout, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except Exception as error:
-            self._failed("set_many", error)
-            return list(data)
+        return self._guarded("set_many", list(data), data, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except Exception as error:
-            self._failed("touch", error)
-            return False
+        return self._guarded("touch", False, key, timeout, version)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except Exception as error:
-            self._failed("delete", error)
-            return False
+        return self._guarded("delete", False, key, version)
 
     def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except Exception as error:
-            self._failed("delete_many", error)
-            return None
+        return self._guarded("delete_many", None, keys, version)
 
     def incr(self, key, delta=1, version=None):
         try:
@@ -103,11 +75,7 @@ class GuardedCacheMixin:
             raise ValueError(f"Key '{key}' not found (cache unavailable)") from error
 
     def clear(self):
-        try:
-            return super().clear()
-        except Exception as error:
-            self._failed("clear", error)
-            return None
+        return self._guarded("clear", None)
 
 
 class GuardedFileBasedCache(GuardedCacheMixin, FileBasedCache):

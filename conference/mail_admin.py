@@ -4,13 +4,11 @@ failed after every retry, with a Resend button, and the ones still waiting."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from .admin_views import PermissionAdminView
 from .mail import OutboundEmail, queue_state, resend
 
 VIEW_PERMISSION = "conference.view_outboundemail"
@@ -19,18 +17,11 @@ RESEND_PERMISSION = "conference.change_outboundemail"
 LISTED = 200
 
 
-class OutgoingEmailView(WagtailAdminTemplateMixin, TemplateView):
+class OutgoingEmailView(PermissionAdminView):
+    permissions_required = (VIEW_PERMISSION,)
     page_title = _("Outgoing emails")
     header_icon = "mail"
     template_name = "conference/admin/outgoing_email.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -52,11 +43,6 @@ class OutgoingEmailView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("outgoing_email")
 
 
-class PermissionMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(VIEW_PERMISSION)
-
-
 @hooks.register("register_admin_urls")
 def register_outgoing_email_url():
     return [path("outgoing-email/", OutgoingEmailView.as_view(), name="outgoing_email")]
@@ -64,6 +50,4 @@ def register_outgoing_email_url():
 
 @hooks.register("register_reports_menu_item")
 def register_outgoing_email_menu_item():
-    return PermissionMenuItem(
-        _("Outgoing emails"), reverse("outgoing_email"), name="outgoing-email", icon_name="mail", order=900
-    )
+    return OutgoingEmailView.menu_item("outgoing_email", name="outgoing-email", order=900)

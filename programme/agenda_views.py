@@ -3,6 +3,7 @@ private calendar feed with its renewal and revocation from /my/."""
 
 import json
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +37,23 @@ def safe_next(request, fallback):
 
 def my_agenda_url():
     return reverse("my_registrations") + MY_AGENDA_ANCHOR
+
+
+def form_on_my_page(anchor):
+    """A view behind a form on /my/: POST only, signed in; it changes the attendee's settings and says so, and the
+    browser goes back to `anchor` on /my/."""
+
+    def decorate(view):
+        @require_POST
+        @login_required
+        @wraps(view)
+        def posted(request):
+            view(request)
+            return HttpResponseRedirect(reverse("my_registrations") + anchor)
+
+        return posted
+
+    return decorate
 
 
 @require_POST
@@ -81,8 +99,7 @@ def import_stars(request):
     return HttpResponseRedirect(my_agenda_url())
 
 
-@require_POST
-@login_required
+@form_on_my_page(MY_AGENDA_ANCHOR)
 def issue_feed(request):
     """Create or renew the private subscription link; a renewed link replaces the old one everywhere."""
     renewing = hasattr(request.user, "agenda_feed")
@@ -91,15 +108,12 @@ def issue_feed(request):
         messages.success(request, _("Your calendar link is renewed. The old link no longer works."))
     else:
         messages.success(request, _("Your calendar link is ready."))
-    return HttpResponseRedirect(my_agenda_url())
 
 
-@require_POST
-@login_required
+@form_on_my_page(MY_AGENDA_ANCHOR)
 def revoke_feed(request):
     agenda.revoke_feed(user=request.user)
     messages.success(request, _("Your calendar link is switched off. Calendars that used it stop updating."))
-    return HttpResponseRedirect(my_agenda_url())
 
 
 @never_cache
@@ -128,17 +142,14 @@ def agenda_feed(request, token):
     return response
 
 
-@require_POST
-@login_required
+@form_on_my_page(MY_AGENDA_ANCHOR)
 def mark_changes_seen(request):
     """The attendee has read the changes of their starred sessions: /my/ stops marking them."""
     change_notices.mark_seen(user=request.user)
     messages.success(request, _("The changes are marked as seen."))
-    return HttpResponseRedirect(my_agenda_url())
 
 
-@require_POST
-@login_required
+@form_on_my_page("#change-notices")
 def change_notice_preference(request):
     """Turn the change-notice emails on or off (field `schedule_changes`: present and "1" means on)."""
     enabled = request.POST.get("schedule_changes") == "1"
@@ -149,4 +160,3 @@ def change_notice_preference(request):
         if enabled
         else _("We will not email you about changes to your agenda."),
     )
-    return HttpResponseRedirect(reverse("my_registrations") + "#change-notices")

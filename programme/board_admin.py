@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
+from conference.admin_views import PermissionAdminView
 from conference.models import ConferencePage
 
 from .board import MoveError, board_day, move_session, place
@@ -39,19 +40,13 @@ def default_language_session(pk):
     return get_object_or_404(SessionPage, pk=pk, locale=Locale.get_default())
 
 
-class ScheduleBoardView(WagtailAdminTemplateMixin, TemplateView):
+class ScheduleBoardView(PermissionAdminView):
     """One conference day: rooms as columns, 5-minute rows, sessions as blocks coloured by track."""
 
     page_title = gettext_lazy("Schedule board")
     header_icon = "table"
     template_name = "programme/admin/schedule_board.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        require_board_permission(request.user)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+    permissions_required = (BOARD_PERMISSION,)
 
     def chosen(self):
         conferences = list(ConferencePage.objects.filter(locale=Locale.get_default()).order_by("-start_date"))

@@ -2,14 +2,12 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
+from conference.admin_views import PermissionAdminView
 from conference.models import ConferencePage
 
 from .release_models import ScheduleRelease
@@ -41,20 +39,13 @@ class ReleaseForm(forms.Form):
         )
 
 
-class ScheduleReleaseView(WagtailAdminTemplateMixin, TemplateView):
+class ScheduleReleaseView(PermissionAdminView):
     """Release the published programme of a conference as a new version, and list the releases so far."""
 
     page_title = _("Schedule releases")
     header_icon = "history"
     template_name = "programme/admin/schedule_releases.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(RELEASE_PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+    permissions_required = (RELEASE_PERMISSION,)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,18 +2,17 @@
 board, the list of sessions and the schedule releases page."""
 
 from django.contrib import messages
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .board_admin import BOARD_PERMISSION, PlaceSessionView, ScheduleBoardView, move_view
+from .board_admin import PlaceSessionView, ScheduleBoardView, move_view
 from .enums import SessionStatus
 from .forms import speaker_conflict_messages
 from .models import Room, SessionPage, Track
-from .release_admin import RELEASE_PERMISSION, ScheduleReleaseView
+from .release_admin import ScheduleReleaseView
 from .session_listing import SessionListingViewSet
 
 
@@ -63,15 +62,6 @@ hooks.register("after_create_page", warn_about_speaker_conflicts)
 hooks.register("after_edit_page", warn_about_speaker_conflicts)
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
 @hooks.register("register_admin_urls")
 def register_release_admin_urls():
     return [
@@ -84,13 +74,7 @@ def register_release_admin_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_release_menu_item():
-    return PermissionMenuItem(
-        gettext_lazy("Schedule releases"),
-        reverse("programme_releases"),
-        icon_name="history",
-        order=310,
-        permission=RELEASE_PERMISSION,
-    )
+    return ScheduleReleaseView.menu_item("programme_releases", order=310)
 
 
 @hooks.register("before_serve_page")
@@ -101,13 +85,7 @@ def remember_served_page(page, request, serve_args, serve_kwargs):
 
 @hooks.register("register_admin_menu_item")
 def register_board_menu_item():
-    return PermissionMenuItem(
-        gettext_lazy("Schedule board"),
-        reverse("programme_board"),
-        icon_name="table",
-        order=300,
-        permission=BOARD_PERMISSION,
-    )
+    return ScheduleBoardView.menu_item("programme_board", order=300)
 
 
 @hooks.register("register_admin_viewset")

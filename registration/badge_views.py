@@ -1,5 +1,7 @@
 """The signed-in attendee's own badge: the PDF and the QR image (404 for anyone else's)."""
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import cache_control
@@ -23,19 +25,26 @@ def _own_confirmed_registration(request, pk):
     return registration
 
 
-@require_GET
-@login_required
-@cache_control(private=True, no_store=True)
-def badge_pdf(request, pk):
-    registration = _own_confirmed_registration(request, pk)
+def own_badge_view(render):
+    """A view of the signed-in attendee's own confirmed badge (GET, never cached): `render` gets the registration."""
+
+    @require_GET
+    @login_required
+    @cache_control(private=True, no_store=True)
+    @wraps(render)
+    def view(request, pk):
+        return render(_own_confirmed_registration(request, pk))
+
+    return view
+
+
+@own_badge_view
+def badge_pdf(registration):
     response = HttpResponse(render_badge_pdf(registration), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{badge_filename(registration)}"'
     return response
 
 
-@require_GET
-@login_required
-@cache_control(private=True, no_store=True)
-def badge_qr(request, pk):
-    registration = _own_confirmed_registration(request, pk)
+@own_badge_view
+def badge_qr(registration):
     return HttpResponse(render_qr_png(registration), content_type="image/png")

@@ -6,6 +6,8 @@ with a code when the rule says no. Seats are counted under a row lock on the Reg
 (select_for_update), so concurrent registrations on PostgreSQL never confirm more than the capacity.
 """
 
+from contextlib import contextmanager
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -160,24 +162,30 @@ def _lock_type_and_registration(registration_id):
             return locked_type, current
 
 
+@contextmanager
+def _status_change(registration):
+    """One transaction that holds the locks of _lock_type_and_registration and gives (type, registration); once it
+    commits, `registration` shows the new state."""
+    with transaction.atomic():
+        yield _lock_type_and_registration(registration.pk)
+    registration.refresh_from_db()
+
+
 def cancel(*, registration, by, notify=True, note=""):
     """Cancel an active registration; a confirmed one frees its seat for the oldest waitlisted person."""
-    with transaction.atomic():
-        locked_type, current = _lock_type_and_registration(registration.pk)
+    with _status_change(registration) as (locked_type, current):
         if not current.is_active:
             raise RegistrationError("not_active", registration=current)
         _set_status(current, RegistrationStatus.CANCELLED, by=by, note=note)
         if notify:
             _queue_email_in_transaction(current, EmailKind.CANCELLED)
         _promote_waitlisted(locked_type, by=by)
-    registration.refresh_from_db()
     return registration
 
 
 def approve(*, registration, by):
     """An organiser accepts a pending registration: confirmed if a seat is free, otherwise waitlisted."""
-    with transaction.atomic():
-        locked_type, current = _lock_type_and_registration(registration.pk)
+    with _status_change(registration) as (locked_type, current):
         if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
         if has_free_seat(locked_type):
@@ -186,19 +194,16 @@ def approve(*, registration, by):
         else:
             _set_status(current, RegistrationStatus.WAITLISTED, by=by, note="approved, no seat free")
             _queue_email_in_transaction(current, EmailKind.WAITLISTED)
-    registration.refresh_from_db()
     return registration
 
 
 def reject(*, registration, by):
     """An organiser turns down a pending registration; it ends cancelled, and the attendee is told."""
-    with transaction.atomic():
-        _locked_type, current = _lock_type_and_registration(registration.pk)
+    with _status_change(registration) as (_locked_type, current):
         if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
         _set_status(current, RegistrationStatus.CANCELLED, by=by, note="rejected")
         _queue_email_in_transaction(current, EmailKind.REJECTED)
-    registration.refresh_from_db()
     return registration
 
 

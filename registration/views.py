@@ -158,6 +158,17 @@ def _own_registration(request, pk):
     )
 
 
+def _back_to_my_page(request, change, *, success, failure_level=messages.ERROR):
+    """Make an attendee's `change` to their registration, tell them how it went, and send them back to /my/."""
+    try:
+        change()
+    except services.RegistrationError as error:
+        messages.add_message(request, failure_level, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("my_registrations")
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -177,18 +188,16 @@ def edit_registration(request, pk):
     if request.method == "POST" and form.is_valid():
         questions.require_answers(form, type_questions)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save():
             services.update_details(registration=registration, details=form.cleaned_data, by=request.user)
             questions.save_answers(
                 registration=registration, answers=questions.answers_from(form.cleaned_data, type_questions)
             )
             if visa_initial is not None:
                 visa.update_from_form(registration=registration, cleaned_data=form.cleaned_data)
-        except services.RegistrationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Your details are saved."))
-        return redirect("my_registrations")
+
+        return _back_to_my_page(request, save, success=_("Your details are saved."))
     return render(
         request,
         "registration/edit_registration.html",
@@ -206,13 +215,12 @@ def cancel_registration(request, pk):
         messages.info(request, _("This registration is already cancelled."))
         return redirect("my_registrations")
     if request.method == "POST":
-        try:
-            services.cancel(registration=registration, by=request.user)
-        except services.RegistrationError as error:
-            messages.info(request, error.message)
-        else:
-            messages.success(request, _("Your registration is cancelled. We will email you to confirm it."))
-        return redirect("my_registrations")
+        return _back_to_my_page(
+            request,
+            lambda: services.cancel(registration=registration, by=request.user),
+            success=_("Your registration is cancelled. We will email you to confirm it."),
+            failure_level=messages.INFO,
+        )
     return render(
         request,
         "registration/cancel_registration.html",

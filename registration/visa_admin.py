@@ -5,19 +5,16 @@ Registered from RegistrationConfig.ready(), so that it stays out of the shared w
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from conference.admin_views import PermissionAdminView
 from conference.models import ConferencePage
 
 from . import visa
@@ -32,20 +29,13 @@ class RefuseForm(forms.Form):
     )
 
 
-class VisaLetterRequestsView(WagtailAdminTemplateMixin, TemplateView):
+class VisaLetterRequestsView(PermissionAdminView):
     """GET lists a conference's requests; POST approves the ticked ones, or acts on one (approve, refuse, withdraw)."""
 
     page_title = _("Visa letters")
     header_icon = "doc-full"
     template_name = "registration/admin/visa_letters.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(CHANGE_VISA_LETTERS):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+    permissions_required = (CHANGE_VISA_LETTERS,)
 
     def _conference(self):
         conferences = list(ConferencePage.objects.filter(locale=Locale.get_default()).order_by("-start_date"))
@@ -150,13 +140,6 @@ def register_visa_admin_urls():
     return [path("visa-letters/", (urls, "visa_letters_admin", "visa_letters_admin"))]
 
 
-class PermissionMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(CHANGE_VISA_LETTERS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_visa_menu():
-    return PermissionMenuItem(
-        _("Visa letters"), reverse("visa_letters_admin:requests"), icon_name="doc-full", order=310
-    )
+    return VisaLetterRequestsView.menu_item("visa_letters_admin:requests", order=310)

@@ -1,7 +1,7 @@
 """Bulk actions on registrations (approve, reject, cancel), each through its service."""
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
@@ -12,12 +12,20 @@ from registration.models import Registration
 
 class RegistrationStatusBulkAction(SnippetBulkAction):
     """Change the status of many registrations through a service; those the action does not apply to (e.g.
-    approving a confirmed one) are left as they are and reported."""
+    approving a confirmed one) are left as they are and reported. The messages are plurals taken with `count`;
+    the question on the confirmation page is a whole sentence per action so that it translates well."""
 
     models = [Registration]
     template_name = "registration/admin/confirm_bulk_status.html"
     service = None
     applies_to = (RegistrationStatus.PENDING,)
+    confirm_question = None
+    done_message = None
+    skipped_message = ngettext_lazy(
+        "%(count)d was not awaiting approval and was left as it was.",
+        "%(count)d were not awaiting approval and were left as they were.",
+        "count",
+    )
 
     def check_perm(self, obj):
         return self.permission_policy.user_has_permission_for_instance(self.request.user, "change", obj)
@@ -41,29 +49,15 @@ class RegistrationStatusBulkAction(SnippetBulkAction):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_name"] = self.display_name
-        context["confirm_question"] = self.confirm_question(len(context["items"]))
+        context["confirm_question"] = self.confirm_question % {"count": len(context["items"])}
         skipped = [item for item in context["items"] if item["item"].status not in self.applies_to]
-        context["skipped_note"] = self.skipped_message(len(skipped)) if skipped else ""
+        context["skipped_note"] = self.skipped_message % {"count": len(skipped)} if skipped else ""
         return context
 
-    def done_message(self, count):
-        raise NotImplementedError
-
-    def confirm_question(self, count):
-        """The question on the confirmation page, a whole sentence per action so that it translates well."""
-        raise NotImplementedError
-
-    def skipped_message(self, count):
-        return ngettext(
-            "%(count)d was not awaiting approval and was left as it was.",
-            "%(count)d were not awaiting approval and were left as they were.",
-            count,
-        ) % {"count": count}
-
     def get_success_message(self, num_parent_objects, num_child_objects):
-        message = self.done_message(num_parent_objects)
+        message = self.done_message % {"count": num_parent_objects}
         if getattr(self, "skipped", 0):
-            message += " " + self.skipped_message(self.skipped)
+            message += " " + self.skipped_message % {"count": self.skipped}
         return message
 
 
@@ -73,18 +67,12 @@ class ApproveBulkAction(RegistrationStatusBulkAction):
     aria_label = _("Approve the selected registrations")
     action_priority = 10
     service = staticmethod(services.approve)
-
-    def confirm_question(self, count):
-        return ngettext(
-            "Approve this registration? The attendee gets an email.",
-            "Approve these %(count)d registrations? Each attendee gets an email.",
-            count,
-        ) % {"count": count}
-
-    def done_message(self, count):
-        return ngettext("%(count)d registration approved.", "%(count)d registrations approved.", count) % {
-            "count": count
-        }
+    confirm_question = ngettext_lazy(
+        "Approve this registration? The attendee gets an email.",
+        "Approve these %(count)d registrations? Each attendee gets an email.",
+        "count",
+    )
+    done_message = ngettext_lazy("%(count)d registration approved.", "%(count)d registrations approved.", "count")
 
 
 class RejectBulkAction(RegistrationStatusBulkAction):
@@ -94,18 +82,12 @@ class RejectBulkAction(RegistrationStatusBulkAction):
     action_priority = 20
     classes = {"serious"}
     service = staticmethod(services.reject)
-
-    def confirm_question(self, count):
-        return ngettext(
-            "Reject this registration? The attendee gets an email.",
-            "Reject these %(count)d registrations? Each attendee gets an email.",
-            count,
-        ) % {"count": count}
-
-    def done_message(self, count):
-        return ngettext("%(count)d registration rejected.", "%(count)d registrations rejected.", count) % {
-            "count": count
-        }
+    confirm_question = ngettext_lazy(
+        "Reject this registration? The attendee gets an email.",
+        "Reject these %(count)d registrations? Each attendee gets an email.",
+        "count",
+    )
+    done_message = ngettext_lazy("%(count)d registration rejected.", "%(count)d registrations rejected.", "count")
 
 
 class CancelBulkAction(RegistrationStatusBulkAction):
@@ -118,27 +100,17 @@ class CancelBulkAction(RegistrationStatusBulkAction):
     classes = {"serious"}
     service = staticmethod(services.cancel)
     applies_to = ACTIVE_STATUSES
-
-    def confirm_question(self, count):
-        return ngettext(
-            "Cancel this registration? The attendee gets an email.",
-            "Cancel these %(count)d registrations? Each attendee gets an email.",
-            count,
-        ) % {"count": count}
-
-    def done_message(self, count):
-        return ngettext(
-            "%(count)d registration cancelled; freed seats went to the waiting list.",
-            "%(count)d registrations cancelled; freed seats went to the waiting list.",
-            count,
-        ) % {"count": count}
-
-    def skipped_message(self, count):
-        return ngettext(
-            "%(count)d was already cancelled.",
-            "%(count)d were already cancelled.",
-            count,
-        ) % {"count": count}
+    confirm_question = ngettext_lazy(
+        "Cancel this registration? The attendee gets an email.",
+        "Cancel these %(count)d registrations? Each attendee gets an email.",
+        "count",
+    )
+    done_message = ngettext_lazy(
+        "%(count)d registration cancelled; freed seats went to the waiting list.",
+        "%(count)d registrations cancelled; freed seats went to the waiting list.",
+        "count",
+    )
+    skipped_message = ngettext_lazy("%(count)d was already cancelled.", "%(count)d were already cancelled.", "count")
 
 
 def drop_bulk_delete():

@@ -17,11 +17,10 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
+from conference.admin_views import PermissionAdminView, PermissionMenuItem
 from conference.models import ConferencePage
 from conference.permissions import DOOR_STAFF
 from registration.badge_pdf import render_badge_sheets_pdf
@@ -56,17 +55,9 @@ def _chosen_conference(request, conferences):
     return (running or conferences or [None])[0]
 
 
-class OrganiserView(WagtailAdminTemplateMixin, TemplateView):
+class OrganiserView(PermissionAdminView):
     permissions_required = (VIEW_CHECKINS,)
     header_icon = "tick-inverse"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not all(request.user.has_perm(permission) for permission in self.permissions_required):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
 
 class DashboardView(OrganiserView):
@@ -294,15 +285,6 @@ class DoorStaffView(OrganiserView):
             set_door_conferences(user=user, conferences=[c for c in conferences if c.pk in chosen])
         messages.success(request, _("%(email)s can now open the door scanner.") % {"email": email})
         return redirect("checkin_admin:door_staff")
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permissions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permissions = permissions
-
-    def is_shown(self, request):
-        return all(request.user.has_perm(permission) for permission in self.permissions)
 
 
 def checkin_admin_urls():

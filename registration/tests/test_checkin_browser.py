@@ -59,6 +59,22 @@ def open_scanner(context, live_server, cookie):
     return page
 
 
+def open_scanner_offline(page, live_server):
+    """A new door-staff account's scanner, ready to check badges on its own (the WebCrypto Ed25519 key
+    imported), with the network cut."""
+    page.context.add_cookies([signed_in_cookie(make_staff(), live_server)])
+    page.goto(f"{live_server.url}/checkin/")
+    wait_until(page, "window.checkinScanner.state.publicKey !== null", 15)
+    page.context.set_offline(True)
+
+
+def scan_and_dismiss(page, registration):
+    """Scan the registration's badge, wait for the answer and tap it away, as the door staff do."""
+    page.evaluate("code => window.checkinScanner.checkCode(code)", issue_badge_token(registration))
+    wait_until(page, "!document.getElementById('result').hidden", 5)
+    page.click("#result")
+
+
 def test_camera_sees_a_printed_badge_and_it_is_checked_in(demo_tx, live_server, browser, tmp_path):
     registration = make_registration(demo_tx, badge_name="Ona Petraitė")
     video = badge_video(registration, tmp_path)
@@ -129,10 +145,7 @@ def test_offline_answers_check_the_signature_and_the_refused_list_in_the_browser
     cancelled = make_registration(demo_tx, badge_name="Petras", status=RegistrationStatus.CANCELLED)
     code = issue_badge_token(valid)
     forged = code[:50] + ("B" if code[50] != "B" else "C") + code[51:]
-    page.context.add_cookies([signed_in_cookie(make_staff(), live_server)])
-    page.goto(f"{live_server.url}/checkin/")
-    wait_until(page, "window.checkinScanner.state.publicKey !== null", 15)  # WebCrypto Ed25519 key imported
-    page.context.set_offline(True)
+    open_scanner_offline(page, live_server)
 
     def answer_to(text):
         page.evaluate("code => window.checkinScanner.checkCode(code)", text)
@@ -164,16 +177,11 @@ POISON = (
 
 def test_a_poisoned_item_at_the_head_of_the_queue_is_dropped_with_a_note_and_the_rest_syncs(demo_tx, live_server, page):
     first, second = make_registration(demo_tx, badge_name="Ona"), make_registration(demo_tx, badge_name="Jonas")
-    page.context.add_cookies([signed_in_cookie(make_staff(), live_server)])
-    page.goto(f"{live_server.url}/checkin/")
-    wait_until(page, "window.checkinScanner.state.publicKey !== null", 15)
-    page.context.set_offline(True)
+    open_scanner_offline(page, live_server)
     # What an old scanner queued: half an emoji in the gate name (server answers 400), oldest of all.
     page.evaluate(f"window.CheckinStore.enqueue({POISON})")
     for registration in (first, second):
-        page.evaluate("code => window.checkinScanner.checkCode(code)", issue_badge_token(registration))
-        wait_until(page, "!document.getElementById('result').hidden", 5)
-        page.click("#result")
+        scan_and_dismiss(page, registration)
     wait_until(page, "document.getElementById('count-queued').textContent === '3'", 5)
     assert page.is_hidden("#queue-note")
 
@@ -191,14 +199,9 @@ def test_a_poisoned_item_at_the_head_of_the_queue_is_dropped_with_a_note_and_the
 
 def test_a_server_error_is_retried_later_without_holding_back_the_queue(demo_tx, live_server, page):
     stuck, behind = make_registration(demo_tx, badge_name="Ona"), make_registration(demo_tx, badge_name="Jonas")
-    page.context.add_cookies([signed_in_cookie(make_staff(), live_server)])
-    page.goto(f"{live_server.url}/checkin/")
-    wait_until(page, "window.checkinScanner.state.publicKey !== null", 15)
-    page.context.set_offline(True)
+    open_scanner_offline(page, live_server)
     for registration in (stuck, behind):
-        page.evaluate("code => window.checkinScanner.checkCode(code)", issue_badge_token(registration))
-        wait_until(page, "!document.getElementById('result').hidden", 5)
-        page.click("#result")
+        scan_and_dismiss(page, registration)
     stuck_code = issue_badge_token(stuck)
     failures = []
 
