@@ -99,8 +99,9 @@ def import_stars(*, user, session_ids):
 
 
 def starred_session_ids(user):
-    """The pks of the sessions `user` has starred (an empty set for anonymous visitors)."""
-    if user is None or not user.is_authenticated:
+    """The pks of the sessions `user` has starred (an empty set for anonymous visitors, and for the warm-up's
+    signed-in visitor without a user row, programme.page_cache.AnySignedInVisitor)."""
+    if user is None or not user.is_authenticated or user.pk is None:
         return set()
     return set(AgendaItem.objects.filter(user=user).values_list("session_id", flat=True))
 

@@ -1,15 +1,21 @@
 """Warming the stored public pages after a change: once a change that retires them commits, a worker re-renders
-what visitors ask for first and what costs most to render at 600 sessions (each conference's programme page in
-every language and its exports), so that the first visitor gets a stored copy instead of waiting for it.
+what visitors ask for first and what costs most to render at 600 sessions, most visited first: each conference's
+programme page in every language, its exports, the programme page as signed-in visitors get it, the programme of
+each conference day and the speaker index (for both kinds of visitor), so that the first visitor gets a stored
+copy instead of waiting for it.
 
-The worker answers each address exactly as it answers an anonymous visitor: a real request through every
-middleware, the URL resolver and the page cache, which keeps the result. Several changes in a row queue one
-warm-up; a warm-up that finds the site already warm for the current generation does nothing; two workers never
-render the same address for the same generation at once. Visitors never wait for a warm-up: whoever comes before
-it has stored a page renders the page as before."""
+The worker answers each address exactly as it answers a visitor: a real request through every middleware, the
+URL resolver and the page cache, which keeps the result. The copy kept for every signed-in visitor is rendered for
+programme.page_cache.AnySignedInVisitor, signed in and nobody in particular (no user row): the stored parts are
+those any signed-in visitor's request would have kept, and each visitor's token and stars are filled in as ever.
+Several changes in a row queue one warm-up; a warm-up that finds the site already warm for the current generation
+does nothing; two workers never render the same address for the same generation at once; one warm-up renders at
+most MAX_ADDRESSES addresses. Visitors never wait for a warm-up: whoever comes before it has stored a page renders
+the page as before."""
 
 import logging
 import time
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -23,11 +29,12 @@ from django_tasks import task
 from wagtail.models import Locale
 
 from conference.mail import BACKGROUND
+from conference.models import ConferencePage
 
 from .cache import current_generation
 from .gathering import page_path
-from .models import ProgrammePage
-from .page_cache import PAGE_GENERATION_KEYS
+from .models import ProgrammePage, SpeakerIndexPage
+from .page_cache import ANONYMOUS, PAGE_GENERATION_KEYS, SIGNED_IN, WARM_UP_ATTRIBUTE
 from .views import EXPORTERS
 
 logger = logging.getLogger(__name__)
@@ -39,6 +46,10 @@ QUEUED_SECONDS = 120  # a warm-up lost on the way (its row never written) blocks
 WARM_KEY = "programme:warm:generation"
 # One worker renders an address for a generation; long enough for the slowest render, short if a worker dies.
 RENDER_LOCK_SECONDS = 30
+# Bounds of one warm-up (a few hundred milliseconds per address at 600 sessions): the programme of at most this
+# many days per conference, and at most this many addresses in all (the least visited are left to visitors).
+MAX_DAYS = 7
+MAX_ADDRESSES = 120
 
 _handler = None
 
@@ -65,65 +76,119 @@ def queue_warm_up():
 
 @task(backend=BACKGROUND)
 def warm_stored_pages():
-    """Render every address of warm_paths() that has no current stored copy. Returns what it did per address."""
+    """Render every address of warm_addresses() that has no current stored copy. Returns what it did per address
+    (the path, followed by " (signed in)" for the signed-in copy)."""
     # Started: a change from now on queues its own warm-up (this one may already read an older generation).
     cache.delete(QUEUED_KEY)
     generation = current_generation(PAGE_GENERATION_KEYS)
     if cache.get(WARM_KEY) == generation:
         return {"skipped": "already warm"}
-    done = {path: warm(path, generation) for path in warm_paths()}
+    started = time.perf_counter()
+    addresses = warm_addresses()
+    done = {address_label(path, visitor): warm(path, visitor, generation) for path, visitor in addresses}
     if all(outcome.get("status") == 200 for outcome in done.values()):
         cache.set(WARM_KEY, generation, None)
+    logger.info(
+        "Warm-up of generation %s: %d addresses (%d rendered) in %.1f s",
+        generation,
+        len(done),
+        sum("ms" in outcome for outcome in done.values()),
+        time.perf_counter() - started,
+    )
     return done
 
 
-def warm_paths():
-    """The addresses to warm, most visited first: each conference's programme page in every language, then its
-    exports in every language."""
-    pages, exports = [], []
+def address_label(path, visitor):
+    return path if visitor == ANONYMOUS else f"{path} (signed in)"
+
+
+def warm_addresses():
+    """The (path, kind of visitor) pairs to warm, most visited first, at most MAX_ADDRESSES: each conference's
+    programme page in every language, its exports, the signed-in programme pages, the programme of each day, and
+    the speaker index. Conferences that end later come first within each group."""
     default_locale = Locale.get_default()
-    for programme in ProgrammePage.objects.live().filter(locale=default_locale).order_by("path"):
-        for language, _name in settings.LANGUAGES:
-            path = programme_path(programme, language)
-            pages.append(path)
-            exports.extend(f"{path}schedule.{identifier}" for identifier in EXPORTERS)
-    return list(dict.fromkeys(pages + exports))
+    programmes = list(ProgrammePage.objects.live().filter(locale=default_locale).order_by("path"))
+    conferences = {programme.pk: ConferencePage.for_page(programme) for programme in programmes}
+    programmes.sort(key=lambda programme: ending(conferences[programme.pk]), reverse=True)
+    languages = [language for language, _name in settings.LANGUAGES]
+    pages, exports, signed_in, days = [], [], [], []
+    for programme in programmes:
+        conference_days = conference_dates(conferences[programme.pk])
+        for language in languages:
+            path = translated_path(programme, language)
+            pages.append((path, ANONYMOUS))
+            exports.extend((f"{path}schedule.{identifier}", ANONYMOUS) for identifier in EXPORTERS)
+            signed_in.append((path, SIGNED_IN))
+            days.extend(
+                (f"{path}?day={day.isoformat()}", visitor)
+                for day in conference_days
+                for visitor in (ANONYMOUS, SIGNED_IN)
+            )
+    indexes = sorted(
+        SpeakerIndexPage.objects.live().filter(locale=default_locale),
+        key=lambda index: ending(ConferencePage.for_page(index)),
+        reverse=True,
+    )
+    speakers = [
+        (translated_path(index, language), visitor)
+        for index in indexes
+        for language in languages
+        for visitor in (ANONYMOUS, SIGNED_IN)
+    ]
+    addresses = list(dict.fromkeys(pages + exports + signed_in + days + speakers))
+    if len(addresses) > MAX_ADDRESSES:
+        logger.warning("Warm-up: %d addresses, rendering the first %d", len(addresses), MAX_ADDRESSES)
+    return addresses[:MAX_ADDRESSES]
 
 
-def programme_path(programme, language):
-    """Where a visitor reads `programme` in `language`: its translation's address, or the untranslated page at
-    the language's prefix (served in that language's menus, home.models.HomePage.route)."""
+def ending(conference):
+    return conference.end_date if conference is not None else date.min
+
+
+def conference_dates(conference):
+    """The conference's days (as its programme's day tabs link them), at most MAX_DAYS."""
+    if conference is None:
+        return []
+    canonical = conference.canonical
+    count = min((canonical.end_date - canonical.start_date).days + 1, MAX_DAYS)
+    return [canonical.start_date + timedelta(days=number) for number in range(count)]
+
+
+def translated_path(page, language):
+    """Where a visitor reads `page` in `language`: its translation's address, or the untranslated page at the
+    language's prefix (served in that language's menus, home.models.HomePage.route)."""
     translation_page = (
-        ProgrammePage.objects.live().filter(translation_key=programme.translation_key, locale__language_code=language)
+        type(page).objects.live().filter(translation_key=page.translation_key, locale__language_code=language)
     ).first()
     if translation_page is not None:
         return page_path(translation_page)
     with translation.override(language):
-        return reverse("wagtail_serve", args=[page_path(programme).lstrip("/")])
+        return reverse("wagtail_serve", args=[page_path(page).lstrip("/")])
 
 
-def warm(path, generation):
-    """Answer `path` as for an anonymous visitor (the page cache keeps the result), unless another worker is
-    rendering it for this generation."""
-    lock = f"programme:warm:rendering:{generation}:{path}"
+def warm(path, visitor, generation):
+    """Answer `path` as for `visitor` (ANONYMOUS or SIGNED_IN; the page cache keeps the result), unless another
+    worker is rendering it for this generation."""
+    lock = f"programme:warm:rendering:{generation}:{visitor}:{path}"
     if not cache.add(lock, True, RENDER_LOCK_SECONDS):
         return {"skipped": "being rendered by another worker"}
     started = time.perf_counter()
     try:
-        response = answer_as_visitor(path)
+        response = answer_as_visitor(path, visitor)
     except Exception as error:  # one address failing must not keep the others cold
-        logger.exception("Warming %s failed", path)
+        logger.exception("Warming %s failed", address_label(path, visitor))
         return {"error": f"{type(error).__name__}: {error}"}
     finally:
         cache.delete(lock)
     milliseconds = round((time.perf_counter() - started) * 1000)
     if response.status_code != 200:
-        logger.warning("Warming %s: the site answered %s", path, response.status_code)
+        logger.warning("Warming %s: the site answered %s", address_label(path, visitor), response.status_code)
     return {"status": response.status_code, "ms": milliseconds}
 
 
-def answer_as_visitor(path):
-    """The site's answer to an anonymous GET of `path` at SITE_URL's host over HTTPS, through every middleware.
+def answer_as_visitor(path, visitor=ANONYMOUS):
+    """The site's answer to a GET of `path` at SITE_URL's host over HTTPS, through every middleware, without a
+    cookie; the page cache renders and keeps the copy for `visitor` (programme.page_cache.WARM_UP_ATTRIBUTE).
     The language the request activates is put back afterwards (the worker runs other tasks next)."""
     global _handler  # noqa: PLW0603 - the middleware chain is loaded once per process, as a WSGI handler does
     if _handler is None:
@@ -131,5 +196,6 @@ def answer_as_visitor(path):
         handler.load_middleware()
         _handler = handler
     request = RequestFactory().get(path, secure=True, HTTP_HOST=urlsplit(settings.SITE_URL).netloc)
+    setattr(request, WARM_UP_ATTRIBUTE, visitor)
     with translation.override(translation.get_language()):
         return _handler.get_response(request)

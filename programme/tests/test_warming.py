@@ -1,22 +1,34 @@
-"""Warming after a publish: a worker renders the programme pages and exports again once the change commits, so
-the first visitor gets them from the page cache; a run of changes queues one warm-up; a failing warm-up never
-breaks the publish."""
+"""Warming after a publish: a worker renders the programme pages, exports, day views and speaker index again once
+the change commits, for anonymous and signed-in visitors, so the first visitor gets them from the page cache; a
+run of changes queues one warm-up; a failing warm-up never breaks the publish."""
+
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from conference.worker import drain
 from programme import warming
 from programme.exporters.ical import ICalExporter
+from programme.models import AgendaItem, SpeakerIndexPage, SpeakerPage
 
 from .helpers import demo_session, publish_change
 
 PROGRAMME = "/vilnius-2017/programme/"
 ICS = "/vilnius-2017/programme/schedule.ics"
 RU_PROGRAMME = "/ru/vilnius-2017/programme/"
+SPEAKERS = "/vilnius-2017/speakers/"
+RU_SPEAKERS = "/ru/vilnius-2017/speakers/"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+# The session, the user, the visitor's starred sessions: filled in, nothing gathered or rendered.
+SIGNED_IN_QUERIES = 3
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +36,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def warm_up_on(settings):
     settings.PAGE_WARM_UP = True
+
+
+@pytest.fixture
+def attendee(conference):
+    """A signed-in attendee (test client) who starred the chemsex session."""
+    user = get_user_model().objects.create_user(username="ana", email="ana@example.org", password="x" * 12)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    AgendaItem.objects.create(user=user, session=demo_session(conference, "chemsex"), conference=conference)
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def warm_ups():
@@ -112,3 +135,81 @@ def test_a_failing_export_leaves_the_other_pages_warm_and_the_publish_done(
         assert b"Half warm" in client.get(PROGRAMME).content
     monkeypatch.undo()
     assert b"Half warm" in client.get(ICS).content  # rendered for the visitor, as without a worker
+
+
+def without_token(html):
+    return TOKEN.sub('name="csrfmiddlewaretoken" value="…"', html.decode())
+
+
+def test_after_a_worker_run_the_signed_in_programme_is_filled_in_from_the_stored_parts(
+    attendee, conference, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    session = demo_session(conference, "chemsex")
+    publish_and_commit(django_capture_on_commit_callbacks, session, title="Chemsex, warmed for members")
+    users = get_user_model().objects.count()
+    assert drain() >= 1
+    assert get_user_model().objects.count() == users  # rendered for nobody in particular
+    for path in (PROGRAMME, RU_PROGRAMME):
+        with django_assert_max_num_queries(SIGNED_IN_QUERIES):
+            response = attendee.get(path)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-cache"
+    warmed = attendee.get(PROGRAMME).content
+    assert b"Chemsex, warmed for members" in warmed
+    assert b"My conference" in warmed
+    assert b"\x00" not in warmed
+    # What the visitor would have stored rendering the page themselves (same generation, no warm-up).
+    cache.clear()
+    rendered = attendee.get(PROGRAMME).content
+    assert without_token(warmed) == without_token(rendered)
+    assert b"star-button--on" in rendered  # the attendee's own star, filled into both
+
+
+def conference_day(conference, session):
+    return session.start.astimezone(ZoneInfo(conference.time_zone)).date()
+
+
+def test_after_a_worker_run_the_programme_of_a_day_comes_from_the_cache_for_everybody(
+    attendee, client, conference, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    session = demo_session(conference, "chemsex")
+    publish_and_commit(django_capture_on_commit_callbacks, session, title="Chemsex on its day")
+    drain()
+    day = f"?day={conference_day(conference, session).isoformat()}"
+    for path in (PROGRAMME + day, RU_PROGRAMME + day):
+        with django_assert_max_num_queries(1):
+            assert client.get(path).status_code == 200
+        with django_assert_max_num_queries(SIGNED_IN_QUERIES):
+            assert attendee.get(path).status_code == 200
+    assert b"Chemsex on its day" in client.get(PROGRAMME + day).content
+    assert b"Chemsex on its day" in attendee.get(PROGRAMME + day).content
+
+
+def test_after_a_worker_run_the_speaker_index_comes_from_the_cache_for_everybody(
+    attendee, client, conference, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    index = SpeakerIndexPage.objects.child_of(conference).get()
+    speaker = SpeakerPage.objects.child_of(index).live().order_by("path").first()
+    speaker.title = "Warmed Speaker"
+    with django_capture_on_commit_callbacks(execute=True):
+        speaker.save_revision().publish()
+    drain()
+    for path in (SPEAKERS, RU_SPEAKERS):
+        with django_assert_max_num_queries(1):
+            assert client.get(path).status_code == 200
+        with django_assert_max_num_queries(SIGNED_IN_QUERIES):
+            assert attendee.get(path).status_code == 200
+    # The Russian index lists the speaker's Russian translation.
+    assert b"Warmed Speaker" in client.get(SPEAKERS).content
+    assert b"Warmed Speaker" in attendee.get(SPEAKERS).content
+
+
+def test_a_warm_up_renders_the_most_visited_addresses_first_up_to_its_bound(conference, monkeypatch):
+    everything = warming.warm_addresses()
+    assert everything[:2] == [(PROGRAMME, "anon"), (RU_PROGRAMME, "anon")]
+    assert (PROGRAMME, "user") in everything
+    assert (SPEAKERS, "user") in everything
+    assert len(everything) <= warming.MAX_ADDRESSES
+    monkeypatch.setattr(warming, "MAX_ADDRESSES", 3)
+    done = warming.warm_stored_pages.call()
+    assert list(done) == [PROGRAMME, RU_PROGRAMME, f"{PROGRAMME}schedule.ics"]
