@@ -1,16 +1,18 @@
-"""Shared test fixtures: the demo conference loaded once per test database, a clean cache per test,
-and a real Chromium driven by Playwright."""
+"""Shared test fixtures: the demo conference loaded once per test database (and copied back from a snapshot
+for each transactional test), a clean cache per test, and a real Chromium driven by Playwright."""
 
 import contextlib
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
@@ -29,12 +31,66 @@ CHROMIUM_ARGS = [
 ]
 
 
+SNAPSHOT_SCHEMA = "demo_snapshot"
+
+
+class DemoSnapshot:
+    """Every row of the test database right after load_demo, to put back after a transactional test has
+    emptied it: copying rows takes a fraction of a second, load_demo several (it draws and renders images).
+    SQLite: an in-memory copy through SQLite's backup API. PostgreSQL: a copy of each table in a schema
+    of its own, which Django's flush does not see (it is not on the search path)."""
+
+    def __init__(self):
+        self.sqlite_copy = None
+        self.tables = []
+        self.sequences = []
+
+    def take(self):
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            self.sqlite_copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(self.sqlite_copy)
+            return
+        self.tables = connection.introspection.table_names(include_views=False)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
+            for table in self.tables:
+                cursor.execute(f'CREATE TABLE {SNAPSHOT_SCHEMA}."{table}" AS TABLE "{table}"')
+            cursor.execute(
+                "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
+                "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            )
+            self.sequences = cursor.fetchall()
+
+    def restore(self):
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            self.sqlite_copy.backup(connection.connection)
+        else:
+            # One transaction: the foreign keys Django makes are checked at commit, so the order of the copies
+            # does not matter.
+            with transaction.atomic(), connection.cursor() as cursor:
+                quoted = ", ".join(f'"{table}"' for table in self.tables)
+                cursor.execute(f"TRUNCATE {quoted}")
+                for table in self.tables:
+                    cursor.execute(f'INSERT INTO "{table}" SELECT * FROM {SNAPSHOT_SCHEMA}."{table}"')
+                for sequence, value in self.sequences:
+                    cursor.execute("SELECT setval(%s, %s)", [sequence, value])
+        # flush's post_migrate made content types again, under other ids than the snapshot's.
+        ContentType.objects.clear_cache()
+        cache.clear()
+
+
+demo_snapshot = DemoSnapshot()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo conference once into the test database; each test then runs in a rolled-back
     transaction on top of it."""
     with django_db_blocker.unblock():
         call_command("load_demo", verbosity=0)
+        demo_snapshot.take()
 
 
 @pytest.fixture(autouse=True)
@@ -72,8 +128,8 @@ def conference(db):
 @pytest.fixture
 def demo_tx(transactional_db):
     """The demo conference for tests that need real commits (threads, live server): a transactional
-    test empties the database afterwards, so the demo is loaded again for each one."""
-    call_command("load_demo", verbosity=0)
+    test empties the database afterwards, so the demo is put back for each one, as load_demo left it."""
+    demo_snapshot.restore()
     return get_demo_conference()
 
 

@@ -21,8 +21,6 @@ from conference.worker import drain
 from registration.tests.registration_factories import PASSWORD, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
-SMTP_PORT = 18710
-KILL_TEST_SMTP_PORT = 18711
 FAST = 1.0  # seconds a request may take while the mail server is down
 
 
@@ -35,6 +33,13 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((tuple(envelope.rcpt_tos), message_from_bytes(envelope.content)["Subject"]))
         return "250 OK"
+
+
+def free_port():
+    """A port nothing listens on (a fixed one would clash with another test run on this machine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def hung_server(port):
@@ -57,7 +62,7 @@ def working_server(port):
 def smtp_settings(settings):
     settings.MAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = SMTP_PORT
+    settings.EMAIL_PORT = free_port()
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 1
     settings.MAIL_RETRY_BASE_SECONDS = 0.2
@@ -104,7 +109,7 @@ def make_requests(client_factory, conference, tag):
 
 @pytest.mark.django_db
 def test_hung_then_refusing_then_working_server(smtp_settings, conference):
-    hung = hung_server(SMTP_PORT)
+    hung = hung_server(smtp_settings.EMAIL_PORT)
     try:
         hung_addresses, slowest = make_requests(Client, conference, "hung")
         assert slowest < FAST
@@ -124,7 +129,7 @@ def test_hung_then_refusing_then_working_server(smtp_settings, conference):
     assert sorted(everything.values_list("status", flat=True)) == ["queued"] * 6
     assert "ConnectionRefusedError" in everything.get(recipients=refused_addresses[0]).last_error
 
-    controller, inbox = working_server(SMTP_PORT)
+    controller, inbox = working_server(smtp_settings.EMAIL_PORT)
     try:
         time.sleep(0.9)  # past the longest backoff so far (0.2 s × 2²)
         drain()
@@ -151,7 +156,7 @@ def test_failed_after_every_attempt_then_resent_from_the_admin(smtp_settings, cl
     client.force_login(organiser)
     page = client.get("/admin/outgoing-email/").content.decode()
     assert "late@example.org" in page and 'name="resend"' in page
-    controller, inbox = working_server(SMTP_PORT)
+    controller, inbox = working_server(smtp_settings.EMAIL_PORT)
     try:
         assert client.post("/admin/outgoing-email/", {"resend": email.pk}).status_code == 302
         drain()
@@ -170,7 +175,7 @@ def subprocess_database_url():
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def start_worker(**env):
+def start_worker(port, var_dir, **env):
     return subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--interval", "0.2", *env.pop("args", [])],
         cwd=ROOT,
@@ -179,8 +184,10 @@ def start_worker(**env):
             "DJANGO_SETTINGS_MODULE": "conference.settings.dev",
             "DEBUG": "false",
             "DATABASE_URL": subprocess_database_url(),
+            # Its own cache and media folders, not the checkout's var/ (which another test run may use).
+            "VAR_DIR": str(var_dir),
             "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(KILL_TEST_SMTP_PORT),
+            "EMAIL_PORT": str(port),
             "EMAIL_USE_TLS": "false",
             "EMAIL_TIMEOUT": "60",
             "MAIL_LEASE_SECONDS": "3",
@@ -201,10 +208,11 @@ def wait_for(condition, seconds):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_killed_mid_send_the_email_goes_out_once():
-    hung = hung_server(KILL_TEST_SMTP_PORT)
+def test_worker_killed_mid_send_the_email_goes_out_once(tmp_path):
+    port = free_port()
+    hung = hung_server(port)
     email = queue_email(EmailMessage("Badge", "Body", to=["killed@example.org"]))
-    worker = start_worker()
+    worker = start_worker(port, tmp_path)
     try:
         assert wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).status == "sending", 60), (
             worker.stderr.read1().decode() if worker.poll() is not None else "the worker never took the email"
@@ -215,10 +223,10 @@ def test_worker_killed_mid_send_the_email_goes_out_once():
         hung.close()
     assert OutboundEmail.objects.get(pk=email.pk).status == "sending"
 
-    controller, inbox = working_server(KILL_TEST_SMTP_PORT)
+    controller, inbox = working_server(port)
     try:
         time.sleep(3)  # the dead worker's lease (MAIL_LEASE_SECONDS) runs out
-        second = start_worker(args=["--batch"])
+        second = start_worker(port, tmp_path, args=["--batch"])
         assert second.wait(60) == 0, second.stderr.read().decode()
     finally:
         controller.stop()
