@@ -9,6 +9,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # gunicorn 27 opens a control socket under ~/.gunicorn by default; we do not use it.
 control_socket_disable = True
+# Load Django before binding the port: a restarted app server then refuses connections (the proxy tries the
+# other server at once) until it can answer them, instead of queueing them behind workers still booting.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() != "false"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
