@@ -9,8 +9,10 @@ class ProgrammeConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before the app registry is ready for models.
-        from . import change_notices, releases, signals  # noqa: PLC0415
+        from . import cache, change_notices, releases, signals, warming  # noqa: PLC0415
 
         signals.connect()
+        # Retired stored pages are rendered again by a worker (programme/warming.py).
+        cache.stored_pages_retired.connect(warming.warm_after_commit, dispatch_uid="programme.warming")
         # Each schedule release tells the attendees whose starred sessions changed.
         releases.register_release_listener(change_notices.notify_release)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, urlencode
@@ -99,12 +100,14 @@ def invalidate_site():
     warm_after_commit()
 
 
+# Sent after stored pages were retired. programme.warming listens (connected in ProgrammeConfig.ready): the
+# warm-up renders through the views and page models, which import this module, so it cannot be called from here.
+stored_pages_retired = Signal()
+
+
 def warm_after_commit():
     """Have a worker render the retired programme pages and exports again once the change commits."""
-    # Imported here: the warm-up renders through the views and page models, which import this module.
-    from .warming import warm_after_commit  # noqa: PLC0415
-
-    warm_after_commit()
+    stored_pages_retired.send(sender=None)
 
 
 def current_generation(keys):

@@ -54,7 +54,7 @@ MAX_ADDRESSES = 120
 _handler = None
 
 
-def warm_after_commit():
+def warm_after_commit(**_signal):
     """Queue a warm-up once the current transaction commits (now, outside one). A failure is logged and never
     reaches the change that caused it. Off with PAGE_WARM_UP = False (the tests, unless they test it)."""
     if not settings.PAGE_WARM_UP:
