@@ -3,16 +3,15 @@
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from . import questions
+from . import questions, widgets
 from .enums import InterpretationLanguage, Role
 from .models import Registration
 
 
 def country_choices():
     """ISO 3166 alpha-2 codes with names in the active language, sorted in that language."""
-    return [("", _("Prefer not to say"))] + [(code, name) for code, name in countries]
+    return [("", _("Prefer not to say")), *widgets.country_names()]
 
 
 class RegistrationDetailsForm(forms.Form):
@@ -43,6 +42,7 @@ class RegistrationDetailsForm(forms.Form):
         label=_("Country where you work or live"),
         required=False,
         choices=country_choices,
+        widget=widgets.Select,
         help_text=_("Optional. Only used for counts in reports to our funders."),
     )
     role = forms.ChoiceField(
@@ -108,7 +108,9 @@ class VisaLetterFields(forms.Form):
         help_text=_("Exactly as printed in the passport, in Latin letters."),
     )
     passport_number = forms.CharField(label=_("Passport number"), max_length=40, required=False)
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False, choices=country_choices)
+    nationality = forms.ChoiceField(
+        label=_("Nationality"), required=False, choices=country_choices, widget=widgets.Select
+    )
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         required=False,
