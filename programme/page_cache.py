@@ -141,6 +141,17 @@ def cached_response(request, *, everyone=False):
     return None
 
 
+def page_generation(request):
+    """The stored pages' generation for this request, read once: for fragments kept across pages (the footer). A
+    page being rendered for the store uses the generation it will be stored under."""
+    state = getattr(request, "page_cache", None)
+    if state is not None:
+        return state[2]
+    if not hasattr(request, "_page_generation"):
+        request._page_generation = current_generation(PAGE_GENERATION_KEYS)
+    return request._page_generation
+
+
 def finish_response(request, response):
     """After rendering a missed page: keep it if its view marked it shareable (`response.shared_cache`), and
     answer with the visitor's own token and stars filled in."""

@@ -45,7 +45,7 @@ def site_navigation(context):
         return request._site_navigation
     conference = current_conference(context)
     page = context.get("page")
-    items, footer_items, organisation_groups = [], [], []
+    items, footer_items = [], []
     if conference is not None:
         for child in conference.get_children().live().public().in_menu().specific(defer=True):
             url = child.get_url(request)
@@ -55,20 +55,30 @@ def site_navigation(context):
             items.append(
                 {"title": _("Register"), "url": conference.url + "register/", "current": False, "call_to_action": True}
             )
-        links = list(conference.canonical.organisation_links.select_related("organisation", "organisation__logo"))
-        for role, heading in ORGANISATION_HEADINGS:
-            organisations = [link.organisation for link in links if link.role == role]
-            if organisations:
-                organisation_groups.append({"role": role, "heading": heading, "organisations": organisations})
-    navigation = {
-        "conference": conference,
-        "items": items,
-        "footer_items": footer_items,
-        "organisation_groups": organisation_groups,
-    }
+    navigation = {"conference": conference, "items": items, "footer_items": footer_items}
     if request is not None:
         request._site_navigation = navigation
     return navigation
+
+
+@register.simple_tag(takes_context=True)
+def organisation_groups(context, conference):
+    """The conference's organisations by role (for the conference page and the footer, which keeps them in a fragment
+    cache: each logo is four image renditions to look up); once per request."""
+    request = context.get("request")
+    if request is not None and hasattr(request, "_organisation_groups"):
+        return request._organisation_groups
+    links = []
+    if conference is not None:
+        links = list(conference.canonical.organisation_links.select_related("organisation", "organisation__logo"))
+    groups = []
+    for role, heading in ORGANISATION_HEADINGS:
+        organisations = [link.organisation for link in links if link.role == role]
+        if organisations:
+            groups.append({"role": role, "heading": heading, "organisations": organisations})
+    if request is not None:
+        request._organisation_groups = groups
+    return groups
 
 
 def language_prefix(code):

@@ -1,0 +1,60 @@
+"""The site footer (organisations with their logos, footer links) is kept as a fragment across pages that are
+rendered for each visitor (the registration form, /my/), per conference and language, and retired with the
+stored pages: an organisation or a conference change shows on the next request."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conference.models import ConferenceOrganisation, Organisation
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = "/vilnius-2017/register/"
+
+
+def footer(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html[html.index('<footer class="site-footer">') :]
+
+
+def test_a_kept_footer_costs_no_query_and_no_image_lookup(client, conference):
+    footer(client, REGISTER)  # keeps the footer
+    with CaptureQueriesContext(connection) as context:
+        html = footer(client, REGISTER)
+    statements = " ".join(query["sql"] for query in context.captured_queries)
+    assert "conference_conferenceorganisation" not in statements
+    assert "wagtailimages" not in statements
+    # Still the whole footer, logos included.
+    assert html.count('class="organisation-logo"') == conference.organisation_links.count()
+
+
+def test_an_organisation_renamed_shows_in_the_footer_in_each_language(client, conference):
+    organisation = conference.organisation_links.select_related("organisation").first().organisation
+    footer(client, REGISTER), footer(client, "/ru" + REGISTER)
+    organisation.name = "Renamed Network"
+    organisation.name_ru = "Переименованная сеть"
+    organisation.save()
+    english, russian = footer(client, REGISTER), footer(client, "/ru" + REGISTER)
+    assert 'alt="Renamed Network"' in english and "Переименованная сеть" not in english
+    assert 'alt="Переименованная сеть"' in russian and "Renamed Network" not in russian
+
+
+def test_an_organisation_added_to_the_conference_shows_in_the_footer(client, conference):
+    footer(client, REGISTER)
+    conference.organisation_links.add(
+        ConferenceOrganisation(organisation=Organisation.objects.create(name="Brand New Partners", short_name="BNP"))
+    )
+    conference.save_revision().publish()
+    assert re.search(r'<span class="logo-list__name">BNP</span>', footer(client, REGISTER))
+
+
+def test_each_language_keeps_its_own_footer(client, conference):
+    assert "Organised by" in footer(client, REGISTER)
+    russian = footer(client, "/ru" + REGISTER)
+    assert "Organised by" not in russian and "Организаторы" in russian
+    assert "Organised by" in footer(client, REGISTER)
