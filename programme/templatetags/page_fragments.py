@@ -1,8 +1,10 @@
-"""Fragments kept in the shared cache across pages, retired with the stored pages (programme.page_cache)."""
+"""Parts of every page made cheap: fragments kept in the shared cache across pages (retired with the stored pages,
+programme.page_cache) and the organisers' user bar."""
 
 from django import template
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
-from ..page_cache import page_generation
+from ..page_cache import has_admin_access, page_generation
 
 register = template.Library()
 
@@ -13,3 +15,13 @@ def stored_pages_generation(context):
     request = context.get("request")
     # Without a request nothing says which generation the content is from: a fresh key, so nothing stale is read.
     return page_generation(request) if request is not None else object()
+
+
+@register.simple_tag(takes_context=True)
+def admin_user_bar(context):
+    """Wagtail's user bar for organisers; for everybody else nothing, without the two permission queries that
+    Wagtail's own tag makes on every page (the answer is kept in the session, programme.page_cache)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated or not has_admin_access(request):
+        return ""
+    return wagtailuserbar(context)

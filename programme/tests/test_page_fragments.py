@@ -5,6 +5,8 @@ stored pages: an organisation or a conference change shows on the next request."
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -58,3 +60,20 @@ def test_each_language_keeps_its_own_footer(client, conference):
     russian = footer(client, "/ru" + REGISTER)
     assert "Organised by" not in russian and "Организаторы" in russian
     assert "Organised by" in footer(client, REGISTER)
+
+
+@pytest.mark.parametrize("path", [REGISTER, "/my/"])
+def test_the_user_bar_is_for_organisers_and_costs_attendees_no_permission_query(client, conference, path):
+    def make_user(email, **fields):
+        user = get_user_model().objects.create_user(username=email, email=email, password="x" * 12, **fields)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    client.force_login(make_user("organiser@example.org", is_superuser=True))
+    assert "wagtail-userbar" in client.get(path).content.decode()
+    client.force_login(make_user("attendee@example.org"))
+    client.get(path)
+    with CaptureQueriesContext(connection) as context:
+        html = client.get(path).content.decode()
+    assert "wagtail-userbar" not in html
+    assert not [query for query in context.captured_queries if "auth_permission" in query["sql"]]
