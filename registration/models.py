@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -184,7 +184,9 @@ class Registration(models.Model):
         """The answers to the type's questions as one text, for the admin's export and view."""
         # .all() so that the export's prefetch_related("answers__question") serves every row without a query.
         answers = sorted(self.answers.all(), key=lambda answer: (answer.question.sort_order or 0, answer.question_id))
-        return "; ".join(f"{answer.question.text}: {answer.display_value()}" for answer in answers)
+        return "; ".join(
+            f"{answer.question.text}: {answer.display_value(settings.LANGUAGE_CODE)}" for answer in answers
+        )
 
     def is_editable(self, now=None):
         """The attendee may change their details while the registration is active and registration is open."""
@@ -493,14 +495,18 @@ class RegistrationAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.question}: {self.display_value()}"
+        return f"{self.question}: {self.display_value(settings.LANGUAGE_CODE)}"
 
-    def display_value(self):
+    def display_value(self, language=None):
+        """The answer as text, choices in `language` (default: the active one) as the form showed them; the stored
+        value is the default language's choice."""
         if isinstance(self.value, bool):
             return str(_("Yes") if self.value else _("No"))
-        if isinstance(self.value, list):
-            return ", ".join(self.value)
-        return str(self.value)
+        labels = {}
+        if self.question.kind in (RegistrationQuestion.ONE_CHOICE, RegistrationQuestion.SEVERAL_CHOICES):
+            labels = dict(self.question.choice_list(language or get_language()))
+        values = self.value if isinstance(self.value, list) else [self.value]
+        return ", ".join(str(labels.get(value, value) if isinstance(value, str) else value) for value in values)
 
 
 class WorkshopSignup(models.Model):
