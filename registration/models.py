@@ -2,6 +2,7 @@
 check-ins and scan attempts."""
 
 import secrets
+from collections import Counter
 
 from django.conf import settings
 from django.db import models
@@ -173,6 +174,8 @@ class Registration(models.Model):
         """1 for the next person to get a seat of this type; None when not on the waiting list."""
         if self.status != RegistrationStatus.WAITLISTED:
             return None
+        if getattr(self, "queue_position", None) is not None:  # set by add_waitlist_positions
+            return self.queue_position
         queue = Registration.objects.filter(
             registration_type_id=self.registration_type_id, status=RegistrationStatus.WAITLISTED
         )
@@ -197,6 +200,24 @@ class Registration(models.Model):
         if not window_is_open(None, self.registration_type.closes_at, now):
             return False
         return self.conference.registration_is_open(now)
+
+
+def add_waitlist_positions(registrations):
+    """Set `queue_position` (what waitlist_position answers) on the waitlisted ones among `registrations` in one
+    query of their types' queues, instead of a count per registration; no query when none is waitlisted."""
+    waiting = [registration for registration in registrations if registration.status == RegistrationStatus.WAITLISTED]
+    if not waiting:
+        return
+    queues = Registration.objects.filter(
+        registration_type_id__in={registration.registration_type_id for registration in waiting},
+        status=RegistrationStatus.WAITLISTED,
+    ).order_by("created_at", "pk")
+    positions, lengths = {}, Counter()
+    for type_id, pk in queues.values_list("registration_type_id", "pk"):
+        lengths[type_id] += 1
+        positions[pk] = lengths[type_id]
+    for registration in waiting:
+        registration.queue_position = positions.get(registration.pk)
 
 
 class RegistrationStatusChange(models.Model):
