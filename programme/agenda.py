@@ -22,9 +22,9 @@ from .cache import (
     generation_from,
     time_zone_key,
 )
-from .exporters.ical import base_url_of, build_calendar, build_event, calendar_bytes, event_labels, joined_calendar
+from .exporters.ical import base_url_of, build_event, calendar_bytes, empty_calendar, event_labels, joined_calendar
 from .exporters.ical import time_zone_bytes as make_time_zone_bytes
-from .gathering import get_schedule, published_sessions
+from .gathering import published_sessions
 from .models import AgendaFeed, AgendaItem, SessionPage
 
 # More stars than any programme has sessions: an import from browser storage is cut off here.
@@ -242,12 +242,12 @@ def agenda_calendar(*, user, language, name, base_url=None):
     and kept in the shared cache until its programme changes (shared_events)."""
     agendas = personal_agenda(user=user, language=language)
     if not agendas:
-        # An empty agenda is still a valid calendar, so that a subscription made early keeps working.
-        conference = ConferencePage.objects.filter(locale=Locale.get_default()).order_by("-start_date").first()
-        if conference is None:
+        # An empty agenda is still a valid calendar, so that a subscription made early keeps working: in the zone
+        # of the latest conference (its translations share it).
+        time_zone = ConferencePage.objects.order_by("-start_date").values_list("time_zone", flat=True).first()
+        if time_zone is None:
             return None
-        schedule = get_schedule(conference, language)
-        return calendar_bytes(build_calendar([], schedule=schedule, name=name, request_or_base_url=base_url))
+        return calendar_bytes(empty_calendar(name=name, time_zone=time_zone))
     base_url = base_url_of(base_url)
     spans = {}
     for agenda in agendas:

@@ -146,17 +146,20 @@ def test_agenda_feed_costs_two_queries_for_one_star_or_many_without_the_whole_pr
 ):
     make_scale("small", 1)
     make_scale("big", 600)
+    none = attendee_with_stars(django_user_model, "none", [])
     few = attendee_with_stars(django_user_model, "few", scale_sessions("small"))
     many = attendee_with_stars(django_user_model, "many", scale_sessions("big")[::10] + scale_sessions("small"))
     counts, bodies = {}, {}
-    for user in (few, many):
+    for user in (none, few, many):
         url = f"/agenda/{agenda.issue_feed(user=user).token}.ics"
         client.get(url)
         response, sql = statements(client.get, url)
         assert response.status_code == 200
         counts[user.username], bodies[user.username] = len(sql), response.content
-    # The feed (with its user) and the stars; sessions, events and time zones come from the shared cache.
-    assert counts == {"few": 2, "many": 2}, counts
+    # The feed (with its user) and the stars; sessions, events and time zones come from the shared cache. An
+    # empty agenda asks the latest conference's time zone.
+    assert counts == {"none": 3, "few": 2, "many": 2}, counts
+    assert bodies["none"].count(b"BEGIN:VEVENT") == 0
     assert bodies["many"].count(b"BEGIN:VEVENT") == 61
     assert bodies["many"].count(b"BEGIN:VTIMEZONE") == 1
     # Without the gathered programmes in the cache (evicted, say), the feed still reads only what it shows.
