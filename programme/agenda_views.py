@@ -135,7 +135,7 @@ def agenda_feed(request, token):
     # Calendar apps poll often; a write per hour is enough to show "last used" on /my/.
     if feed.last_fetched_at is None or now - feed.last_fetched_at > timedelta(hours=1):
         type(feed).objects.filter(pk=feed.pk).update(last_fetched_at=now)
-    response = HttpResponse(calendar.to_ical(), content_type=CONTENT_TYPE)
+    response = HttpResponse(calendar, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="my-agenda.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"

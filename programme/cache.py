@@ -86,6 +86,17 @@ def generation_key_names(conference_id):
     return [GLOBAL_GENERATION_KEY, _generation_key(conference_id)]
 
 
+def schedule_generations(conference_ids):
+    """{conference pk: its schedule_generation} for several conferences in one read of the cache."""
+    found = cache.get_many([GLOBAL_GENERATION_KEY, *(_generation_key(pk) for pk in conference_ids)])
+    return {
+        pk: generation_from([found[GLOBAL_GENERATION_KEY], found[_generation_key(pk)]])
+        if GLOBAL_GENERATION_KEY in found and _generation_key(pk) in found
+        else schedule_generation(pk)
+        for pk in conference_ids
+    }
+
+
 def invalidate_programme(conference_id=None):
     """Retire every cached programme, export and page of a conference (of all conferences without one), and
     every stored page of the site (they show the conference in menus, lists and links)."""
@@ -136,6 +147,34 @@ def export_key(conference_id, language, identifier, filters, generation):
 def session_calendar_key(session_id, language, generation):
     """The session.ics of one session."""
     return f"programme:session-ics:{session_id}:{language}:{generation}"
+
+
+def frame_key(conference_id, language, generation):
+    """A conference's gathered programme without its sessions, and their order (gathering.published_sessions)."""
+    return f"programme:frame:{conference_id}:{language}:{generation}"
+
+
+def session_entry_key(session_id, language, generation):
+    """One session of a gathered programme (its SessionEntry), or False when it is not in the programme."""
+    return f"programme:session-entry:{session_id}:{language}:{generation}"
+
+
+def agenda_event_key(session_id, language, base_url, generation):
+    """One session's VEVENT as every personal agenda feed that holds it shows it (`base_url`: the site's address the
+    feed was asked at, which the event's URL starts with)."""
+    site = hashlib.sha256(base_url.encode()).hexdigest()[:16]
+    return f"programme:agenda-event:{session_id}:{language}:{site}:{generation}"
+
+
+def time_zone_key(time_zone, first_date, last_date):
+    """A serialised VTIMEZONE (it depends on the zone database, which a deployment brings: hence BUILD_ID)."""
+    return f"programme:vtimezone:{time_zone}:{first_date}:{last_date}:{BUILD_ID}"
+
+
+# Which sessions can be starred, and in which conference (programme.agenda.starrable_sessions). Every publish,
+# unpublish, move or delete of a page bumps the site's generation (invalidate_programme too). Kept under one key
+# with its generation inside, so that one read of the cache fetches both.
+STARRABLE_KEY = "programme:starrable"
 
 
 # --- Stored responses (programme.page_cache) -------------------------------------------------------------------

@@ -8,9 +8,12 @@ Other apps plug in without programme importing them (call these from their AppCo
     register_language_source(lambda user_ids: {user_id: "ru", ...})
 """
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -20,7 +23,7 @@ from wagtail.models import Locale
 from conference.mail import queue_built_email
 
 from .models import AgendaItem, NotificationPreference, SessionPage
-from .release_models import ChangeKind, ScheduleRelease
+from .release_models import ChangeKind, ScheduleChange, ScheduleRelease
 from .releases import changed_sessions
 
 _interest_sources = []
@@ -110,10 +113,10 @@ def build_queued_change_notice(*, user_id, release_id, session_ids):
     return build_change_notice(user=user, release=release, session_ids=session_ids)
 
 
-def _when(moment, conference):
+def _when(moment, tzinfo):
     if moment is None:
         return ""
-    return formats.date_format(timezone.localtime(moment, conference.tzinfo), "D j E, H:i")
+    return formats.date_format(timezone.localtime(moment, tzinfo), "D j E, H:i")
 
 
 def _room(room, name):
@@ -123,7 +126,7 @@ def _room(room, name):
 def changed_entries(release, session_ids, language):
     """One entry per changed session of `session_ids` in `release`: title in `language`, what changed, and the
     old and new time and room (call with `language` active, for the labels and dates)."""
-    conference = release.conference
+    tzinfo = release.conference.tzinfo
     by_session = changed_sessions(release)
     locale = Locale.objects.filter(language_code=language).first()
     keys = [changes[0].translation_key for session_id, changes in by_session.items() if session_id in session_ids]
@@ -147,9 +150,9 @@ def changed_entries(release, session_ids, language):
                 "what": ", ".join(str(ChangeKind(kind).label) for kind in kinds),
                 "cancelled": ChangeKind.CANCELLED in kinds,
                 "removed": ChangeKind.REMOVED in kinds,
-                "old_when": f"{_when(first.old_start, conference)}–{_time(first.old_end, conference)}",
+                "old_when": f"{_when(first.old_start, tzinfo)}–{_time(first.old_end, tzinfo)}",
                 "old_room": _room(first.old_room, first.old_room_name),
-                "new_when": f"{_when(first.new_start, conference)}–{_time(first.new_end, conference)}",
+                "new_when": f"{_when(first.new_start, tzinfo)}–{_time(first.new_end, tzinfo)}",
                 "new_room": _room(first.new_room, first.new_room_name),
                 "sort": first.new_start or first.old_start,
             }
@@ -158,8 +161,8 @@ def changed_entries(release, session_ids, language):
     return entries
 
 
-def _time(moment, conference):
-    return timezone.localtime(moment, conference.tzinfo).strftime("%H:%M") if moment else ""
+def _time(moment, tzinfo):
+    return timezone.localtime(moment, tzinfo).strftime("%H:%M") if moment else ""
 
 
 def build_change_notice(*, user, release, session_ids):
@@ -189,21 +192,28 @@ def build_change_notice(*, user, release, session_ids):
     return message
 
 
-def unseen_changes(user):
-    """{session id: {version, what, was}} of the user's starred sessions changed since they last marked them seen,
-    for the marks on /my/ (call with the reader's language active)."""
-    items = AgendaItem.objects.filter(user=user, changed_in__isnull=False).select_related("changed_in__conference")
+def unseen_changes(changed):
+    """{session id: {version, what, was}} for the marks on /my/, from `changed`: {session id: pk of the release
+    that changed it since the attendee last marked it seen} (programme.agenda.agenda_rows). One query, none when
+    nothing changed (call with the reader's language active)."""
+    if not changed:
+        return {}
+    found = {}
+    for change in (
+        ScheduleChange.objects.filter(release_id__in=set(changed.values()), session_id__in=list(changed))
+        .select_related("release", "old_room")
+        .annotate(time_zone=F("release__conference__time_zone"))
+    ):
+        if changed[change.session_id] == change.release_id:
+            found.setdefault(change.session_id, []).append(change)
     marks = {}
-    for item in items:
-        release = item.changed_in
-        changes = [change for change in release.changes.all() if change.session_id == item.session_id]
-        if not changes:
-            continue
+    for session_id, changes in found.items():
         first = changes[0]
-        was = f"{_when(first.old_start, release.conference)}–{_time(first.old_end, release.conference)}"
+        release, tzinfo = first.release, zoneinfo.ZoneInfo(first.time_zone)
+        was = f"{_when(first.old_start, tzinfo)}–{_time(first.old_end, tzinfo)}"
         if first.old_room_name:
             was += f", {_room(first.old_room, first.old_room_name)}"
-        marks[item.session_id] = {
+        marks[session_id] = {
             "version": release.name,
             "what": ", ".join(str(ChangeKind(change.kind).label) for change in changes),
             "was": was if first.old_start else "",

@@ -1,6 +1,7 @@
 """Reading the published programme of one conference from the database into a Schedule (a constant number of
 queries for 1 or 600 sessions), and keeping it in the shared cache per language until anything in it changes."""
 
+import dataclasses
 import re
 from datetime import UTC, datetime
 from html import unescape
@@ -12,7 +13,15 @@ from wagtail.models import Locale
 
 from conference.localized_fields import localized
 
-from .cache import CACHE_TIMEOUT, generation_moment, schedule_generation, schedule_key
+from .cache import (
+    CACHE_TIMEOUT,
+    frame_key,
+    generation_moment,
+    schedule_generation,
+    schedule_generations,
+    schedule_key,
+    session_entry_key,
+)
 from .schedule import Schedule, SessionEntry, SpeakerEntry
 
 SESSION_FIELDS = (
@@ -70,13 +79,90 @@ def get_schedule(conference, language=None):
     canonical = conference.canonical
     if language is None:
         language = conference.locale.language_code
-    generation = schedule_generation(canonical.pk)
-    key = schedule_key(canonical.pk, language, generation)
+    return _cached_schedule(canonical.pk, language, lambda: canonical)
+
+
+def get_schedule_by_id(conference_id, language):
+    """The published programme of the default-language conference with pk `conference_id` in `language`, or None
+    if there is no such conference. The conference page is read only when the programme is not in the cache: an
+    attendee's agenda knows its conferences by pk."""
+
+    def conference():
+        return apps.get_model("conference", "ConferencePage").objects.filter(pk=conference_id).first()
+
+    return _cached_schedule(conference_id, language, conference)
+
+
+def _cached_schedule(conference_id, language, load_canonical):
+    generation = schedule_generation(conference_id)
+    key = schedule_key(conference_id, language, generation)
     schedule = cache.get(key)
     if schedule is None:
+        canonical = load_canonical()
+        if canonical is None:
+            return None
         schedule = gather_schedule(canonical, language=language, generation=generation)
         cache.set(key, schedule, CACHE_TIMEOUT)
     return schedule
+
+
+@dataclasses.dataclass
+class PublishedSessions:
+    """Some sessions of a conference's gathered programme: `schedule` is the programme without its sessions (title,
+    address, time zone, rooms, tracks, venue), `sessions` those asked for that are published, in programme order."""
+
+    schedule: Schedule
+    sessions: list
+
+
+def published_sessions(wanted, language):
+    """{conference pk: PublishedSessions} for `wanted`, {default-language conference pk: session pks}, in `language`.
+
+    A personal page needs a few sessions of a programme that may hold hundreds: each session and each programme's
+    frame is kept in the shared cache on its own, so that this reads (and unpickles) only those, in two reads of
+    the cache however many conferences. What is missing comes from the whole programme (get_schedule_by_id) and is
+    kept for the next visitor. Conferences that no longer exist are left out."""
+    wanted = {conference_id: list(dict.fromkeys(session_ids)) for conference_id, session_ids in wanted.items()}
+    generations = schedule_generations(list(wanted))
+    keys = []
+    for conference_id, session_ids in wanted.items():
+        generation = generations[conference_id]
+        keys += [frame_key(conference_id, language, generation)]
+        keys += [session_entry_key(pk, language, generation) for pk in session_ids]
+    found = cache.get_many(keys)
+    result = {}
+    for conference_id, session_ids in wanted.items():
+        generation = generations[conference_id]
+        frame = found.get(frame_key(conference_id, language, generation))
+        entries = [found.get(session_entry_key(pk, language, generation)) for pk in session_ids]
+        if frame is None or any(entry is None for entry in entries):
+            frame, entries = _keep_published(conference_id, language, session_ids)
+            if frame is None:
+                continue
+        order = frame["order"]
+        sessions = sorted((entry for entry in entries if entry), key=lambda entry: order[entry.id])
+        result[conference_id] = PublishedSessions(schedule=frame["schedule"], sessions=sessions)
+    return result
+
+
+def _keep_published(conference_id, language, session_ids):
+    """The frame and entries of `session_ids` (False for those not published) from the whole programme, and keep
+    them in the cache under the programme's generation; (None, []) for a conference that no longer exists."""
+    schedule = get_schedule_by_id(conference_id, language)
+    if schedule is None:
+        return None, []
+    frame = {
+        "schedule": dataclasses.replace(schedule, sessions=[]),
+        "order": {session.id: position for position, session in enumerate(schedule.sessions)},
+    }
+    by_id = {session.id: session for session in schedule.sessions}
+    entries = [by_id.get(pk, False) for pk in session_ids]
+    generation = schedule.generation
+    kept = {frame_key(conference_id, language, generation): frame}
+    for pk, entry in zip(session_ids, entries, strict=True):
+        kept[session_entry_key(pk, language, generation)] = entry
+    cache.set_many(kept, CACHE_TIMEOUT)
+    return frame, entries
 
 
 def gather_schedule(canonical, *, language, generation=""):

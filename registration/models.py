@@ -2,14 +2,15 @@
 check-ins and scan attempts."""
 
 import secrets
+from collections import Counter
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -173,6 +174,8 @@ class Registration(models.Model):
         """1 for the next person to get a seat of this type; None when not on the waiting list."""
         if self.status != RegistrationStatus.WAITLISTED:
             return None
+        if getattr(self, "queue_position", None) is not None:  # set by add_waitlist_positions
+            return self.queue_position
         queue = Registration.objects.filter(
             registration_type_id=self.registration_type_id, status=RegistrationStatus.WAITLISTED
         )
@@ -184,7 +187,9 @@ class Registration(models.Model):
         """The answers to the type's questions as one text, for the admin's export and view."""
         # .all() so that the export's prefetch_related("answers__question") serves every row without a query.
         answers = sorted(self.answers.all(), key=lambda answer: (answer.question.sort_order or 0, answer.question_id))
-        return "; ".join(f"{answer.question.text}: {answer.display_value()}" for answer in answers)
+        return "; ".join(
+            f"{answer.question.text}: {answer.display_value(settings.LANGUAGE_CODE)}" for answer in answers
+        )
 
     def is_editable(self, now=None):
         """The attendee may change their details while the registration is active and registration is open."""
@@ -195,6 +200,24 @@ class Registration(models.Model):
         if not window_is_open(None, self.registration_type.closes_at, now):
             return False
         return self.conference.registration_is_open(now)
+
+
+def add_waitlist_positions(registrations):
+    """Set `queue_position` (what waitlist_position answers) on the waitlisted ones among `registrations` in one
+    query of their types' queues, instead of a count per registration; no query when none is waitlisted."""
+    waiting = [registration for registration in registrations if registration.status == RegistrationStatus.WAITLISTED]
+    if not waiting:
+        return
+    queues = Registration.objects.filter(
+        registration_type_id__in={registration.registration_type_id for registration in waiting},
+        status=RegistrationStatus.WAITLISTED,
+    ).order_by("created_at", "pk")
+    positions, lengths = {}, Counter()
+    for type_id, pk in queues.values_list("registration_type_id", "pk"):
+        lengths[type_id] += 1
+        positions[pk] = lengths[type_id]
+    for registration in waiting:
+        registration.queue_position = positions.get(registration.pk)
 
 
 class RegistrationStatusChange(models.Model):
@@ -493,14 +516,18 @@ class RegistrationAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.question}: {self.display_value()}"
+        return f"{self.question}: {self.display_value(settings.LANGUAGE_CODE)}"
 
-    def display_value(self):
+    def display_value(self, language=None):
+        """The answer as text, choices in `language` (default: the active one) as the form showed them; the stored
+        value is the default language's choice."""
         if isinstance(self.value, bool):
             return str(_("Yes") if self.value else _("No"))
-        if isinstance(self.value, list):
-            return ", ".join(self.value)
-        return str(self.value)
+        labels = {}
+        if self.question.kind in (RegistrationQuestion.ONE_CHOICE, RegistrationQuestion.SEVERAL_CHOICES):
+            labels = dict(self.question.choice_list(language or get_language()))
+        values = self.value if isinstance(self.value, list) else [self.value]
+        return ", ".join(str(labels.get(value, value) if isinstance(value, str) else value) for value in values)
 
 
 class WorkshopSignup(models.Model):

@@ -102,6 +102,11 @@ def save_answers(*, registration, answers):
                 )
 
 
+def answers_in_form_order():
+    """Answers with their questions, in the order the form asks them (for prefetching a registration's answers)."""
+    return RegistrationAnswer.objects.select_related("question").order_by("question__sort_order", "question_id")
+
+
 def stored_answers(registration):
     """{question pk: value} for pre-filling the edit form."""
     return dict(registration.answers.values_list("question_id", "value"))

@@ -8,13 +8,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import personal_data, questions, services, submission, visa, workshops
+from . import my_page, personal_data, questions, services, submission, visa
 from .enums import ACTIVE_STATUSES, RegistrationStatus
 from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationEditForm, RegistrationForm
 from .models import Registration, RegistrationType
@@ -125,30 +124,7 @@ def register(request, *, conference):
 @login_required
 def my_registrations(request):
     """/my/: the attendee's registrations, badges, agenda, data download and account deletion."""
-    registrations = list(
-        Registration.objects.filter(user=request.user)
-        .select_related("conference", "registration_type", "visa_letter")
-        .prefetch_related("answers__question")
-        .order_by("-conference__start_date", "-created_at")
-    )
-    now = timezone.now()
-    active_conferences = {r.conference_id for r in registrations if r.is_active}
-    for registration in registrations:
-        registration.localised_conference = registration.conference.localized
-        registration.editable = registration.is_editable(now)
-        # After a cancellation the attendee may register again, once, while registration is open.
-        registration.can_register_again = (
-            registration.status == RegistrationStatus.CANCELLED
-            and registration.conference_id not in active_conferences
-            and registration.conference.registration_is_open(now)
-        )
-        if registration.can_register_again:
-            active_conferences.add(registration.conference_id)
-    return render(
-        request,
-        "registration/my_registrations.html",
-        {"registrations": registrations, "workshop_signups": workshops.signups_of(request.user)},
-    )
+    return render(request, "registration/my_registrations.html", my_page.my_page_context(request))
 
 
 def _own_registration(request, pk):

@@ -7,6 +7,7 @@ language, whichever translation the attendee used.
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
@@ -116,11 +117,12 @@ def _promote(locked_session):
 
 
 def signups_of(user):
-    """The user's active sign-ups, for /my/."""
+    """The user's active sign-ups, for /my/, each with its registration's `conference_id` and the session's own
+    `session_title` (no page instances: /my/ takes titles and addresses from the gathered programme)."""
     return list(
         WorkshopSignup.objects.filter(registration__user=user, status__in=WorkshopSignup.ACTIVE_STATUSES)
-        .select_related("session", "registration")
-        .order_by("session__start")
+        .annotate(conference_id=F("registration__conference_id"), session_title=F("session__title"))
+        .order_by("session__start", "pk")
     )
 
 

@@ -13,7 +13,8 @@ PRODID = "-//Harm Reduction Conferences//Programme//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
-def _base_url(request_or_base_url):
+def base_url_of(request_or_base_url):
+    """The site's address the events' URLs start with, without a trailing slash."""
     if request_or_base_url is None:
         return settings.SITE_URL
     if isinstance(request_or_base_url, str):
@@ -94,7 +95,23 @@ def build_calendar(sessions, *, schedule, name, request_or_base_url=None):
     Returns the Calendar with one VEVENT per session (cancelled ones with STATUS:CANCELLED) and a VTIMEZONE
     for the conference's zone; call calendar_bytes() (or .to_ical()) for the bytes.
     """
-    base_url = _base_url(request_or_base_url)
+    base_url = base_url_of(request_or_base_url)
+    calendar = empty_calendar(name=name, time_zone=schedule.time_zone)
+    labels = event_labels()
+    for session in sessions:
+        calendar.add_component(build_event(schedule, session, base_url=base_url, labels=labels))
+    first = min((session.local_start.date() for session in sessions), default=schedule.start_date)
+    last = max((session.local_end.date() for session in sessions), default=schedule.end_date)
+    calendar.add_missing_timezones(first_date=first - TIME_ZONE_MARGIN, last_date=last + TIME_ZONE_MARGIN)
+    return calendar
+
+
+# A VTIMEZONE covers a year either side of the events: calendar apps may show them in other years' rules.
+TIME_ZONE_MARGIN = timedelta(days=366)
+
+
+def empty_calendar(*, name, time_zone):
+    """A Calendar with the properties of every file here and no components."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -103,16 +120,10 @@ def build_calendar(sessions, *, schedule, name, request_or_base_url=None):
     # name at its first comma.
     calendar.add("name", icalendar.vText(name))
     calendar.add("x-wr-calname", icalendar.vText(name))
-    calendar.add("x-wr-timezone", schedule.time_zone)
+    calendar.add("x-wr-timezone", time_zone)
     # Ask subscribed calendars to look for changes every hour.
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-    labels = event_labels()
-    for session in sessions:
-        calendar.add_component(build_event(schedule, session, base_url=base_url, labels=labels))
-    first = min((session.local_start.date() for session in sessions), default=schedule.start_date)
-    last = max((session.local_end.date() for session in sessions), default=schedule.end_date)
-    calendar.add_missing_timezones(first_date=first - timedelta(days=366), last_date=last + timedelta(days=366))
     return calendar
 
 
@@ -142,8 +153,28 @@ def fold(line):
 
 
 def calendar_bytes(calendar):
-    """calendar.to_ical(), the same bytes, folded faster."""
+    """calendar.to_ical(), the same bytes, folded faster (also for one component, e.g. a VEVENT)."""
     return b"\r\n".join(fold(line) for line in calendar.content_lines() if line) + b"\r\n"
+
+
+def time_zone_bytes(time_zone, *, first_date, last_date):
+    """The serialised VTIMEZONE of `time_zone` for events from `first_date` to `last_date`, as build_calendar
+    adds it (a margin either side), or b"" for a zone icalendar does not know."""
+    try:
+        component = icalendar.Timezone.from_tzid(
+            time_zone, first_date=first_date - TIME_ZONE_MARGIN, last_date=last_date + TIME_ZONE_MARGIN
+        )
+    except ValueError:
+        return b""
+    return calendar_bytes(component)
+
+
+def joined_calendar(*, name, time_zone, components):
+    """The bytes of a calendar like build_calendar's from already serialised VTIMEZONE and VEVENT components (each
+    as calendar_bytes gives it), in the order given."""
+    frame = calendar_bytes(empty_calendar(name=name, time_zone=time_zone))
+    end = b"END:VCALENDAR\r\n"
+    return frame.removesuffix(end) + b"".join(components) + end
 
 
 class ICalExporter:

@@ -149,6 +149,15 @@ def test_star_of_an_unpublished_session_is_refused(signed_in, sessions):
     assert AgendaItem.objects.count() == 0
 
 
+def test_which_sessions_can_be_starred_follows_publishing(signed_in, sessions, programme, conference):
+    assert star(signed_in, sessions["morning"]).status_code == 302  # the starrable sessions are now in the cache
+    sessions["later"].unpublish()
+    assert star(signed_in, sessions["later"]).status_code == 404
+    added = add_session(programme, conference, "agenda-added", day=6, hour=9)
+    assert star(signed_in, added).status_code == 302
+    assert set(AgendaItem.objects.values_list("session_id", flat=True)) == {sessions["morning"].pk, added.pk}
+
+
 def test_star_next_to_another_site_goes_to_my_agenda_instead(signed_in, sessions):
     response = signed_in.post(f"/agenda/star/{sessions['later'].pk}/", {"next": "https://evil.example/"})
     assert response["Location"] == "/my/#my-agenda"
