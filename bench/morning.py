@@ -1,7 +1,8 @@
-"""Conference-morning load test: bin/cluster (nginx, two app servers, Redis, PostgreSQL) under locust
-(bench/morning_locustfile.py, headless): attendees browsing signed in and not, starring, fetching agenda
-feeds, registrants and door scanners; one app server killed halfway (bin/cluster starts it again after
---restart-delay seconds). Afterwards the registrations and check-ins in the database are counted against
+"""Conference-morning load test: bin/cluster (nginx, two app servers each with a page pool and a door pool
+for the check-in API, Redis, PostgreSQL) under locust (bench/morning_locustfile.py, headless): attendees
+browsing signed in and not, starring, fetching agenda feeds, registrants and door scanners; one page pool
+(app-a) killed halfway, the door pools left running (bin/cluster starts app-a again after --restart-delay
+seconds). Afterwards the registrations and check-ins in the database are counted against
 what the clients were told, and a table of p50/p99 per endpoint, errors and load average is printed (and
 written as Markdown to --report).
 
@@ -148,6 +149,12 @@ def start_cluster(port, database_url, cluster_dir, restart_delay):
     raise RuntimeError("bin/cluster did not become ready in 10 minutes")
 
 
+def pool_sizes(cluster_dir):
+    """bin/cluster's line on its page and door pools: workers, threads and niceness."""
+    lines = (cluster_dir / "cluster.log").read_text().splitlines()
+    return next((line for line in lines if line.startswith("Page pools:")), "")
+
+
 def stop_cluster(cluster):
     if cluster is not None and cluster.poll() is None:
         cluster.send_signal(signal.SIGTERM)  # bin/cluster stops every process it started
@@ -212,6 +219,7 @@ def main():
         subprocess.run(["psql", admin_url, "-qc", f'DROP DATABASE IF EXISTS "{database_name}"'], check=True)
         print(f"Starting bin/cluster on port {options.port} with database {database_name}…", flush=True)
         cluster = start_cluster(options.port, options.database_url, cluster_dir, options.restart_delay)
+        pools = pool_sizes(cluster_dir)
         env = cluster_environment(options.port, options.database_url, cluster_dir)
         badges_each = options.run_time + 30
         browsing = options.attendees - options.registrants
@@ -265,6 +273,7 @@ def main():
             f"simulated minutes in {options.run_time} s (locust ran {elapsed:.0f} s); "
             f"load average during the run: mean {sum(loads) / max(1, len(loads)):.1f}, "
             f"max {max(loads, default=0):.1f}.",
+            pools,
             "; ".join(events) + (f"; bin/cluster restarted it as pid {restarted[0]}" if restarted else ""),
             "",
             "| endpoint | requests | failures | p50 ms | p99 ms | req/s |",

@@ -1,6 +1,7 @@
 """Two real gunicorn app servers on one PostgreSQL database and one Redis (CONTRACT.md, "Several servers"):
 a session started on one is valid on the other, a publish shows on the other's next request, a type's
-capacity holds with registrations spread over both, and rate limits are counted across both.
+capacity holds with registrations spread over both, and rate limits are counted across both. And bin/cluster
+itself, nginx in front: the check-in API is answered by the door pools, or by the page pools when both are down.
 
 Redis: REDIS_TEST_URL (set by .ci/redis) or a redis-server this module starts on a free port."""
 
@@ -25,7 +26,9 @@ from django.test import Client
 
 from programme.models import ProgrammePage, SessionPage
 from programme.tests.helpers import demo_session, publish_change
+from registration.badge_tokens import issue_badge_token
 from registration.models import Registration
+from registration.tests.checkin_factories import make_registration, make_staff
 from registration.tests.registration_factories import PASSWORD, make_type, make_user
 
 pytestmark = [pytest.mark.postgres]
@@ -90,15 +93,19 @@ def redis_url(django_db_setup, django_db_blocker):
         stop(server)
 
 
+def test_database_url():
+    database = connection.settings_dict
+    return (
+        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+
+
 @pytest.fixture(scope="module")
 def app_servers(django_db_setup, django_db_blocker, redis_url):
     """Two gunicorn servers (production settings, 2 workers each) on the test database and `redis_url`;
     {"a": base URL, "b": base URL}."""
-    database = connection.settings_dict
-    database_url = (
-        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}"
-    )
+    database_url = test_database_url()
     workdir = Path(tempfile.mkdtemp(prefix="hrne-multi-server-"))
     env = dict(
         os.environ,
@@ -265,3 +272,117 @@ def test_failed_sign_ins_are_counted_across_both_servers(cluster, demo_tx):
     refused = login(session, cluster["b"], user.email, PASSWORD)
     assert refused.status_code == 200  # even the right password is refused now, on either server
     assert "Too many failed login attempts" in refused.text
+
+
+@pytest.fixture
+def bin_cluster(demo_tx, tmp_path):
+    """bin/cluster on free ports and the test database (the demo is there already: no load_demo), with an
+    nginx access log that names the server which answered; nothing is restarted during the test. Yields
+    {"url", "ports" (name → port), "processes" (a function: name → pid), "access_log"}; stopped afterwards."""
+    missing = [tool for tool in ("nginx", "redis-server") if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but bin/cluster's {', '.join(missing)} is missing")
+        pytest.skip(f"bin/cluster needs {', '.join(missing)} (apt-get install nginx redis-server)")
+    ports = {name: free_port() for name in ("nginx", "app-a", "app-b", "door-a", "door-b", "redis")}
+    cluster_dir = tmp_path / "cluster"
+    cluster_dir.mkdir()
+    # The test process's key: the door session it makes (force_login) and the badges it signs must verify.
+    (cluster_dir / "secret_key").write_text(django_settings.SECRET_KEY)
+    env = dict(
+        os.environ,
+        PORT=str(ports["nginx"]),
+        APP_PORTS=f"{ports['app-a']} {ports['app-b']}",
+        DOOR_PORTS=f"{ports['door-a']} {ports['door-b']}",
+        REDIS_PORT=str(ports["redis"]),
+        DATABASE_URL=test_database_url(),
+        CLUSTER_DIR=str(cluster_dir),
+        CLUSTER_DEMO="0",
+        CLUSTER_RESTART_DELAY="600",
+        CLUSTER_ACCESS_LOG=str(tmp_path / "access.log"),
+        LOG_LEVEL="ERROR",
+    )
+    log_path = tmp_path / "cluster.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(ROOT / "bin" / "cluster")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 180
+        while "Cluster ready" not in log_path.read_text():
+            assert process.poll() is None, log_path.read_text()[-3000:]
+            assert time.monotonic() < deadline, "bin/cluster not ready in 180 s: " + log_path.read_text()[-3000:]
+            time.sleep(0.5)
+
+        def processes(name):
+            rows = [line.split("\t") for line in (cluster_dir / "processes.tsv").read_text().splitlines()]
+            return next(int(pid) for row_name, pid, _address in rows if row_name == name)
+
+        yield {
+            "url": f"http://127.0.0.1:{ports['nginx']}",
+            "ports": ports,
+            "processes": processes,
+            "access_log": tmp_path / "access.log",
+        }
+    finally:
+        stop(process)  # SIGTERM: bin/cluster stops every process it started
+    assert "Stopped." in log_path.read_text()
+
+
+def answered_by(access_log, path, number):
+    """The ports nginx tried, in order, for its `number`th request to `path`: the last one answered it. (nginx
+    writes the line just after answering, so it may not be there yet.)"""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [line for line in access_log.read_text().splitlines() if f" {path} HTTP/" in line]
+        if len(lines) >= number or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    upstreams = re.search(r'" \d{3} (.+) \S+$', lines[number - 1]).group(1)
+    return [int(address.rsplit(":", 1)[1]) for address in upstreams.split(", ")]
+
+
+def wait_until_refused(port, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except ConnectionRefusedError:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"port {port} still accepts connections {seconds} s after its server was killed")
+
+
+def test_the_door_has_its_own_pool_and_the_page_pools_stand_in(bin_cluster, demo_tx):
+    door = signed_in_session(make_staff())
+    csrf = "doorpoolcsrfsecret0123456789abcd"  # 32 characters: a CSRF secret, sent as cookie and header
+    door.cookies.set(django_settings.CSRF_COOKIE_NAME, csrf)
+    url, ports, access_log = bin_cluster["url"], bin_cluster["ports"], bin_cluster["access_log"]
+    door_pools, page_pools = {ports["door-a"], ports["door-b"]}, {ports["app-a"], ports["app-b"]}
+
+    def scan(number):
+        """Scans a new badge: the scan's result and the port that answered it."""
+        response = door.post(
+            url + "/checkin/api/scan/",
+            json={"code": issue_badge_token(make_registration(demo_tx)), "conference": "vilnius-2017"},
+            headers={"X-CSRFToken": csrf},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text[-2000:]
+        return response.json()["result"], answered_by(access_log, "/checkin/api/scan/", number)[-1]
+
+    result, port = scan(1)
+    assert result == "checked_in"
+    assert port in door_pools, (port, ports)
+    assert requests.get(url + "/vilnius-2017/", timeout=30).status_code == 200
+    assert answered_by(access_log, "/vilnius-2017/", 1)[-1] in page_pools
+
+    # Both door pools gone (bin/cluster would start them again only after 600 s): the page pools answer.
+    for name in ("door-a", "door-b"):
+        os.killpg(bin_cluster["processes"](name), signal.SIGKILL)
+    for name in ("door-a", "door-b"):
+        wait_until_refused(ports[name])
+    result, port = scan(2)
+    assert result == "checked_in"
+    assert port in page_pools, (port, ports)
