@@ -1,6 +1,6 @@
 """Where the CPU went during a benchmark run: samples /proc every few seconds and adds up each process's CPU time
-by part (each bin/cluster process group by its name in processes.tsv, PostgreSQL, locust, the rest of the
-machine). A process that exits between two samples loses at most one interval of its time.
+by part (each bin/cluster process group by its name in processes.tsv, PostgreSQL, locust, kernel threads, any
+other process by its command name). A process that exits between two samples loses at most one interval of its time.
 
     sampler = CpuShare(cluster_dir / "processes.tsv"); sampler.start(); ...; sampler.stop(); sampler.table()"""
 
@@ -57,9 +57,11 @@ class CpuShare:
             return groups[group]
         if name.startswith("postgres"):
             return "postgresql"
+        if group == 0:
+            return "kernel threads (disk writeback, memory)"
         if "locust" in command_line:
             return "locust (the load generator)"
-        return "rest of the machine"
+        return f"other: {name}"
 
     def _sample(self):
         now, groups = _processes(), self._groups()
@@ -94,8 +96,13 @@ class CpuShare:
             f"| part | CPU seconds | share of {os.cpu_count()} cores over {elapsed:.0f} s |",
             "| --- | ---: | ---: |",
         ]
+        small = 0.0
         for part, seconds in sorted(self.seconds.items(), key=lambda item: -item[1]):
+            if part.startswith("other: ") and seconds < 0.01 * elapsed:
+                small += seconds
+                continue
             lines.append(f"| {part} | {seconds:.1f} | {seconds / capacity:.0%} |")
+        lines.append(f"| other processes, each under 1 % of a core | {small:.1f} | {small / capacity:.0%} |")
         total = sum(self.seconds.values())
         lines.append(f"| all | {total:.1f} | {total / capacity:.0%} |")
         return "\n".join(lines)

@@ -24,6 +24,7 @@ import threading
 import time
 from pathlib import Path
 
+from cpu_share import CpuShare
 from gunicorn_server import PYTHON, ROOT, add_database_option, local_database
 
 SIMULATED_SECONDS = 600
@@ -255,9 +256,12 @@ def main():
         started = time.monotonic()
         killer.start()
         sampler.start()
+        cpu = CpuShare(cluster_dir / "processes.tsv")
+        cpu.start()
         subprocess.run(command, cwd=ROOT, env=locust_env, timeout=options.run_time + 120,
                        stdout=subprocess.DEVNULL, stderr=open(workdir / "locust.log", "w"))  # fmt: skip # noqa: SIM115
         sampler_stop.set()
+        cpu.stop()
         elapsed = time.monotonic() - started
         told = json.loads((workdir / "told.json").read_text())
         restarted = read_processes(cluster_dir).get("app-a")
@@ -307,6 +311,7 @@ def main():
             + ("ok" if counted["doubled_check_ins"] == 0 else "DOUBLED")
             + " |",
         ]
+        lines += ["", "Where the CPU went (bench/cpu_share.py):", "", cpu.table()]
         report = "\n".join(lines)
         print("\n" + report)
         if options.report:

@@ -15,3 +15,13 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() != "false"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """Runs in the master before it binds and forks: with the app preloaded, fill Django's lazy parts once there
+    (conference.warm_process), so that every worker, a restarted server's too, answers its first requests at full
+    speed."""
+    if preload_app:
+        from conference import warm_process  # noqa: PLC0415 - Django is only configured once the app is loaded
+
+        warm_process.prepare()

@@ -314,3 +314,23 @@ def test_external_reference_check_catches_a_cdn_script():
 def test_root_page_tree_has_one_home_page():
     assert HomePage.objects.filter(locale__language_code="en").count() == 1
     assert Page.objects.get(depth=1).get_children().count() >= 1
+
+
+def test_the_gunicorn_master_compiles_templates_and_urls_before_forking_without_a_connection():
+    # A database that does not answer: preparing must neither need nor open a connection a forked worker would share.
+    out = run_django(
+        "from django.db import connection\n"
+        "from django.template import engines\n"
+        "from django.urls import get_resolver\n"
+        "import runpy\n"
+        "on_starting = runpy.run_path('conference/gunicorn.conf.py')['on_starting']\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "before = len(loader.get_template_cache)\n"
+        "on_starting(None)\n"
+        "print(before, len(loader.get_template_cache), 'registration/register.html' in loader.get_template_cache,\n"
+        "      get_resolver()._populated, connection.connection is None)\n",
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing",
+    )
+    before, after, register_compiled, urls_populated, no_connection = out.split()
+    assert (int(before), register_compiled, urls_populated, no_connection) == (0, "True", "True", "True")
+    assert int(after) > 80  # every template of the site and Django's form widgets
