@@ -180,11 +180,28 @@ def cluster_environment(port, database_url, cluster_dir):
     )
 
 
-def kill_app_server(cluster_dir, at, log):
+def kill_app_server(cluster_dir, at, log, killed_at):
     time.sleep(at)
     pid, address = read_processes(cluster_dir)["app-a"]
     os.killpg(pid, signal.SIGKILL)
+    killed_at.append(time.time())
     log.append(f"app-a (pid {pid}, {address}) killed with SIGKILL at {at:.0f} s")
+
+
+def slow_answers(slow, killed_at, window):
+    """Markdown lines: the answers over 300 ms per endpoint, and how many came within `window` seconds after the
+    kill (a server restarting: requests queued on the other one)."""
+    if not slow:
+        return ["No answer took over 300 ms."]
+    after_kill = [row for row in slow if killed_at and 0 <= row[0] - killed_at[0] <= window]
+    per_endpoint = {}
+    for _when, name, _ms in slow:
+        per_endpoint[name] = per_endpoint.get(name, 0) + 1
+    listed = ", ".join(f"{name} {count}" for name, count in sorted(per_endpoint.items(), key=lambda item: -item[1]))
+    return [
+        f"Answers over 300 ms: {len(slow)} ({listed}); {len(after_kill)} of them in the {window} s after app-a was "
+        f"killed; slowest {max(ms for _when, _name, ms in slow)} ms."
+    ]
 
 
 def percentile_table(stats_csv):
@@ -244,8 +261,10 @@ def main():
             "--loglevel", "WARNING",
         ]  # fmt: skip
         print(f"Running locust: {' '.join(command[1:])}", flush=True)
-        events, loads = [], []
-        killer = threading.Thread(target=kill_app_server, args=(cluster_dir, options.run_time / 2, events), daemon=True)
+        events, loads, killed_at = [], [], []
+        killer = threading.Thread(
+            target=kill_app_server, args=(cluster_dir, options.run_time / 2, events, killed_at), daemon=True
+        )
         sampler_stop = threading.Event()
 
         def sample_load():
@@ -311,6 +330,7 @@ def main():
             + ("ok" if counted["doubled_check_ins"] == 0 else "DOUBLED")
             + " |",
         ]
+        lines += ["", *slow_answers(told.get("slow", []), killed_at, options.restart_delay + 20)]
         lines += ["", "Where the CPU went (bench/cpu_share.py):", "", cpu.table()]
         report = "\n".join(lines)
         print("\n" + report)

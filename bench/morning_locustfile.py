@@ -11,6 +11,7 @@ import json
 import os
 import random
 import re
+import time
 import uuid
 
 import gevent
@@ -26,7 +27,14 @@ REGISTER = f"/{CONFERENCE}/register/"
 attendee_numbers = itertools.count()
 registrant_numbers = itertools.count()
 scanner_numbers = itertools.count()
-told = {"registrations": {}, "check_ins": [], "scan_errors": 0}
+told = {"registrations": {}, "check_ins": [], "scan_errors": 0, "slow": []}
+SLOW_MS = 300  # the page target: each slower answer is written down with when it came
+
+
+@events.request.add_listener
+def note_slow(request_type, name, response_time, **_kwargs):
+    if response_time > SLOW_MS:
+        told["slow"].append([time.time(), name, round(response_time)])
 
 
 def think(_user, low, high):
