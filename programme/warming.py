@@ -1,8 +1,10 @@
 """Warming the stored public pages after a change: once a change that retires them commits, a worker re-renders
 what visitors ask for first and what costs most to render at 600 sessions, most visited first: each conference's
 programme page in every language, its exports, the programme page as signed-in visitors get it, the programme of
-each conference day and the speaker index (for both kinds of visitor), so that the first visitor gets a stored
-copy instead of waiting for it.
+each conference day, the speaker index, the home and conference pages (for both kinds of visitor), so that the
+first visitor gets a stored copy instead of waiting for it. Then, while the content stays the same, every session
+and speaker page (upcoming sessions first): one costs little to render, but at a conference morning hundreds of
+them are asked for at once, each rendered by its first visitor under load.
 
 The worker answers each address exactly as it answers a visitor: a real request through every middleware, the
 URL resolver and the page cache, which keeps the result. The copy kept for every signed-in visitor is rendered for
@@ -24,16 +26,16 @@ from django.core.handlers.base import BaseHandler
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
-from wagtail.models import Locale
+from wagtail.models import Locale, Site
 
 from conference.mail import BACKGROUND
 from conference.models import ConferencePage
 
 from .cache import current_generation
 from .gathering import page_path
-from .models import ProgrammePage, SpeakerIndexPage
+from .models import ProgrammePage, SessionPage, SpeakerIndexPage, SpeakerPage
 from .page_cache import ANONYMOUS, PAGE_GENERATION_KEYS, SIGNED_IN, WARM_UP_ATTRIBUTE
 from .views import EXPORTERS
 
@@ -50,6 +52,9 @@ RENDER_LOCK_SECONDS = 30
 # many days per conference, and at most this many addresses in all (the least visited are left to visitors).
 MAX_DAYS = 7
 MAX_ADDRESSES = 120
+# Session and speaker pages, after those: in every language for both kinds of visitor (600 sessions and 400
+# speakers make 4,000 addresses, about two minutes of a worker's time at low CPU priority).
+MAX_PAGE_ADDRESSES = 4000
 
 _handler = None
 
@@ -84,8 +89,11 @@ def warm_stored_pages():
     if cache.get(WARM_KEY) == generation:
         return {"skipped": "already warm"}
     started = time.perf_counter()
-    addresses = warm_addresses()
-    done = {address_label(path, visitor): warm(path, visitor, generation) for path, visitor in addresses}
+    done = {address_label(path, visitor): warm(path, visitor, generation) for path, visitor in warm_addresses()}
+    for path, visitor in page_addresses():
+        if current_generation(PAGE_GENERATION_KEYS) != generation:
+            break  # changed again: the warm-up queued by that change renders the new pages
+        done[address_label(path, visitor)] = warm(path, visitor, generation)
     if all(outcome.get("status") == 200 for outcome in done.values()):
         cache.set(WARM_KEY, generation, None)
     logger.info(
@@ -135,10 +143,63 @@ def warm_addresses():
         for language in languages
         for visitor in (ANONYMOUS, SIGNED_IN)
     ]
-    addresses = list(dict.fromkeys(pages + exports + signed_in + days + speakers))
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    entrances = [
+        (path, visitor)
+        for page in [*([site.root_page] if site else []), *conference_pages(programmes, conferences)]
+        for language in languages
+        for path in [translated_path(page.specific, language)]
+        for visitor in (ANONYMOUS, SIGNED_IN)
+    ]
+    addresses = list(dict.fromkeys(pages + exports + signed_in + days + speakers + entrances))
     if len(addresses) > MAX_ADDRESSES:
         logger.warning("Warm-up: %d addresses, rendering the first %d", len(addresses), MAX_ADDRESSES)
     return addresses[:MAX_ADDRESSES]
+
+
+def conference_pages(programmes, conferences):
+    return list(dict.fromkeys(conferences[programme.pk] for programme in programmes if conferences[programme.pk]))
+
+
+def page_addresses():
+    """Every live session and speaker page of the default language, as a visitor reads it in each language, for
+    both kinds of visitor: sessions not yet over first (soonest first), then the others, then speakers; at most
+    MAX_PAGE_ADDRESSES."""
+    default_locale = Locale.get_default()
+    now = timezone.now()
+    sessions = sorted(
+        SessionPage.objects.live().filter(locale=default_locale),
+        key=lambda session: (session.end < now, session.start, session.path),
+    )
+    speakers = list(SpeakerPage.objects.live().filter(locale=default_locale).order_by("path"))
+    paths = translated_paths([*sessions, *speakers])
+    addresses = [
+        (paths[page.pk, language], visitor)
+        for page in [*sessions, *speakers]
+        for language, _name in settings.LANGUAGES
+        for visitor in (ANONYMOUS, SIGNED_IN)
+    ]
+    return addresses[:MAX_PAGE_ADDRESSES]
+
+
+def translated_paths(pages):
+    """{(page id, language): where a visitor reads the page in that language} for default-language `pages`, as
+    translated_path tells it, in a few queries."""
+    by_key = {}
+    for page_type in {type(page) for page in pages}:
+        keys = [page.translation_key for page in pages if type(page) is page_type]
+        for translation_page in page_type.objects.live().filter(translation_key__in=keys).select_related("locale"):
+            by_key[translation_page.translation_key, translation_page.locale.language_code] = translation_page
+    paths = {}
+    for page in pages:
+        for language, _name in settings.LANGUAGES:
+            found = by_key.get((page.translation_key, language))
+            if found is not None:
+                paths[page.pk, language] = page_path(found)
+            else:
+                with translation.override(language):
+                    paths[page.pk, language] = reverse("wagtail_serve", args=[page_path(page).lstrip("/")])
+    return paths
 
 
 def ending(conference):

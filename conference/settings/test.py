@@ -19,6 +19,9 @@ CACHES = {
     "default": {
         "BACKEND": "conference.cache_backends.GuardedFileBasedCache",
         "LOCATION": tempfile.mkdtemp(prefix="hrne-test-cache-"),
+        # As in development: the warm-up stores every session and speaker page; Django's default of 300 entries
+        # would cull stored programmes at random.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 STORAGES = {

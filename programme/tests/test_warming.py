@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from conference.worker import drain
 from programme import warming
 from programme.exporters.ical import ICalExporter
-from programme.models import AgendaItem, SpeakerIndexPage, SpeakerPage
+from programme.models import AgendaItem, SessionPage, SpeakerIndexPage, SpeakerPage
 
 from .helpers import demo_session, publish_change
 
@@ -34,8 +34,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def warm_up_on(settings):
+def warm_up_on(settings, monkeypatch):
     settings.PAGE_WARM_UP = True
+    # Every session and speaker page in two languages for two kinds of visitor would be 440 renders per warm-up
+    # here; the tests of that stage choose their pages.
+    monkeypatch.setattr(warming, "MAX_PAGE_ADDRESSES", 0)
 
 
 @pytest.fixture
@@ -211,5 +214,52 @@ def test_a_warm_up_renders_the_most_visited_addresses_first_up_to_its_bound(conf
     assert (SPEAKERS, "user") in everything
     assert len(everything) <= warming.MAX_ADDRESSES
     monkeypatch.setattr(warming, "MAX_ADDRESSES", 3)
+    monkeypatch.setattr(warming, "MAX_PAGE_ADDRESSES", 0)
     done = warming.warm_stored_pages.call()
     assert list(done) == [PROGRAMME, RU_PROGRAMME, f"{PROGRAMME}schedule.ics"]
+
+
+def test_after_a_worker_run_session_speaker_home_and_conference_pages_come_from_the_cache_for_everybody(
+    attendee, client, conference, django_capture_on_commit_callbacks, django_assert_max_num_queries, monkeypatch
+):
+    # Not a workshop: a workshop's page shows each visitor's own sign-up and is never kept.
+    session = SessionPage.objects.live().filter(locale=conference.locale, signup_capacity=None).order_by("path")[0]
+    speaker = SpeakerPage.objects.live().filter(locale=conference.locale).order_by("path").first()
+    pages = [warming.translated_path(page, language) for page in (session, speaker) for language in ("en", "ru")]
+    every_page = warming.page_addresses
+
+    def these_pages():  # of the real addresses, the ones this test reads (440 renders otherwise)
+        return [(path, visitor) for path, visitor in every_page() if path in pages]
+
+    monkeypatch.setattr(warming, "MAX_PAGE_ADDRESSES", 4000)
+    monkeypatch.setattr(warming, "page_addresses", these_pages)
+    publish_and_commit(django_capture_on_commit_callbacks, session, title="A session, warmed")
+    drain()
+    for path in ["/", "/ru/", "/vilnius-2017/", "/ru/vilnius-2017/", *pages]:
+        with django_assert_max_num_queries(1):
+            assert client.get(path).status_code == 200, path
+        with django_assert_max_num_queries(SIGNED_IN_QUERIES):
+            assert attendee.get(path).status_code == 200, path
+    assert b"A session, warmed" in client.get(session.url).content
+    assert b"A session, warmed" in attendee.get(session.url).content
+
+
+def test_session_pages_are_warmed_upcoming_first_and_the_stage_stops_when_the_site_changes_again(
+    conference, monkeypatch
+):
+    monkeypatch.setattr(warming, "MAX_PAGE_ADDRESSES", 4000)
+    addresses = warming.page_addresses()
+    assert addresses[0][1] == "anon" and addresses[1][1] == "user"
+    assert {path for path, _visitor in addresses} >= {demo_session(conference, "chemsex").url}
+    rendered = []
+
+    def warm_then_change(path, visitor, generation):
+        rendered.append(path)
+        if len(rendered) == 3:
+            warming.current_generation.__globals__["cache"].set("programme:generation:site", "changed", None)
+        return {"status": 200, "ms": 1}
+
+    monkeypatch.setattr(warming, "warm", warm_then_change)
+    monkeypatch.setattr(warming, "MAX_ADDRESSES", 2)
+    warming.warm_stored_pages.call()
+    assert len(rendered) == 3  # two first-stage addresses, one page; then the generation changed

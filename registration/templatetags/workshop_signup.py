@@ -18,7 +18,8 @@ def workshop_signup(context, page):
     request = context.get("request")
     keep_personal(request)
     user = getattr(request, "user", None)
-    registration = workshops.confirmed_registration(user=user, session=session) if user is not None else None
+    # No pk: anonymous, or the warm-up's signed-in visitor who is nobody (the page is not kept for others anyway).
+    registration = workshops.confirmed_registration(user=user, session=session) if user and user.pk else None
     signup = workshops.active_signup(registration=registration, session=session) if registration else None
     return {
         "enabled": True,
