@@ -93,7 +93,8 @@ def redis_url(django_db_setup, django_db_blocker):
         stop(server)
 
 
-def test_database_url():
+def database_url_of_the_test_database():
+    """The test database as a DATABASE_URL for the servers this module starts."""
     database = connection.settings_dict
     return (
         f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:"
@@ -105,7 +106,7 @@ def test_database_url():
 def app_servers(django_db_setup, django_db_blocker, redis_url):
     """Two gunicorn servers (production settings, 2 workers each) on the test database and `redis_url`;
     {"a": base URL, "b": base URL}."""
-    database_url = test_database_url()
+    database_url = database_url_of_the_test_database()
     workdir = Path(tempfile.mkdtemp(prefix="hrne-multi-server-"))
     env = dict(
         os.environ,
@@ -295,7 +296,7 @@ def bin_cluster(demo_tx, tmp_path):
         APP_PORTS=f"{ports['app-a']} {ports['app-b']}",
         DOOR_PORTS=f"{ports['door-a']} {ports['door-b']}",
         REDIS_PORT=str(ports["redis"]),
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=database_url_of_the_test_database(),
         CLUSTER_DIR=str(cluster_dir),
         CLUSTER_DEMO="0",
         CLUSTER_RESTART_DELAY="600",
