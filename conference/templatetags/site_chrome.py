@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
 from conference.enums import OrganisationRole
-from conference.models import ConferencePage
+from conference.models import ConferenceOrganisation, ConferencePage
 
 register = template.Library()
 
@@ -21,56 +21,71 @@ ORGANISATION_HEADINGS = [
 
 
 def current_conference(context):
-    """The ConferencePage the current page belongs to (or is), if any; cached on the request."""
-    request = context.get("request")
-    if request is not None and hasattr(request, "_current_conference"):
-        return request._current_conference
+    """The ConferencePage the current page belongs to (or is), in the active language, if any."""
     conference = context.get("conference")
     page = context.get("page")
     if conference is None and isinstance(page, Page):
         conference = ConferencePage.for_page(page.specific_deferred)
-    if conference is not None:
-        # An untranslated page shown under /ru/ still gets the Russian conference's menus.
-        conference = conference.localized
-    if request is not None:
-        request._current_conference = conference
-    return conference
+    # An untranslated page shown under /ru/ still gets the Russian conference's menus.
+    return conference.localized if conference is not None else None
+
+
+def navigation_data(context):
+    """The header's and footer's menus for the page in `context`: plain data, the same for every visitor of the
+    page in a language (programme.page_chrome keeps it between changes)."""
+    request = context.get("request")
+    conference = current_conference(context)
+    data = {"conference": None, "items": [], "footer_items": []}
+    if conference is None:
+        return data
+    data["conference"] = {
+        "pk": conference.pk,
+        "canonical_pk": conference.canonical.pk,
+        "title": conference.title,
+        "url": conference.get_url(request),
+        "contact_email": conference.contact_email,
+        "venue": conference.venue_id is not None,
+    }
+    for child in conference.get_children().live().public().in_menu().specific(defer=True):
+        entry = {"pk": child.pk, "title": child.title, "url": child.get_url(request)}
+        (data["footer_items"] if child.specific_class.__name__ == "StandardPage" else data["items"]).append(entry)
+    if conference.registration_types_exist:
+        data["items"].append(
+            {"pk": None, "title": str(_("Register")), "url": conference.url + "register/", "call_to_action": True}
+        )
+    return data
+
+
+def with_current_page(navigation, page):
+    """`navigation` (navigation_data) with the menu item of `page` marked current."""
+    page_pk = page.pk if isinstance(page, Page) else None
+    items = [{**item, "current": item["pk"] is not None and item["pk"] == page_pk} for item in navigation["items"]]
+    return {**navigation, "items": items}
 
 
 @register.simple_tag(takes_context=True)
 def site_navigation(context):
-    """Menu items of the current conference (its in-menu children), and its organisations by role."""
-    request = context.get("request")
-    if request is not None and hasattr(request, "_site_navigation"):
-        return request._site_navigation
-    conference = current_conference(context)
-    page = context.get("page")
-    items, footer_items = [], []
-    if conference is not None:
-        for child in conference.get_children().live().public().in_menu().specific(defer=True):
-            url = child.get_url(request)
-            entry = {"title": child.title, "url": url, "current": bool(page and page.pk == child.pk)}
-            (footer_items if child.specific_class.__name__ == "StandardPage" else items).append(entry)
-        if conference.registration_types_exist:
-            items.append(
-                {"title": _("Register"), "url": conference.url + "register/", "current": False, "call_to_action": True}
-            )
-    navigation = {"conference": conference, "items": items, "footer_items": footer_items}
-    if request is not None:
-        request._site_navigation = navigation
-    return navigation
+    """Menu items of the current conference (its in-menu children) and the conference's name, address and
+    contact (programme's page_fragments has the same, kept between changes)."""
+    return with_current_page(navigation_data(context), context.get("page"))
 
 
 @register.simple_tag(takes_context=True)
 def organisation_groups(context, conference):
-    """The conference's organisations by role (for the conference page and the footer, which keeps them in a fragment
-    cache: each logo is four image renditions to look up); once per request."""
+    """The organisations by role of `conference`, a ConferencePage or navigation_data's conference (for the conference
+    page, and the footer, which keeps them in a fragment cache: each logo is four image renditions to look up); once
+    per request."""
     request = context.get("request")
     if request is not None and hasattr(request, "_organisation_groups"):
         return request._organisation_groups
-    links = []
-    if conference is not None:
-        links = list(conference.canonical.organisation_links.select_related("organisation", "organisation__logo"))
+    if isinstance(conference, ConferencePage):  # the page itself: a preview shows its unsaved organisations
+        links = conference.canonical.organisation_links.select_related("organisation", "organisation__logo")
+    elif conference:
+        links = ConferenceOrganisation.objects.filter(conference_id=conference["canonical_pk"]).select_related(
+            "organisation", "organisation__logo"
+        )
+    else:
+        links = []
     groups = []
     for role, heading in ORGANISATION_HEADINGS:
         organisations = [link.organisation for link in links if link.role == role]
@@ -107,41 +122,55 @@ def query_in_language(query, code):
     return "?" + query.urlencode(safe="/")
 
 
-@register.simple_tag(takes_context=True)
-def language_links(context):
+def page_language_data(context):
+    """What the language links and the content language need of the page in `context`, as plain data the same for
+    every visitor (programme.page_chrome keeps it): the page's own address, its live translations' addresses and the
+    language of its content."""
+    request = context.get("request")
+    page = context.get("page")
+    if not isinstance(page, Page) or not page.pk:
+        return {"page_path": "", "translations": {}, "content_language": ""}
+    translations = {
+        item.locale.language_code: item.get_url(request) or "/"
+        for item in page.get_translations(inclusive=True).live().select_related("locale")
+    }
+    return {
+        "page_path": strip_language_prefix(page.get_url(request) or ""),
+        "translations": translations,
+        "content_language": Locale.objects.filter(pk=page.locale_id).values_list("language_code", flat=True).first()
+        or "",
+    }
+
+
+def links_to_languages(request, language_data):
     """One link per language to this same page in that language: the page's translation (plus the sub-route
     being shown, e.g. register/, and the query string), or the same address under the other language's prefix
     for views outside the page tree (/my/, /accounts/login/) and untranslated pages (served as a fallback)."""
-    request = context.get("request")
-    page = context.get("page")
     current = get_language()
     if request is None:
         return [
             {"code": code, "name": name, "url": language_prefix(code), "current": code == current}
             for code, name in settings.LANGUAGES
         ]
-    if hasattr(request, "_language_links"):
-        return request._language_links
     path = strip_language_prefix(request.path)
     query = request.GET.copy()
-    translations, suffix = {}, None
-    if isinstance(page, Page) and page.pk:
-        page_path = strip_language_prefix(page.get_url(request) or "")
-        if page_path and path.startswith(page_path):
-            suffix = path[len(page_path) :]
-            for item in page.get_translations(inclusive=True).live().select_related("locale"):
-                translations[item.locale.language_code] = item
+    page_path = language_data["page_path"]
+    translations = language_data["translations"] if page_path and path.startswith(page_path) else {}
+    suffix = path[len(page_path) :]
     links = []
     for code, name in settings.LANGUAGES:
-        if code in translations:
-            url = (translations[code].get_url(request) or "/") + suffix
-        else:
-            url = language_prefix(code) + path.lstrip("/")
+        url = translations[code] + suffix if code in translations else language_prefix(code) + path.lstrip("/")
         links.append(
             {"code": code, "name": name, "url": url + query_in_language(query, code), "current": code == current}
         )
-    request._language_links = links
     return links
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """links_to_languages for the page in `context` (programme's page_fragments has the same, kept between
+    changes)."""
+    return links_to_languages(context.get("request"), page_language_data(context))
 
 
 @register.simple_tag(takes_context=True)
@@ -159,11 +188,13 @@ def localized_pageurl(context, page):
 def content_language(context):
     """The language of the page's own content when it differs from the active language (an untranslated page
     shown as a fallback), else an empty string."""
-    page = context.get("page")
-    if not isinstance(page, Page) or not page.pk:
-        return ""
-    code = Locale.objects.filter(pk=page.locale_id).values_list("language_code", flat=True).first()
-    return code if code and code != get_language() else ""
+    return foreign_content_language(page_language_data(context))
+
+
+def foreign_content_language(language_data):
+    """page_language_data's content language when it is not the active language, else an empty string."""
+    code = language_data["content_language"]
+    return code if code != get_language() else ""
 
 
 @register.simple_tag

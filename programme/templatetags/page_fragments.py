@@ -4,7 +4,10 @@ programme.page_cache) and the organisers' user bar."""
 from django import template
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
+from conference.templatetags.site_chrome import foreign_content_language, links_to_languages, with_current_page
+
 from ..page_cache import has_admin_access, page_generation
+from ..page_chrome import page_chrome
 
 register = template.Library()
 
@@ -25,3 +28,21 @@ def admin_user_bar(context):
     if request is None or not request.user.is_authenticated or not has_admin_access(request):
         return ""
     return wagtailuserbar(context)
+
+
+@register.simple_tag(takes_context=True)
+def kept_site_navigation(context):
+    """site_chrome's site_navigation, kept between changes (programme.page_chrome)."""
+    return with_current_page(page_chrome(context)["navigation"], context.get("page"))
+
+
+@register.simple_tag(takes_context=True)
+def kept_language_links(context):
+    """site_chrome's language_links, kept between changes (programme.page_chrome)."""
+    return links_to_languages(context.get("request"), page_chrome(context)["languages"])
+
+
+@register.simple_tag(takes_context=True)
+def kept_content_language(context):
+    """site_chrome's content_language, kept between changes (programme.page_chrome)."""
+    return foreign_content_language(page_chrome(context)["languages"])

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import Locale
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
@@ -156,3 +157,13 @@ def test_rooms_and_tracks_are_listed_as_snippets(organiser, conference):
     tracks = organiser.get(reverse("wagtailsnippets_programme_track:list")).content.decode()
     assert "Trakai room" in rooms and "Plenary hall Lietuva" in rooms
     assert "Funding after donor transition" in tracks
+
+
+def test_preview_shows_the_draft_title_in_the_header_and_keeps_nothing(conference):
+    """The header's data is kept per page (programme.page_chrome), but never from a preview."""
+    conference.title = "Draft Conference Title"
+    preview = conference.make_preview_request().content.decode()
+    assert '<span class="site-header__name">Draft Conference Title</span>' in preview
+    visitor = Client(HTTP_HOST="localhost")  # the host of the preview's own request (the site's)
+    live = visitor.get("/vilnius-2017/").content.decode()  # the page previewed, rendered for the page cache
+    assert '<span class="site-header__name">Harm Reduction in the New Environment</span>' in live
