@@ -110,8 +110,16 @@ def connect():
         post_delete.connect(on_page_deleted, sender=model, dispatch_uid=f"programme_deleted_{model.__name__}")
     # Every public page shows menus, the conference list or the footer's organisations: these retire them all.
     # (A page's delete also deletes its Page row, so any page type arrives here.) RegistrationType by name:
-    # programme may not import registration; the menu shows "Register" once a type exists.
-    for model in (Page, Organisation, Site, Locale, "registration.RegistrationType"):
+    # programme may not import registration; the menu shows "Register" once a type exists, and the registration
+    # form's empty fields, questions included, are kept as a fragment.
+    for model in (
+        Page,
+        Organisation,
+        Site,
+        Locale,
+        "registration.RegistrationType",
+        "registration.RegistrationQuestion",
+    ):
         for signal in (post_save, post_delete):
             if model is Page and signal is post_save:
                 continue  # drafts save pages too; publishing is what counts (page_published)

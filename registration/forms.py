@@ -1,7 +1,9 @@
 """The attendee's forms: register (CONTRACT.md field names), edit own details, delete the account."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from . import questions, widgets
@@ -184,8 +186,10 @@ class RegistrationForm(VisaLetterFields, RegistrationDetailsForm):
         return questions.answers_from(self.cleaned_data, self.questions.get(chosen.pk, []))
 
     def link_privacy_notice(self, url):
-        """Only for rendering: a successful POST never shows the form, so it need not look the page up."""
-        self.fields["consent_privacy"].help_text = format_html('<a href="{}">{}</a>', url, _("Read the privacy notice"))
+        """Only for rendering: a successful POST never shows the form, so it need not look the page up. `url` may
+        be lazy: the link is made when the field is rendered, not when the fields come from a fragment cache."""
+        link = lazy(format_html, SafeString)('<a href="{}">{}</a>', url, _("Read the privacy notice"))
+        self.fields["consent_privacy"].help_text = link
 
     def clean_registration_type(self):
         return self.registration_types[self.cleaned_data["registration_type"]]

@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -99,7 +100,8 @@ def submit_form(request, canonical, form, context):
 def render_form(request, canonical, form, registration_types, context):
     add_seats_left(registration_types)
     if canonical.privacy_notice_id:
-        form.link_privacy_notice(canonical.privacy_notice.localized.url)
+        # Looked up only if the fields are rendered: an empty form's come from the fragment cache.
+        form.link_privacy_notice(lazy(lambda: canonical.privacy_notice.localized.url, str)())
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -108,6 +110,8 @@ def render_form(request, canonical, form, registration_types, context):
             **context,
             "form": form,
             "registration_types": registration_types,
+            # What an empty form's fields depend on besides the content and the language (register.html).
+            "fields_key": f"{type(form).__name__}:{'-'.join(str(t.pk) for t in registration_types)}",
             "user_email": request.user.email if request.user.is_authenticated else "",
         },
         status=status,

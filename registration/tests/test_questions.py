@@ -4,6 +4,7 @@ answers in the admin export, the data download and editable on /my/."""
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -146,3 +147,39 @@ def test_answers_are_stored_exported_and_editable(attendee_client, conference, s
     assert row["Answers"] == "Why do you need a scholarship?: Changed; Sessions you want: Housing"
     inspect = admin.get(f"{REGISTRATIONS}inspect/{registration.pk}/").content.decode()
     assert "Why do you need a scholarship?: Changed" in inspect
+
+
+def rendered_templates(response):
+    return {template.name for template in response.templates}
+
+
+def test_an_empty_form_keeps_its_fields_and_a_new_question_shows_on_the_next_request(attendee_client, scholarship):
+    first = attendee_client.get(URL)
+    assert "registration/includes/register_fields.html" in rendered_templates(first)
+    again = attendee_client.get(URL)
+    # From the fragment cache: no field rendered again, the same form.
+    assert "registration/includes/register_fields.html" not in rendered_templates(again)
+    assert not [name for name in rendered_templates(again) if name.startswith("django/forms/widgets/")]
+    assert again.content.decode().count('name="csrfmiddlewaretoken"') == 1
+    link = re.search(r'<a href="[^"]+">Read the privacy notice</a>', first.content.decode())
+    assert link and link.group(0) in again.content.decode()
+    assert "Why do you need a scholarship?" in again.content.decode()
+    RegistrationQuestion.objects.create(
+        registration_type=scholarship, text="Which city do you work in?", text_ru="В каком городе вы работаете?"
+    )
+    assert "Which city do you work in?" in attendee_client.get(URL).content.decode()
+    assert "В каком городе вы работаете?" in attendee_client.get("/ru" + URL).content.decode()
+
+
+def test_a_visitor_and_a_signed_in_attendee_each_get_their_own_fields(client, attendee_client, scholarship):
+    attendee_client.get(URL)  # keeps the signed-in attendee's fields: no email field
+    assert 'name="email"' in client.get(URL).content.decode()
+    assert 'name="email"' not in attendee_client.get(URL).content.decode()
+
+
+def test_a_form_with_errors_shows_what_was_typed_not_the_empty_fields(attendee_client, scholarship):
+    attendee_client.get(URL)
+    response = attendee_client.post(URL, base_post(scholarship, full_name="Asel Typed"))  # the answer is missing
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Asel Typed"' in html and "field--error" in html
