@@ -288,6 +288,8 @@ def main():
 
         registered = {int(user) for user, said in told["registrations"].items() if said.startswith("registered")}
         failed = {int(user) for user, said in told["registrations"].items() if not said.startswith("registered")}
+        in_flight = sum(said == "in flight" for said in told["registrations"].values())
+        scans_in_flight = told.get("scans_in_flight", 0)
         in_db = set(counted["users_in_db"])
         told_check_ins = len(told["check_ins"])
         lines = [
@@ -313,7 +315,8 @@ def main():
             "",
             "| check | clients were told | database | verdict |",
             "| --- | ---: | ---: | --- |",
-            f"| registrations | {len(registered)} registered, {len(failed)} errors | {counted['registrations']} "
+            f"| registrations | {len(registered)} registered, {len(failed) - in_flight} errors, {in_flight} in flight "
+            f"at the end | {counted['registrations']} "
             f"({counted['statuses']}) | "
             + ("ok" if registered <= in_db and in_db - registered <= failed else "MISMATCH")
             + " |",
@@ -323,8 +326,13 @@ def main():
             f"| confirmed within capacity {data['capacity']} | | {counted['statuses'].get('confirmed', 0)} | "
             + ("ok" if counted["statuses"].get("confirmed", 0) <= data["capacity"] else "OVERSOLD")
             + " |",
-            f"| check-ins | {told_check_ins} checked in, {told['scan_errors']} scan errors | {counted['check_ins']} | "
-            + ("ok" if told_check_ins <= counted["check_ins"] <= told_check_ins + told["scan_errors"] else "MISMATCH")
+            f"| check-ins | {told_check_ins} checked in, {told['scan_errors']} scan errors, {scans_in_flight} in "
+            f"flight at the end | {counted['check_ins']} | "
+            + (
+                "ok"
+                if told_check_ins <= counted["check_ins"] <= told_check_ins + told["scan_errors"] + scans_in_flight
+                else "MISMATCH"
+            )
             + " |",
             f"| double check-ins | 0 | {counted['doubled_check_ins']} | "
             + ("ok" if counted["doubled_check_ins"] == 0 else "DOUBLED")
