@@ -3,13 +3,14 @@ search, who may work the door, what a door device needs offline, and the organis
 
 import base64
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from wagtail.models import Locale
 
@@ -31,6 +32,10 @@ def is_storable_text(text):
     """Whether every database we run on can compare or store `text`: PostgreSQL refuses NUL, and a lone
     surrogate (half an emoji) cannot be encoded as UTF-8 at all."""
     return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
+
+
+class DoorNotAssigned(Exception):
+    """The account may not work the door of the conference it scans for (the door API answers 403)."""
 
 
 class CheckInError(Exception):
@@ -205,17 +210,23 @@ def perform_checkin(
     """Check in the badge `code` (or, for a manual check-in, `registration_id`) at the door of the
     conference `conference_slug`.
 
-    Returns a CheckInOutcome for checked_in and already_checked_in; raises CheckInError for the other
-    results. Every call writes one ScanAttempt; a retry with the same nonce writes nothing and answers as
-    the first time. One CheckIn per registration and conference day (a unique constraint backs the row
-    lock), so concurrent scans of one badge count once."""
+    Raises DoorNotAssigned (nothing audited) when `staff` may not work that conference's door. Returns a
+    CheckInOutcome for checked_in and already_checked_in; raises CheckInError for the other results. Every
+    other call writes one ScanAttempt; a retry with the same nonce writes nothing and answers as the first
+    time. One CheckIn per registration and conference day (a unique constraint backs the row lock), so
+    concurrent scans of one badge count once."""
+    conference = get_conference(conference_slug)
+    # An unknown conference is answered `invalid` below (and audited); a known one needs the right.
+    if conference is not None and not may_work_door(staff, conference):
+        raise DoorNotAssigned
     now = timezone.now()
     scanned_at = _believable_scan_time(scanned_at, now)
     gate, device = (gate or "")[:60], (device or "")[:100]  # code points, as the columns count them
     audit = {"staff": staff, "gate": gate, "device": device, "scanned_at": scanned_at, "offline": offline}
     audit["code_excerpt"] = _code_excerpt(code) if registration_id is None else f"manual:{registration_id}"
+    audit["conference"] = conference
 
-    # The signature is checked first, before the database is asked anything about the badge or the door.
+    # The signature is checked before the database is asked anything about the badge.
     token = None
     if registration_id is None:
         try:
@@ -223,37 +234,36 @@ def perform_checkin(
         except InvalidToken:
             token = None
 
-    conference = get_conference(conference_slug)
-    audit["conference"] = conference
-
     for attempt_number in range(2):
         try:
-            with transaction.atomic():
-                try:
-                    outcome = _check_in_locked(
-                        conference=conference,
-                        token=token,
-                        registration_id=registration_id,
-                        staff=staff,
-                        gate=gate,
-                        device=device,
-                        scanned_at=scanned_at,
-                    )
-                except CheckInError as error:
-                    outcome = error
-                # The nonce's unique constraint tells a retry apart; no lookup first, retries are rare.
-                ScanAttempt.objects.create(
-                    registration=outcome.registration,
-                    checkin=outcome.checkin,
-                    result=outcome.code if isinstance(outcome, CheckInError) else outcome.result,
-                    nonce=nonce or None,
-                    **audit,
-                )
+            try:
+                locked_id = _registration_to_lock(conference=conference, token=token, registration_id=registration_id)
+            except CheckInError as error:
+                # Refused without a lock (forged, unknown conference, another conference's badge): the audit
+                # row is the only write, so it needs no transaction (two round trips fewer, BEGIN and COMMIT).
+                with _savepoint_if_nested():
+                    outcome = _audited(error, nonce=nonce, audit=audit)
+            else:
+                with transaction.atomic():
+                    try:
+                        outcome = _check_in_locked(
+                            conference=conference,
+                            registration_id=locked_id,
+                            signed=token is not None,
+                            staff=staff,
+                            gate=gate,
+                            device=device,
+                            scanned_at=scanned_at,
+                        )
+                    except CheckInError as error:
+                        outcome = error
+                    _audited(outcome, nonce=nonce, audit=audit)
             break
         except IntegrityError:
             # Either a retry of a scan already recorded under this nonce (answer as then: everything here
-            # was rolled back), or a concurrent twin won the day's check-in (SQLite has no row locks): a
-            # second pass sees what the twin committed.
+            # was rolled back), or a concurrent twin won the day's check-in (SQLite has no row locks, and on
+            # PostgreSQL the day's check-in is read in the locking statement's snapshot, taken before it waited
+            # for the twin's lock): a second pass sees what the twin committed.
             if nonce:
                 earlier = (
                     ScanAttempt.objects.select_related("registration__registration_type", "checkin__conference")
@@ -269,47 +279,88 @@ def perform_checkin(
     return outcome
 
 
-def _check_in_locked(*, conference, token, registration_id, staff, gate, device, scanned_at):
+def _savepoint_if_nested():
+    """Nothing in autocommit (a single insert needs no transaction); inside a caller's transaction a savepoint,
+    so that a nonce's IntegrityError leaves the caller's transaction usable for the lookup that follows."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
+
+
+def _audited(outcome, *, nonce, audit):
+    """Write the ScanAttempt of `outcome` (a CheckInOutcome or CheckInError) and return `outcome`.
+    The nonce's unique constraint tells a retry apart; no lookup first, retries are rare."""
+    refused = isinstance(outcome, CheckInError)
+    ScanAttempt.objects.create(
+        registration=outcome.registration,
+        checkin=outcome.checkin,
+        result=outcome.code if refused else outcome.result,
+        nonce=nonce or None,
+        **audit,
+    )
+    return outcome
+
+
+# What the door answer shows of a registration, and what deciding the scan needs: nothing else is read.
+DOOR_REGISTRATION_FIELDS = ("status", "anonymised_at", "badge_name", "registration_type", "registration_type__name")
+
+
+def _registration_to_lock(*, conference, token, registration_id):
+    """The id of the registration the scan is about, or CheckInError for a scan refused before any lock."""
     if conference is None:
         # The door names no conference we know: nothing to compare the badge with.
         raise CheckInError(ScanResult.INVALID)
-    if registration_id is None:
-        if token is None:
-            raise CheckInError(ScanResult.INVALID)
-        if token.conference_id != conference.pk:
-            registration = (
-                Registration.objects.select_related("registration_type")
-                .filter(pk=token.registration_id, conference_id=token.conference_id)
-                .first()
-            )
-            if registration is None or registration.anonymised_at is not None:
-                # A badge we signed whose registration is gone or anonymised is void at every door.
-                raise CheckInError(ScanResult.CANCELLED)
-            raise CheckInError(ScanResult.WRONG_CONFERENCE, registration=registration)
-        registration_id = token.registration_id
+    if registration_id is not None:
+        return registration_id
+    if token is None:
+        raise CheckInError(ScanResult.INVALID)
+    if token.conference_id != conference.pk:
+        registration = (
+            Registration.objects.select_related("registration_type")
+            .only(*DOOR_REGISTRATION_FIELDS)
+            .filter(pk=token.registration_id, conference_id=token.conference_id)
+            .first()
+        )
+        if registration is None or registration.anonymised_at is not None:
+            # A badge we signed whose registration is gone or anonymised is void at every door.
+            raise CheckInError(ScanResult.CANCELLED)
+        raise CheckInError(ScanResult.WRONG_CONFERENCE, registration=registration)
+    return token.registration_id
 
+
+def _check_in_locked(*, conference, registration_id, signed, staff, gate, device, scanned_at):
+    day = scanned_at.astimezone(conference.tzinfo).date()
+    # One round trip: the registration, locked, with its type and the day's check-in (if any).
+    day_checkin = CheckIn.objects.filter(registration=OuterRef("pk"), day=day)
     registration = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("registration_type")
+        .only(*DOOR_REGISTRATION_FIELDS)
+        .annotate(
+            day_checkin_id=Subquery(day_checkin.values("pk")),
+            day_checked_in_at=Subquery(day_checkin.values("checked_in_at")),
+        )
         .filter(pk=registration_id, conference_id=conference.pk)
         .first()
     )
     if registration is None:
         # The signature proves we issued the badge: its registration was deleted since, so the badge is void.
         # A manual check-in's number proves nothing: an unknown one is just invalid.
-        raise CheckInError(ScanResult.INVALID if token is None else ScanResult.CANCELLED)
+        raise CheckInError(ScanResult.CANCELLED if signed else ScanResult.INVALID)
     refusal = refusal_for(registration.status, anonymised=registration.anonymised_at is not None)
     if refusal is not None:
         raise CheckInError(refusal, registration=registration)
 
-    day = scanned_at.astimezone(conference.tzinfo).date()
-    existing = CheckIn.objects.filter(registration=registration, day=day).first()
-    if existing is not None:
+    if registration.day_checkin_id is not None:
+        # The row as read above; gate, device and staff load only if someone asks for them.
+        existing = CheckIn.from_db(
+            registration._state.db,
+            ["id", "registration_id", "conference_id", "day", "checked_in_at"],
+            [registration.day_checkin_id, registration.pk, conference.pk, day, registration.day_checked_in_at],
+        )
+        existing.registration, existing.conference = registration, conference
         if scanned_at < existing.checked_in_at:
             # A scan queued offline reached us after a later online one: the day's first check-in is its time.
             existing.checked_in_at = scanned_at
             existing.save(update_fields=["checked_in_at"])
-        existing.conference = conference  # the same row; saves a query for its time zone
         return CheckInOutcome(ScanResult.ALREADY_CHECKED_IN, registration, existing)
     checkin = CheckIn.objects.create(
         registration=registration,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from .checkin import (
     CheckInError,
     CheckInOutcome,
+    DoorNotAssigned,
     door_conferences,
     door_counts,
     get_conference,
@@ -101,9 +102,6 @@ def manual_checkin_form(request):
     if not has_door_rights(request.user):
         raise PermissionDenied
     slug = request.POST.get("conference", "")[:255]
-    conference = get_conference(slug)
-    if conference is not None and not may_work_door(request.user, conference):
-        raise PermissionDenied
     try:
         registration_id = int(request.POST.get("registration_id", ""))
     except ValueError:
@@ -115,6 +113,8 @@ def manual_checkin_form(request):
             outcome = perform_checkin(
                 code=None, registration_id=registration_id, conference_slug=slug, staff=request.user
             )
+        except DoorNotAssigned:
+            raise PermissionDenied from None
         except CheckInError as error:
             outcome = CheckInOutcome(error.code, error.registration, None)
         message = _scanner_strings()[outcome.result]

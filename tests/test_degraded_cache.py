@@ -8,6 +8,7 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.mail import EmailMessage
 from django.test import Client
 
+from conference.cache_backends import GuardedRedisCache
 from conference.mail import queue_email
 from conference.settings import base as base_settings
 from conference.worker import drain
@@ -82,3 +83,10 @@ def test_healthz_reports_queue_backlog_and_worker_heartbeat(client):
     after = client.get("/healthz").json()
     assert after["mail_queue"]["backlog"] == 0
     assert after["worker"]["age_seconds"] is not None and after["worker"]["age_seconds"] < 60
+
+
+def test_redis_cache_shares_one_client_and_still_degrades_when_redis_is_down():
+    # Port 9 (discard) has no Redis: every command fails inside the backend, which the guard answers.
+    cache = GuardedRedisCache("redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    assert cache._cache.get_client(write=True) is cache._cache.get_client()
+    assert (cache.get("door", "missed"), cache.set("door", 1)) == ("missed", None)

@@ -5,7 +5,9 @@ import json
 
 import pytest
 import zxingcpp
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from registration.badge_tokens import issue_badge_token
@@ -279,3 +281,50 @@ def test_scanner_works_under_the_russian_prefix(door, conference):
     assert 'data-scan-url="/ru/checkin/api/scan/"' in page.content.decode()
     worker = door.get("/ru/checkin/sw.js")
     assert b'"/ru/checkin/"' in worker.content
+
+
+def statements_of(client, body):
+    """The door's answer to a scan, and each SQL statement the scan sent: its verb, its table (for a SELECT the
+    table of its first column) and whether it locks."""
+    with CaptureQueriesContext(connection) as queries:
+        result = post_json(client, SCAN_URL, body).json()["result"]
+    statements = []
+    for query in queries.captured_queries:
+        words = query["sql"].replace('"', "").split()
+        if words[0] == "SELECT":
+            table = words[1].split(".")[0]
+        else:
+            table = next((w for k, w in zip(words[:-1], words[1:], strict=True) if k in ("INTO", "UPDATE")), "")
+        lock = " FOR UPDATE" if " FOR UPDATE" in query["sql"] else ""
+        statements.append(f"{words[0]} {table}".strip() + lock)
+    return result, statements
+
+
+def test_scan_statements_first_repeat_and_forged(demo_tx):
+    """What every scan of a door morning costs, so that no round trip creeps back in: the session and the
+    account, then one locking read (the registration with its type and the day's check-in) and the writes.
+    In autocommit, as in production: a test's wrapping transaction would turn BEGIN and COMMIT into savepoints."""
+    door = Client()
+    door.force_login(make_staff())
+    warm_up = {"code": issue_badge_token(make_registration(demo_tx)), "conference": "vilnius-2017"}
+    assert post_json(door, SCAN_URL, warm_up).json()["result"] == "checked_in"  # conference and rights cached
+    body = {"code": issue_badge_token(make_registration(demo_tx)), "conference": "vilnius-2017", "nonce": "n1"}
+    signed_in = ["SELECT django_session", "SELECT auth_user"]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    assert statements_of(door, body) == (
+        "checked_in",
+        signed_in
+        + ["BEGIN", "SELECT registration_registration" + lock, "INSERT registration_checkin"]
+        + ["INSERT registration_scanattempt", "COMMIT"],
+    )
+    assert statements_of(door, body | {"nonce": "n2"}) == (
+        "already_checked_in",
+        signed_in + ["BEGIN", "SELECT registration_registration" + lock, "INSERT registration_scanattempt", "COMMIT"],
+    )
+    # A forged code takes no lock and no transaction: its audit row is the only write. (The public key is read
+    # again before a bad signature is believed: badge_tokens.verify_badge_token.)
+    forged = body | {"nonce": "n3", "code": body["code"][:-2] + ("AA" if body["code"][-2:] != "AA" else "BA")}
+    assert statements_of(door, forged) == (
+        "invalid",
+        signed_in + ["SELECT registration_badgesigningkey", "INSERT registration_scanattempt"],
+    )

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from registration import checkin
 from registration.badge_tokens import issue_badge_token
-from registration.checkin import CheckInError, perform_checkin, search_registrations
+from registration.checkin import CheckInError, DoorNotAssigned, perform_checkin, search_registrations
 from registration.enums import RegistrationStatus
-from registration.models import CheckIn, ScanAttempt
+from registration.models import CheckIn, DoorAssignment, ScanAttempt
 
 from .checkin_factories import SEARCH_RESULT_KEYS, make_registration, make_staff
 
@@ -24,6 +24,14 @@ def staff(db):
 def scan(code, staff, **kwargs):
     kwargs.setdefault("conference_slug", "vilnius-2017")
     return perform_checkin(code=code, staff=staff, **kwargs)
+
+
+def other_conference(conference, *, door_staff=None):
+    """A second live conference (a copy of the demo's), `door_staff` assigned to its door."""
+    other = conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    if door_staff is not None:
+        DoorAssignment.objects.create(user=door_staff, conference=other)
+    return other
 
 
 def test_first_scan_checks_in(conference, staff):
@@ -81,12 +89,19 @@ def test_unconfirmed_badges_are_refused_by_status(conference, staff, status, res
 
 def test_badge_of_another_conference_is_wrong_conference(conference, staff):
     registration = make_registration(conference)
-    conference.slug = "other-2018"
-    other = conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    other = other_conference(conference, door_staff=staff)
     with pytest.raises(CheckInError) as raised:
         scan(issue_badge_token(registration), staff, conference_slug=other.slug)
     assert raised.value.code == "wrong_conference"
     assert not CheckIn.objects.exists()
+
+
+def test_scan_at_a_door_not_assigned_is_refused_and_not_audited(conference, staff):
+    registration = make_registration(conference)
+    other = other_conference(conference)
+    with pytest.raises(DoorNotAssigned):
+        scan(issue_badge_token(registration), staff, conference_slug=other.slug)
+    assert (CheckIn.objects.count(), ScanAttempt.objects.count()) == (0, 0)
 
 
 def test_unknown_door_conference_is_invalid(conference, staff):
@@ -204,8 +219,7 @@ def test_search_needs_three_characters(conference):
 
 def test_every_contract_result_comes_from_a_real_scan_and_is_audited(conference, staff):
     contract_results = ["checked_in", "already_checked_in", "invalid", "cancelled", "not_confirmed", "wrong_conference"]
-    conference.slug = "other-2018"
-    other = conference.copy(update_attrs={"slug": "other-2018", "title": "Other"}, keep_live=True)
+    other = other_conference(conference, door_staff=staff)
     valid = issue_badge_token(make_registration(conference))
     scans = [
         (valid, "vilnius-2017"),
