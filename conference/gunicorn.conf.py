@@ -20,8 +20,17 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def on_starting(server):
     """Runs in the master before it binds and forks: with the app preloaded, fill Django's lazy parts once there
     (conference.warm_process), so that every worker, a restarted server's too, answers its first requests at full
-    speed."""
+    speed, and without a garbage collector pause over what it just loaded."""
     if preload_app:
         from conference import warm_process  # noqa: PLC0415 - Django is only configured once the app is loaded
 
         warm_process.prepare()
+        warm_process.freeze_startup_objects()
+
+
+def post_worker_init(worker):
+    """Runs in each worker once it has the app: freeze what the worker loaded itself too (all of Django when the
+    app is not preloaded)."""
+    from conference import warm_process  # noqa: PLC0415 - loaded with the app
+
+    warm_process.freeze_startup_objects()

@@ -4,6 +4,7 @@ requests (a restarted app server, in the middle of a conference morning, on ever
 app preloaded, gunicorn's master does this once before it forks, and every worker starts with it done.
 Nothing here touches the database or the cache: no connection is opened that a forked worker would share."""
 
+import gc
 import logging
 from pathlib import Path
 
@@ -44,3 +45,12 @@ def prepare():
                     continue
     except Exception:
         logger.exception("Preparing the process before forking failed; workers will do it on first use")
+
+
+def freeze_startup_objects():
+    """Move every object alive now (Django, Wagtail, the URL patterns and templates just prepared: some 240,000)
+    out of the garbage collector's sight. A full collection walks every tracked object and stops every thread
+    of the worker while it does: about 140 ms with them, a few ms without, which was a slow answer at random.
+    They live as long as the process, so nothing is lost; frozen before the fork, the workers also keep sharing
+    their memory pages with the master instead of copying them when a collection touches them."""
+    gc.freeze()
