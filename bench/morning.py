@@ -188,9 +188,9 @@ def kill_app_server(cluster_dir, at, log, killed_at):
     log.append(f"app-a (pid {pid}, {address}) killed with SIGKILL at {at:.0f} s")
 
 
-def slow_answers(slow, killed_at, window):
-    """Markdown lines: the answers over 300 ms per endpoint, and how many came within `window` seconds after the
-    kill (a server restarting: requests queued on the other one)."""
+def slow_answers(slow, killed_at, window, started_at):
+    """Markdown lines: the answers over 300 ms per endpoint, how many came within `window` seconds after the
+    kill (a server restarting: requests queued on the other one), and when each came."""
     if not slow:
         return ["No answer took over 300 ms."]
     after_kill = [row for row in slow if killed_at and 0 <= row[0] - killed_at[0] <= window]
@@ -200,7 +200,9 @@ def slow_answers(slow, killed_at, window):
     listed = ", ".join(f"{name} {count}" for name, count in sorted(per_endpoint.items(), key=lambda item: -item[1]))
     return [
         f"Answers over 300 ms: {len(slow)} ({listed}); {len(after_kill)} of them in the {window} s after app-a was "
-        f"killed; slowest {max(ms for _when, _name, ms in slow)} ms."
+        f"killed; slowest {max(ms for _when, _name, ms in slow)} ms. When (s after locust started): "
+        + ", ".join(f"{when - started_at:.0f} {name} {ms} ms" for when, name, ms in sorted(slow))
+        + "."
     ]
 
 
@@ -272,7 +274,7 @@ def main():
                 loads.append(os.getloadavg()[0])
 
         sampler = threading.Thread(target=sample_load, daemon=True)
-        started = time.monotonic()
+        started, started_at = time.monotonic(), time.time()
         killer.start()
         sampler.start()
         cpu = CpuShare(cluster_dir / "processes.tsv")
@@ -338,7 +340,7 @@ def main():
             + ("ok" if counted["doubled_check_ins"] == 0 else "DOUBLED")
             + " |",
         ]
-        lines += ["", *slow_answers(told.get("slow", []), killed_at, options.restart_delay + 20)]
+        lines += ["", *slow_answers(told.get("slow", []), killed_at, options.restart_delay + 20, started_at)]
         lines += ["", "Where the CPU went (bench/cpu_share.py):", "", cpu.table()]
         report = "\n".join(lines)
         print("\n" + report)

@@ -337,3 +337,17 @@ def test_the_gunicorn_master_compiles_templates_and_urls_before_forking_without_
     assert int(after) > 80  # every template of the site and Django's form widgets
     # Out of the collector's sight: Django, Wagtail and what was prepared (a full collection then has little to walk).
     assert int(frozen) > 100_000
+
+
+def test_each_gunicorn_worker_freezes_what_it_loaded_and_switches_threads_every_millisecond():
+    out = run_django(
+        "import gc, runpy, sys\n"
+        "post_worker_init = runpy.run_path('conference/gunicorn.conf.py')['post_worker_init']\n"
+        "before = (sys.getswitchinterval(), gc.get_freeze_count())\n"
+        "post_worker_init(None)\n"
+        "print(*before, sys.getswitchinterval(), gc.get_freeze_count())\n",
+    )
+    interval_before, frozen_before, interval, frozen = out.split()
+    assert (float(interval_before), int(frozen_before)) == (0.005, 0)
+    assert float(interval) == 0.001
+    assert int(frozen) > 100_000
