@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -136,6 +137,7 @@ def start_cluster(port, database_url, cluster_dir, restart_delay):
     env = dict(
         os.environ, PORT=str(port), DATABASE_URL=database_url, CLUSTER_DIR=str(cluster_dir),
         CLUSTER_RESTART_DELAY=str(restart_delay), LOG_LEVEL="ERROR", GUNICORN_ACCESS_LOG="",
+        CLUSTER_ACCESS_LOG=str(cluster_dir / "access.log"),
     )  # fmt: skip
     log = open(cluster_dir / "cluster.log", "w")  # noqa: SIM115 - open for the cluster's lifetime
     cluster = subprocess.Popen([str(ROOT / "bin" / "cluster")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -204,6 +206,35 @@ def slow_answers(slow, killed_at, window, started_at):
         + ", ".join(f"{when - started_at:.0f} {name} {ms} ms" for when, name, ms in sorted(slow))
         + "."
     ]
+
+
+NGINX_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) .* (?P<seconds>[\d.]+)$')
+
+
+def server_side_times(access_log):
+    """A Markdown line: p50/p99 of the scan, the registration form, the registration and every request as nginx
+    timed them (`$request_time`, bin/cluster's access log): the server's side without the load generator's own
+    delays (one gevent loop for a thousand users)."""
+    times = {"scan": [], "register form": [], "register": [], "every request": []}
+    for line in access_log.read_text().splitlines():
+        match = NGINX_LINE.search(line)
+        if match is None:
+            continue
+        seconds, method, path = float(match["seconds"]), match["method"], match["path"].split("?")[0]
+        times["every request"].append(seconds)
+        if path.endswith("/checkin/api/scan/"):
+            times["scan"].append(seconds)
+        elif path.endswith("/register/"):
+            times["register" if method == "POST" else "register form"].append(seconds)
+
+    def percentile(values, share):
+        return round(sorted(values)[min(len(values) - 1, int(len(values) * share))] * 1000) if values else "-"
+
+    listed = "; ".join(
+        f"{name} {percentile(values, 0.5)} / {percentile(values, 0.99)} ms ({len(values)})"
+        for name, values in times.items()
+    )
+    return f"As nginx timed them (p50 / p99, from the request's first byte to the answer's last): {listed}."
 
 
 def percentile_table(stats_csv):
@@ -340,6 +371,7 @@ def main():
             + ("ok" if counted["doubled_check_ins"] == 0 else "DOUBLED")
             + " |",
         ]
+        lines += ["", server_side_times(cluster_dir / "access.log")]
         lines += ["", *slow_answers(told.get("slow", []), killed_at, options.restart_delay + 20, started_at)]
         lines += ["", "Where the CPU went (bench/cpu_share.py):", "", cpu.table()]
         report = "\n".join(lines)
