@@ -250,8 +250,12 @@ def main():
         return 0
     finally:
         if worker is not None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=30)
+            os.killpg(worker.pid, signal.SIGTERM)  # a warm-up in progress ends after its current render
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
         stop_gunicorn(server)
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -4,6 +4,7 @@ and the rescue of work that a dead worker left half done."""
 import logging
 import os
 import socket
+import threading
 import time
 from datetime import timedelta
 
@@ -19,6 +20,9 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from .mail import BACKGROUND, lease, prune_sent, requeue_abandoned
 
 logger = logging.getLogger(__name__)
+
+# Set once this process is asked to stop (SIGTERM, SIGINT): a long task checks it and ends early.
+_stopping = threading.Event()
 
 # Tasks run between two heartbeats at most; keeps the heartbeat fresh through a long backlog.
 TASKS_PER_BATCH = 20
@@ -67,9 +71,23 @@ def retire_lost_tasks():
     )
 
 
+def stop_requested():
+    """Whether this worker process was asked to stop: a long task (the pages' warm-up, thousands of renders) ends
+    early and queues the rest, so that a restart does not wait minutes for it (systemd kills after 90 s)."""
+    return _stopping.is_set()
+
+
+class StoppableWorker(Worker):
+    """The library's worker finishes the current task on SIGTERM; this one also tells the task (stop_requested)."""
+
+    def shutdown(self, signum, frame):
+        _stopping.set()
+        super().shutdown(signum, frame)
+
+
 def make_worker(worker_id=None):
     """django-tasks-db's worker, used for its task running and signal handling; the loop is ours."""
-    return Worker(
+    return StoppableWorker(
         queue_names=["*"],
         interval=0,
         batch=True,

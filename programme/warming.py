@@ -32,6 +32,7 @@ from wagtail.models import Locale, Site
 
 from conference.mail import BACKGROUND
 from conference.models import ConferencePage
+from conference.worker import stop_requested
 
 from .cache import current_generation
 from .gathering import page_path
@@ -90,11 +91,17 @@ def warm_stored_pages():
         return {"skipped": "already warm"}
     started = time.perf_counter()
     done = {address_label(path, visitor): warm(path, visitor, generation) for path, visitor in warm_addresses()}
+    stopped = False
     for path, visitor in page_addresses():
         if current_generation(PAGE_GENERATION_KEYS) != generation:
             break  # changed again: the warm-up queued by that change renders the new pages
+        if stop_requested():
+            # The worker is stopping: the next worker goes on (what is stored already is skipped then).
+            stopped = True
+            queue_warm_up()
+            break
         done[address_label(path, visitor)] = warm(path, visitor, generation)
-    if all(outcome.get("status") == 200 for outcome in done.values()):
+    if not stopped and all(outcome.get("status") == 200 for outcome in done.values()):
         cache.set(WARM_KEY, generation, None)
     logger.info(
         "Warm-up of generation %s: %d addresses (%d rendered) in %.1f s",

@@ -3,6 +3,8 @@ the change commits, for anonymous and signed-in visitors, so the first visitor g
 run of changes queues one warm-up; a failing warm-up never breaks the publish."""
 
 import re
+import signal
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
+from conference import worker as worker_module
 from conference.worker import drain
 from programme import warming
 from programme.exporters.ical import ICalExporter
@@ -263,3 +266,27 @@ def test_session_pages_are_warmed_upcoming_first_and_the_stage_stops_when_the_si
     monkeypatch.setattr(warming, "MAX_ADDRESSES", 2)
     warming.warm_stored_pages.call()
     assert len(rendered) == 3  # two first-stage addresses, one page; then the generation changed
+
+
+def test_a_worker_asked_to_stop_ends_the_warm_up_early_and_queues_the_rest(conference, monkeypatch):
+    monkeypatch.setattr(worker_module, "_stopping", threading.Event())
+    monkeypatch.setattr(warming, "MAX_PAGE_ADDRESSES", 4000)
+    monkeypatch.setattr(warming, "MAX_ADDRESSES", 2)
+    rendered = []
+
+    def warm_then_stop(path, visitor, generation):
+        rendered.append(path)
+        if len(rendered) == 3:
+            # As SIGTERM does to a `manage.py worker` in the middle of this task (its signal handler).
+            stopping = worker_module.make_worker("stopping")
+            stopping.running_task = True
+            stopping.shutdown(signal.SIGTERM, None)
+            assert not stopping.running  # the library's part: no task after this one
+        return {"status": 200, "ms": 1}
+
+    monkeypatch.setattr(warming, "warm", warm_then_stop)
+    queued_before = warm_ups().count()
+    warming.warm_stored_pages.call()
+    assert len(rendered) == 3  # two first-stage addresses, one page; then the worker was asked to stop
+    assert warm_ups().count() == queued_before + 1  # the rest, for the next worker
+    assert cache.get(warming.WARM_KEY) is None  # not marked warm: the next warm-up renders what is missing
