@@ -64,13 +64,6 @@ def with_current_page(navigation, page):
 
 
 @register.simple_tag(takes_context=True)
-def site_navigation(context):
-    """Menu items of the current conference (its in-menu children) and the conference's name, address and
-    contact (programme's page_fragments has the same, kept between changes)."""
-    return with_current_page(navigation_data(context), context.get("page"))
-
-
-@register.simple_tag(takes_context=True)
 def organisation_groups(context, conference):
     """The organisations by role of `conference`, a ConferencePage or navigation_data's conference (for the conference
     page, and the footer, which keeps them in a fragment cache: each logo is four image renditions to look up); once
@@ -182,13 +175,6 @@ def localized_pageurl(context, page):
     if translation.locale_id == Locale.get_active().pk:
         return translation.get_url(request)
     return language_prefix(get_language()) + strip_language_prefix(page.get_url(request) or "/").lstrip("/")
-
-
-@register.simple_tag(takes_context=True)
-def content_language(context):
-    """The language of the page's own content when it differs from the active language (an untranslated page
-    shown as a fallback), else an empty string."""
-    return foreign_content_language(page_language_data(context))
 
 
 def foreign_content_language(language_data):

@@ -32,7 +32,8 @@ def admin_user_bar(context):
 
 @register.simple_tag(takes_context=True)
 def kept_site_navigation(context):
-    """site_chrome's site_navigation, kept between changes (programme.page_chrome)."""
+    """The current conference's menus (site_chrome.navigation_data), the page being shown marked current; kept
+    between changes (programme.page_chrome)."""
     return with_current_page(page_chrome(context)["navigation"], context.get("page"))
 
 
@@ -44,5 +45,6 @@ def kept_language_links(context):
 
 @register.simple_tag(takes_context=True)
 def kept_content_language(context):
-    """site_chrome's content_language, kept between changes (programme.page_chrome)."""
+    """The language of the page's own content when it is not the active one (an untranslated page shown as a
+    fallback), else ""; kept between changes (programme.page_chrome)."""
     return foreign_content_language(page_chrome(context)["languages"])
