@@ -21,7 +21,7 @@ from .blocks import BodyBlock
 from .enums import OrganisationRole
 from .localized_fields import localized_property
 from .model_fields import optional_link
-from .page_caching import shareable
+from .page_caching import KeptRouteMixin, shareable
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
@@ -131,7 +131,7 @@ class ConferenceOrganisation(Orderable):
     panels = [FieldPanel("organisation"), FieldPanel("role")]
 
 
-class ConferencePage(RoutablePageMixin, Page):
+class ConferencePage(KeptRouteMixin, RoutablePageMixin, Page):
     tagline = models.CharField(_("theme"), max_length=250, blank=True)
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))

@@ -1,6 +1,8 @@
 """Marks the answers of public pages that the shared page cache (programme.page_cache) may keep: the same for every
 visitor of one kind (anonymous or signed in) apart from the parts the cache fills in per request."""
 
+from wagtail.models import PageViewRestriction
+
 
 def shareable(response, **options):
     """Let the page cache keep `response` (options: timeout, last_modified, cors); previews are never kept."""
@@ -14,3 +16,17 @@ class ShareablePageMixin:
 
     def serve(self, request, *args, **kwargs):
         return shareable(super().serve(request, *args, **kwargs))
+
+
+class KeptRouteMixin:
+    """A page whose route the shared cache may keep (programme.page_routes). The kept route is stored only for a
+    page that no view restriction covers and is retired when one is added; a page loaded through it is marked
+    `view_restrictions_known_absent` so that Wagtail's view-restriction check (a query over the page and its
+    ancestors) is not asked again on every request."""
+
+    view_restrictions_known_absent = False
+
+    def get_view_restrictions(self):
+        if self.view_restrictions_known_absent:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()

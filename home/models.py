@@ -10,10 +10,10 @@ from wagtail.search import index
 
 from conference.blocks import BodyBlock
 from conference.models import ConferencePage
-from conference.page_caching import ShareablePageMixin
+from conference.page_caching import KeptRouteMixin, ShareablePageMixin
 
 
-class HomePage(ShareablePageMixin, Page):
+class HomePage(KeptRouteMixin, ShareablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -47,7 +47,7 @@ class HomePage(ShareablePageMixin, Page):
         return context
 
 
-class StandardPage(ShareablePageMixin, Page):
+class StandardPage(KeptRouteMixin, ShareablePageMixin, Page):
     """Travel and visas, venue accessibility, code of conduct, the privacy notice, and the like."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)

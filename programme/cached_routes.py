@@ -1,10 +1,12 @@
 """The site's page routes in front of Wagtail's page serving (programme.urls): GETs answered from the shared page
-cache (programme.page_cache), everything else handed to Wagtail and kept when its view says it may be. Apart from
-programme.views because Wagtail's serve view cannot be imported while the page models load."""
+cache (programme.page_cache), everything else handed to Wagtail, routed from the shared cache when it can be
+(programme.page_routes), and kept when its view says it may be. Apart from programme.views because Wagtail's serve
+view cannot be imported while the page models load."""
 
 from wagtail.views import serve
 
-from .page_cache import cached_response, finish_response
+from . import page_routes
+from .page_cache import cached_response, finish_response, page_generation
 
 
 def fast_path(request, path):
@@ -13,7 +15,7 @@ def fast_path(request, path):
     if response is not None:
         return response
     try:
-        return finish_response(request, serve(request, path))
+        return finish_response(request, serve_page(request, path))
     finally:
         request.page_cache_variant = None
 
@@ -25,3 +27,13 @@ def serve_file_route(request, path, filename):
     if response is not None:
         return response
     return finish_response(request, serve(request, f"{path}{filename}/"))
+
+
+def serve_page(request, path):
+    """Wagtail's page serving, with the route kept for this URL when there is one, and kept after it when not."""
+    generation = page_generation(request)
+    routed_from_cache = page_routes.use_kept_route(request, path, generation)
+    response = serve(request, path)
+    if not routed_from_cache:
+        page_routes.keep_route(request, generation)
+    return response

@@ -19,7 +19,7 @@ from wagtail.search import index
 from conference.blocks import BodyBlock
 from conference.localized_fields import localized_property
 from conference.model_fields import optional_link
-from conference.page_caching import ShareablePageMixin
+from conference.page_caching import KeptRouteMixin, ShareablePageMixin
 
 from . import release_views, views
 from .enums import Interpretation, SessionKind, SessionLanguage, SessionStatus, SpeakerRole
@@ -106,7 +106,7 @@ class Track(ProgrammeSnippet):
             raise ValidationError({"colour": _("Write the colour as # followed by six hexadecimal digits.")})
 
 
-class ProgrammePage(RoutablePageMixin, Page):
+class ProgrammePage(KeptRouteMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -150,7 +150,7 @@ class ProgrammePage(RoutablePageMixin, Page):
         return views.serve_export(request, self, "json")
 
 
-class SessionPage(RoutablePageMixin, Page):
+class SessionPage(KeptRouteMixin, RoutablePageMixin, Page):
     kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices, default=SessionKind.PANEL)
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
@@ -343,7 +343,7 @@ class SessionSpeaker(Orderable):
     panels = [FieldPanel("speaker", widget=SpeakerChooser), FieldPanel("role")]
 
 
-class SpeakerIndexPage(ShareablePageMixin, Page):
+class SpeakerIndexPage(KeptRouteMixin, ShareablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -378,7 +378,7 @@ class SpeakerLinkBlock(blocks.StructBlock):
     url = blocks.URLBlock(label=_("Address"))
 
 
-class SpeakerPage(ShareablePageMixin, Page):
+class SpeakerPage(KeptRouteMixin, ShareablePageMixin, Page):
     """A speaker; the page title is the speaker's name."""
 
     photo = optional_link("wagtailimages.Image", _("photo"))
