@@ -77,10 +77,22 @@ def stop_requested():
     return _stopping.is_set()
 
 
+# A second stop signal within this time is the first one delivered twice, not "stop now": Ctrl+C on bin/serve
+# reaches the worker from the terminal and again from bin/serve's trap, as does `kill -- -<process group>`.
+REPEATED_SIGNAL_SECONDS = 1.0
+
+
 class StoppableWorker(Worker):
-    """The library's worker finishes the current task on SIGTERM; this one also tells the task (stop_requested)."""
+    """The library's worker finishes the current task on SIGTERM (a second signal ends it at once); this one also
+    tells the task (stop_requested) and takes a signal repeated at once as the same request."""
+
+    stop_signalled_at = None
 
     def shutdown(self, signum, frame):
+        now = time.monotonic()
+        if self.stop_signalled_at is not None and now - self.stop_signalled_at < REPEATED_SIGNAL_SECONDS:
+            return
+        self.stop_signalled_at = now
         _stopping.set()
         super().shutdown(signum, frame)
 

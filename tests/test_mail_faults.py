@@ -233,3 +233,48 @@ def test_worker_killed_mid_send_the_email_goes_out_once(tmp_path):
     assert inbox.messages == [(("killed@example.org",), "Badge")]
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 2)
+
+
+def worker_sending_to_a_hung_server(tmp_path, timeout_seconds):
+    """A worker stuck in an SMTP greeting that never comes, until EMAIL_TIMEOUT ends the attempt."""
+    port = free_port()
+    hung = hung_server(port)
+    email = queue_email(EmailMessage("Badge", "Body", to=["stopping@example.org"]))
+    worker = start_worker(port, tmp_path, EMAIL_TIMEOUT=str(timeout_seconds))
+    assert wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).status == "sending", 60), (
+        worker.stderr.read1().decode() if worker.poll() is not None else "the worker never took the email"
+    )
+    return worker, hung, email
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_signal_delivered_twice_at_once_lets_the_current_task_finish(tmp_path):
+    """Ctrl+C on bin/serve reaches the worker from the terminal and again from bin/serve's trap: one request to stop,
+    so the send in progress ends by itself (here: the server's timeout) and the worker exits cleanly."""
+    worker, hung, email = worker_sending_to_a_hung_server(tmp_path, timeout_seconds=3)
+    try:
+        worker.send_signal(signal.SIGINT)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(30) == 0
+    finally:
+        hung.close()
+    log = worker.stderr.read().decode()
+    assert log.count("Received") == 1 and "terminating current task" not in log, log
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("queued", 1)  # the attempt ended and was recorded, to be retried
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_stop_signal_later_ends_the_current_task_at_once(tmp_path):
+    worker, hung, _email = worker_sending_to_a_hung_server(tmp_path, timeout_seconds=60)
+    try:
+        worker.send_signal(signal.SIGTERM)
+        time.sleep(1.5)
+        assert worker.poll() is None  # still in the send, as asked the first time
+        started = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(30)
+        assert time.monotonic() - started < 10  # not the 60 s of the server's timeout
+    finally:
+        hung.close()
+    assert "terminating current task" in worker.stderr.read().decode()
