@@ -241,9 +241,11 @@ def worker_sending_to_a_hung_server(tmp_path, timeout_seconds):
     hung = hung_server(port)
     email = queue_email(EmailMessage("Badge", "Body", to=["stopping@example.org"]))
     worker = start_worker(port, tmp_path, EMAIL_TIMEOUT=str(timeout_seconds))
-    assert wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).status == "sending", 60), (
-        worker.stderr.read1().decode() if worker.poll() is not None else "the worker never took the email"
-    )
+    if not wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).status == "sending", 60):
+        log = worker.stderr.read1().decode() if worker.poll() is not None else "the worker never took the email"
+        worker.kill()
+        hung.close()
+        pytest.fail(log)
     return worker, hung, email
 
 
