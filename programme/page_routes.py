@@ -45,7 +45,7 @@ def keep_route(request, generation):
     """After Wagtail routed this request itself: keep the route for the next request to the same URL."""
     route = getattr(request, "_wagtail_route_for_request", None)
     page = route[0] if route is not None else None
-    if not isinstance(page, KeptRouteMixin) or getattr(page, "view_restrictions_known_absent", False):
+    if not isinstance(page, KeptRouteMixin):
         return
     site = Site.find_for_request(request)  # memoised on the request by Wagtail's routing
     if site is None or page.get_view_restrictions().exists():

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 REGISTER = "/vilnius-2017/register/"
 
 
-def statements(client, url, **extra):
+def statements(client, url):
     with CaptureQueriesContext(connection) as context:
-        response = client.get(url, **extra)
+        response = client.get(url)
     return response, [query["sql"] for query in context.captured_queries]
 
 
