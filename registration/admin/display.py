@@ -1,5 +1,5 @@
 """How registration values read to an organiser, on the Inspect page and in CSV/XLSX exports: choice labels,
-Yes/No, times on the conference's clock to the second, a dash (or an empty cell) for nothing."""
+country names, Yes/No, times on the conference's clock to the second, a dash (or an empty cell) for nothing."""
 
 from datetime import datetime
 
@@ -7,8 +7,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from registration.enums import RegistrationStatus
+from registration.widgets import country_name
 
 EMPTY = "—"
+# Fields holding an ISO 3166 code, which the admin never shows raw.
+COUNTRY_FIELDS = ("country", "nationality")
 
 
 def yes_no(value):
@@ -25,8 +28,11 @@ def status_label(code):
 
 
 def readable_value(registration, field_name):
-    """The value of `field_name` as a person reads it, or None when there is none: labels for choices, the
-    conference's local time for moments, booleans as they are (the caller words them)."""
+    """The value of `field_name` as a person reads it, or None when there is none: labels for choices, country
+    names in the active language, the conference's local time for moments, booleans as they are (the caller
+    words them)."""
+    if field_name in COUNTRY_FIELDS:
+        return country_name(getattr(registration, field_name)) or None
     try:
         field = registration._meta.get_field(field_name)
     except FieldDoesNotExist:
@@ -39,4 +45,4 @@ def readable_value(registration, field_name):
         return local_time(value, registration.conference)
     if value in ("", None):
         return None
-    return value
+    return getattr(value, "localized_name", value)  # a registration type in the reader's language

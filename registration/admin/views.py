@@ -1,17 +1,18 @@
-"""The registration snippet's own admin views: edit through the services, CSV export with formulas defused,
-inspect with the audit trail."""
+"""The registration snippet's own admin views: edit through the services, exports an organiser's spreadsheet
+program reads, inspect with the audit trail."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from defusedcsv import csv as defused_csv
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import InspectView
-from wagtail.admin.views.mixins import Echo
+from wagtail.coreutils import multigetattr
 from wagtail.snippets.views.snippets import EditView, IndexView
 
+from conference.spreadsheets import OrganiserSpreadsheetMixin
 from registration import services
-from registration.models import Registration, RegistrationType
+from registration.models import Registration, RegistrationQuestion, RegistrationType
 
 from .display import EMPTY, local_time, readable_value, status_label, yes_no
 
@@ -48,25 +49,34 @@ class RegistrationEditView(EditView):
         return form
 
 
-class RegistrationIndexView(IndexView):
-    """Attendees type the exported texts: a leading =, +, -, @ would run as a formula when an organiser opens
-    the CSV in a spreadsheet program, so the CSV goes through defusedcsv's writer (the XLSX export is safe:
-    Wagtail writes every such cell as text)."""
+class RegistrationIndexView(OrganiserSpreadsheetMixin, IndexView):
+    """The registrations listing and its exports (conference/spreadsheets.py: CSV that Excel opens, XLSX whatever an
+    attendee typed), with one column per question of the exported registrations' types."""
 
-    def stream_csv(self, queryset):
-        writer = defused_csv.DictWriter(Echo(), fieldnames=self.list_export)
-        yield writer.writerow({field: self.get_heading(queryset, field) for field in self.list_export})
-        for item in queryset:
-            yield self.write_csv_row(writer, self.to_row_dict(item))
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        self.answer_columns = answer_columns(queryset)
+        self.list_export = [*self.list_export, *(column.key for column in self.answer_columns)]
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def get_heading(self, queryset, field):
+        column = self._answer_column(field)
+        return column.heading if column is not None else super().get_heading(queryset, field)
+
+    def _answer_column(self, field):
+        return next((column for column in getattr(self, "answer_columns", ()) if column.key == field), None)
 
     def to_row_dict(self, item):
-        """Labels instead of stored codes, Yes/No, local times to the second: what an organiser reads in a
-        spreadsheet. An empty value stays an empty cell."""
-        row = super().to_row_dict(item)
+        """Labels instead of stored codes, country names, Yes/No, local times to the second, each answer in its
+        question's column: what an organiser reads in a spreadsheet. An empty value stays an empty cell."""
+        answers = {answer.question_id: answer for answer in item.answers.all()}
+        row = {}
         for field in self.list_export:
-            if field in ("id", "email"):
+            column = self._answer_column(field)
+            if column is not None:
+                answer = next((answers[pk] for pk in column.question_ids if pk in answers), None)
+                row[field] = answer.display_value() if answer is not None else None
                 continue
-            value = readable_value(item, field) if hasattr(item, field) else row[field]
+            value = multigetattr(item, field) if field in ("id", "email") else readable_value(item, field)
             row[field] = yes_no(value) if isinstance(value, bool) else value
         return row
 
@@ -75,6 +85,36 @@ class RegistrationIndexView(IndexView):
             # Already naive local time (readable_value): written as a date cell in XLSX, as text in CSV.
             return None if export_format == self.FORMAT_XLSX else (lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S"))
         return super().get_preprocess_function(field, value, export_format)
+
+
+class RegistrationTypeIndexView(OrganiserSpreadsheetMixin, IndexView):
+    """The registration types with their seat counts, exported like the registrations."""
+
+
+@dataclass
+class AnswerColumn:
+    key: str
+    heading: str
+    question_ids: list
+
+
+def answer_columns(registrations):
+    """One export column per question asked of `registrations`, in the order the form asks them; questions with the
+    same wording in several types share a column (a registration answers only its own type's)."""
+    questions = RegistrationQuestion.objects.filter(
+        registration_type_id__in=registrations.values("registration_type_id")
+    ).order_by(
+        "registration_type__conference_id", "registration_type__sort_order", "registration_type_id", "sort_order", "pk"
+    )
+    columns = {}
+    for question in questions:
+        wording = " ".join(question.text.split()).casefold()
+        if wording not in columns:
+            columns[wording] = AnswerColumn(
+                key=f"answer_{len(columns) + 1}", heading=question.localized_text, question_ids=[]
+            )
+        columns[wording].question_ids.append(question.pk)
+    return list(columns.values())
 
 
 class RegistrationInspectView(InspectView):

@@ -7,13 +7,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from registration.models import Registration, RegistrationType
 
-from .views import RegistrationEditView, RegistrationIndexView, RegistrationInspectView
+from .filters import RegistrationFilterSet
+from .views import RegistrationEditView, RegistrationIndexView, RegistrationInspectView, RegistrationTypeIndexView
 
 
 class RegistrationTypeViewSet(SnippetViewSet):
     model = RegistrationType
     icon = "tag"
     menu_label = _("Registration types")
+    index_view_class = RegistrationTypeIndexView
     list_filter = ["conference"]
     copy_view_enabled = True
     list_display = [
@@ -64,7 +66,7 @@ class RegistrationViewSet(SnippetViewSet):
         "country",
         DateColumn("created_at", label=_("Registered"), sort_key="created_at"),
     ]
-    list_filter = ["conference", "registration_type", "status", "country", "role", "interpretation_language"]
+    filterset_class = RegistrationFilterSet
     search_fields = ["full_name", "badge_name", "organisation", "user__email"]
     search_backend_name = None
     list_export = [
@@ -76,9 +78,8 @@ class RegistrationViewSet(SnippetViewSet):
         "email",
         "language",
         "created_at",
-        "answers_text",
     ]
-    export_headings = {"email": _("Email"), "answers_text": _("Answers")}
+    export_headings = {"email": _("Email")}
     export_filename = "registrations"
     inspect_view_fields = [
         "conference",

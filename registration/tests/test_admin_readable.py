@@ -59,7 +59,7 @@ def test_csv_export_has_labels_and_local_time_to_the_second(client, organiser, c
     )
     registered_at(registration, datetime(2017, 4, 4, 6, 5, 9, 987654, tzinfo=UTC))
     response = client.get(REGISTRATIONS, {"export": "csv", "q": "labels@example"})
-    [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert row["Status"] == "Confirmed"
     assert row["Agrees to be photographed"] == "Yes"
     assert row["Role"] == "Outreach or social worker"
