@@ -16,6 +16,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from conference.admin_widgets import ColourInput, check_colour
 from conference.localized_fields import localized_property
 from conference.models import window_is_open
 
@@ -69,7 +70,7 @@ class RegistrationType(ClusterableModel):
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("Open for registration")
         ),
-        FieldRowPanel([FieldPanel("badge_colour"), FieldPanel("sort_order")]),
+        FieldRowPanel([FieldPanel("badge_colour", widget=ColourInput), FieldPanel("sort_order")]),
         InlinePanel("questions", heading=_("Questions"), label=_("Question")),
     ]
 
@@ -81,6 +82,9 @@ class RegistrationType(ClusterableModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        check_colour(self, "badge_colour")
 
     def is_open(self, now=None):
         """Whether this type takes registrations now (its own window; the conference has one too)."""
