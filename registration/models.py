@@ -1,5 +1,5 @@
 """Registrations: types with capacities, attendees' registrations, their audit trail, badges' keys,
-check-ins and scan attempts."""
+check-ins and scan attempts, and which emails of the mail log are about which registration."""
 
 import secrets
 from collections import Counter
@@ -20,7 +20,7 @@ from conference.admin_widgets import ColourInput, check_colour
 from conference.localized_fields import localized_property
 from conference.models import window_is_open
 
-from .enums import ACTIVE_STATUSES, InterpretationLanguage, RegistrationStatus, Role, ScanResult
+from .enums import ACTIVE_STATUSES, EmailKind, InterpretationLanguage, RegistrationStatus, Role, ScanResult
 
 
 class RegistrationTypeQuerySet(models.QuerySet):
@@ -563,3 +563,23 @@ class WorkshopSignup(models.Model):
 
     def __str__(self):
         return f"{self.registration_id} in {self.session_id} ({self.status})"
+
+
+class RegistrationEmail(models.Model):
+    """Which emails of the mail log (conference.mail.OutboundEmail) are about a registration, and what each is:
+    the registration's page lists them. Goes when the email leaves the log."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
+    email = models.OneToOneField("conference.OutboundEmail", on_delete=models.CASCADE, related_name="registration_link")
+    kind = models.CharField(_("email"), max_length=30, choices=EmailKind.choices)
+    # The organiser who had it sent again; empty for the emails the registration's own changes send.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("registration email")
+        verbose_name_plural = _("registration emails")
+
+    def __str__(self):
+        return f"{self.kind} for registration {self.registration_id}"
