@@ -10,6 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from conference.mail import OutboundEmail
 from conference.worker import drain
+from registration.models import Registration
+from registration.personal_data import delete_account, export_personal_data
+from registration.services import anonymise
 from registration.tests.registration_factories import make_type, make_user, register
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +102,33 @@ def test_log_lists_in_the_same_number_of_queries_for_few_and_many(admin_client, 
         OutboundEmail(recipients=f"a{n}@example.org", subject="Many", conference=conference) for n in range(60)
     )
     assert queries() == few
+
+
+def test_personal_data_export_lists_the_persons_emails(conference):
+    user = make_user("mine@example.org")
+    register(user, conference, make_type(conference))
+    drain()
+    [email] = export_personal_data(user)["emails"]
+    assert (email["to"], email["status"]) == ("mine@example.org", "sent")
+    assert email["attachments"][1].endswith(".pdf")
+
+
+def test_deleting_the_account_deletes_its_emails_from_the_log(conference):
+    user = make_user("gone@example.org")
+    register(user, conference, make_type(conference))
+    register(make_user("stays@example.org"), conference, make_type(conference))
+    drain()
+    delete_account(user=user)
+    assert list(
+        OutboundEmail.objects.filter(recipients__in=["gone@example.org", "stays@example.org"]).values_list(
+            "recipients", flat=True
+        )
+    ) == ["stays@example.org"]
+
+
+def test_anonymised_registrations_leave_the_log(conference):
+    user = make_user("purged@example.org")
+    registration = register(user, conference, make_type(conference))
+    drain()
+    anonymise(registrations=Registration.objects.filter(pk=registration.pk))
+    assert not OutboundEmail.objects.filter(recipients="purged@example.org").exists()
