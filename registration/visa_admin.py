@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -19,6 +20,7 @@ from conference.models import ConferencePage
 
 from . import visa
 from .models import VisaLetterRequest, VisaLetterSettings
+from .widgets import country_name
 
 CHANGE_VISA_LETTERS = "registration.change_visaletterrequest"
 
@@ -52,12 +54,15 @@ class VisaLetterRequestsView(PermissionAdminView):
         )
         if status in dict(VisaLetterRequest.STATUS_CHOICES):
             requests = requests.filter(status=status)
+        requests = list(requests.order_by("requested_at", "pk"))
+        for visa_request in requests:
+            visa_request.nationality_name = country_name(visa_request.nationality)
         context.update(
             conferences=conferences,
             conference=conference,
             status=status,
             statuses=VisaLetterRequest.STATUS_CHOICES,
-            requests=requests.order_by("requested_at", "pk"),
+            requests=requests,
             refuse_form=kwargs.get("refuse_form") or RefuseForm(),
             refusing=kwargs.get("refusing"),
         )
@@ -86,6 +91,9 @@ class VisaLetterRequestsView(PermissionAdminView):
                 self._apply(visa.withdraw, visa_request, done=_("Withdrawn: /verify/ now says so."))
             else:
                 return self.render_to_response(self.get_context_data(), status=400)
+        back = request.POST.get("next", "")
+        if back.startswith(reverse("wagtailadmin_home")) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+            return redirect(back)  # the registration's page, where the organiser acted
         query = f"?conference={request.POST.get('conference', '')}"
         return redirect(reverse("visa_letters_admin:requests") + query)
 

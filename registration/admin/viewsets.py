@@ -6,6 +6,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from registration.models import Registration, RegistrationType
+from registration.widgets import country_name
 
 from .filters import RegistrationFilterSet
 from .views import RegistrationEditView, RegistrationIndexView, RegistrationInspectView, RegistrationTypeIndexView
@@ -63,7 +64,7 @@ class RegistrationViewSet(SnippetViewSet):
         "badge_name",
         "registration_type",
         Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
-        "country",
+        Column("country", label=_("Country"), accessor=lambda registration: country_name(registration.country)),
         DateColumn("created_at", label=_("Registered"), sort_key="created_at"),
     ]
     filterset_class = RegistrationFilterSet
@@ -81,21 +82,6 @@ class RegistrationViewSet(SnippetViewSet):
     ]
     export_headings = {"email": _("Email")}
     export_filename = "registrations"
-    inspect_view_fields = [
-        "conference",
-        "registration_type",
-        "status",
-        "user",
-        *Registration.ANSWER_FIELDS,
-        "privacy_consent_at",
-        "privacy_notice_version",
-        "language",
-        "created_at",
-        "updated_at",
-        "anonymised_at",
-        "status_changes",
-        "answers_text",
-    ]
     panels = [
         FieldPanel("registration_type", help_text=_("Changing it moves the registration through the seat rules.")),
         MultiFieldPanel(
