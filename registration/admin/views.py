@@ -20,8 +20,8 @@ from conference.mail_admin import log_url
 from conference.spreadsheets import OrganiserSpreadsheetMixin
 from registration import services, widgets
 from registration.emails import SendAgainError, send_again
-from registration.models import Registration, RegistrationQuestion, RegistrationType
-from registration.visa_admin import CHANGE_VISA_LETTERS, RefuseForm
+from registration.models import Registration, RegistrationQuestion, RegistrationType, VisaLetterRequest
+from registration.visa_admin import CHANGE_VISA_LETTERS, PassportDetailsForm
 
 from .display import EMPTY, readable_value, yes_no
 from .record import registration_record
@@ -161,14 +161,21 @@ class RegistrationInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        record = registration_record(self.object)
+        letter = record.visa_letter
         context.update(
-            record=registration_record(self.object),
+            record=record,
+            passport_form=PassportDetailsForm(
+                initial={name: getattr(letter, name) for name in VisaLetterRequest.PASSPORT_FIELDS},
+                auto_id="passport-%s",
+            )
+            if letter is not None and letter.status == VisaLetterRequest.REQUESTED
+            else None,
             may_change=self.permission_policy.user_has_permission_for_instance(user, "change", self.object),
             may_decide_visa=user.has_perm(CHANGE_VISA_LETTERS),
             may_see_mail_log=user.has_perm(VIEW_MAIL_LOG),
             mail_log_url=log_url(q=self.object.email) if self.object.email else "",
             visa_url=reverse("visa_letters_admin:requests"),
-            refuse_form=RefuseForm(),
         )
         return context
 

@@ -165,3 +165,29 @@ def test_page_takes_the_same_queries_for_a_little_and_a_lot(client, organiser, c
         client.post(page_of(little), {"send_again": "status"})
         client.post(page_of(lot), {"send_again": "status"})
     assert queries(lot) == queries(little)
+
+
+def test_passport_details_are_corrected_with_a_nationality_chooser(client, organiser, conference):
+    registration = rich_registration()
+    html = client.get(page_of(registration)).content.decode()
+    assert '<option value="UA" selected>Ukraine</option>' in html
+    letter = VisaLetterRequest.objects.get(registration=registration)
+    details = {"passport_name": "ONA RICHARDSON-KOVAL", "passport_number": "LT7654321", "date_of_birth": "1990-05-17"}
+    response = client.post(
+        "/admin/visa-letters/",
+        {"action": "correct", "request": letter.pk, "nationality": "MD", "next": page_of(registration), **details},
+    )
+    assert response["Location"] == page_of(registration)
+    letter.refresh_from_db()
+    assert (letter.passport_name, letter.nationality, letter.status) == ("ONA RICHARDSON-KOVAL", "MD", "requested")
+
+
+def test_passport_details_of_an_issued_letter_stay(client, organiser, conference):
+    letter = VisaLetterRequest.objects.get(registration=rich_registration())
+    letter.status = VisaLetterRequest.APPROVED
+    letter.save()
+    data = {"passport_name": "X", "passport_number": "1", "nationality": "MD", "date_of_birth": "1990-05-17"}
+    response = client.post("/admin/visa-letters/", {"action": "correct", "request": letter.pk, **data}, follow=True)
+    assert "The passport details of a decided request cannot change." in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.passport_name == "ONA RICHARDSON"
