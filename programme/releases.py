@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
@@ -184,3 +185,32 @@ def changed_sessions(release):
         if change.session_id is not None:
             result.setdefault(change.session_id, []).append(change)
     return result
+
+
+def unreleased_sessions(conferences):
+    """{conference pk: (latest release name or None, published sessions changed since it)} for the organisers'
+    dashboard, in two queries for any number of conferences. A session counts once it is published after the
+    release (any change to its page, so this may count more than the release will list: the release form shows
+    the exact changes); before the first release every published session counts."""
+    canonical = {conference.pk: conference for conference in conferences}
+    latest = {}
+    for conference_id, name, created_at in (
+        ScheduleRelease.objects.filter(conference__in=list(canonical))
+        .order_by("conference_id", "number")
+        .values_list("conference_id", "name", "created_at")
+    ):
+        latest[conference_id] = (name, created_at)
+    sessions = Q(pk__in=[])
+    for pk, conference in canonical.items():
+        under = Q(path__startswith=conference.path)
+        if pk in latest:
+            under &= Q(last_published_at__gt=latest[pk][1])
+        sessions |= under
+    SessionPage = apps.get_model("programme", "SessionPage")  # by name, as in release_schedule
+    paths = SessionPage.objects.live().filter(sessions, locale=Locale.get_default()).values_list("path", flat=True)
+    counts = dict.fromkeys(canonical, 0)
+    for path in paths:
+        for pk, conference in canonical.items():
+            if path.startswith(conference.path):
+                counts[pk] += 1
+    return {pk: (latest.get(pk, (None,))[0], counts[pk]) for pk in canonical}
