@@ -185,6 +185,7 @@ def build_change_notice(*, user, release, session_ids):
         context = {
             "conference": conference_page,
             "release": release,
+            "note": release.note_in(language),
             "entries": changed_entries(release, session_ids, language),
             "my_url": settings.SITE_URL + reverse("my_registrations"),
             "changes_url": settings.SITE_URL + (conference_page.url or "") + "programme/changes/",

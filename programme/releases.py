@@ -1,6 +1,9 @@
 """Releasing a conference's published programme as a version and working out what changed since the previous
 release: the data behind the public changelog, its Atom feed, the frab exports' <version> and change notices."""
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
@@ -124,11 +127,13 @@ def _change_row(release, change, room_ids):
     )
 
 
-def release_schedule(*, conference, note="", by=None, name=""):
+def release_schedule(*, conference, note="", note_ru="", by=None, name="", expected=None):
     """Record the published programme of `conference` as its next release, with the changes since the previous
-    one (none for the first), and return the ScheduleRelease. Raises ReleaseError on a bad note or name."""
-    note, name = (note or "").strip(), (name or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
+    one (none for the first), and return the ScheduleRelease; the note in English and, optionally, in Russian.
+    With `expected` (a preview's fingerprint) the release is refused when the changes are no longer the ones
+    previewed. Raises ReleaseError on a bad note or name, or such a change."""
+    note, note_ru, name = (note or "").strip(), (note_ru or "").strip(), (name or "").strip()
+    if len(note) > NOTE_MAX_LENGTH or len(note_ru) > NOTE_MAX_LENGTH:
         raise ReleaseError("note_too_long", _("Keep the note under %(count)s characters.") % {"count": NOTE_MAX_LENGTH})
     if len(name) > NAME_MAX_LENGTH:
         raise ReleaseError(
@@ -144,11 +149,18 @@ def release_schedule(*, conference, note="", by=None, name=""):
         if ScheduleRelease.objects.filter(conference=canonical, name=name).exists():
             raise ReleaseError("name_taken", _("There is already a release “%(name)s”.") % {"name": name})
         snapshot = programme_snapshot(canonical)
+        changes = diff_snapshots(previous.snapshot, snapshot) if previous is not None else []
+        if expected is not None and expected != fingerprint(changes):
+            raise ReleaseError(
+                "changed_since_preview",
+                _("The programme changed while you were looking at it: check the changes again, then release."),
+            )
         release = ScheduleRelease.objects.create(
             conference=canonical,
             number=number,
             name=name,
             note=note,
+            note_ru=note_ru,
             created_by=by if by is not None and by.is_authenticated else None,
             snapshot=snapshot,
         )
@@ -156,9 +168,7 @@ def release_schedule(*, conference, note="", by=None, name=""):
             # By name: programme.models imports the views, whose frab exporter imports this module.
             Room = apps.get_model("programme", "Room")
             room_ids = set(Room.objects.filter(conference=canonical).values_list("pk", flat=True))
-            ScheduleChange.objects.bulk_create(
-                _change_row(release, change, room_ids) for change in diff_snapshots(previous.snapshot, snapshot)
-            )
+            ScheduleChange.objects.bulk_create(_change_row(release, change, room_ids) for change in changes)
         for listener in _release_listeners:
             listener(release)
         # The frab exports carry the release's name as <version>. Now and again after the commit, so that a
@@ -166,6 +176,35 @@ def release_schedule(*, conference, note="", by=None, name=""):
         invalidate_programme(canonical.pk)
         transaction.on_commit(lambda: invalidate_programme(canonical.pk))
     return release
+
+
+def fingerprint(changes):
+    """A short digest of a list of changes (diff_snapshots): what a preview showed, to compare at release."""
+    facts = [(change["kind"], str(change["translation_key"]), change["old"], change["new"]) for change in changes]
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+@dataclass
+class ReleasePreview:
+    """What the next release of a conference would record: the previous release (None before the first), the
+    changes since it, and the sessions published now."""
+
+    previous: ScheduleRelease | None
+    changes: list
+    sessions: int
+    fingerprint: str
+
+    def count(self, *kinds):
+        return sum(1 for change in self.changes if change["kind"] in kinds)
+
+
+def preview_release(conference):
+    """The ReleasePreview of `conference`'s published programme now (read from the database, like a release)."""
+    canonical = conference.canonical
+    previous = ScheduleRelease.objects.filter(conference=canonical).order_by("-number").first()
+    snapshot = programme_snapshot(canonical)
+    changes = diff_snapshots(previous.snapshot, snapshot) if previous is not None else []
+    return ReleasePreview(previous=previous, changes=changes, sessions=len(snapshot), fingerprint=fingerprint(changes))
 
 
 def latest_release_name(conference_id):
