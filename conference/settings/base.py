@@ -263,13 +263,18 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
-    "request_login_code": "20/m/ip,3/m/key",
-    # The one-flow registration (registration/signup_views.py): codes emailed per address, and code checks.
-    "registration_code_email": "20/m/ip,3/10m/key,10/d/key",
-    "registration_code_check": "30/m/ip",
+    "request_login_code": "20/m/ip,3/m/key",  # allauth's sign-in by code, which is off (below)
+    # Emailed codes (conference/email_proof.py: registration, proposals, sign-in by code). None counts per target
+    # address alone, so a stranger cannot lock anybody out: codes sent per requesting network address, and per
+    # requesting address and email together; codes and links tried per network address; wrong codes per email a
+    # day, after which only the emailed link (not guessable) confirms that address.
+    "email_code_send": "300/10m/ip,3/10m/key",
+    "email_code_check": "600/10m/ip",
+    "email_code_wrong": "20/d/key",
 }
-# Attendees registered through the one-flow form have no password: they sign in with an emailed code.
-ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# allauth's sign-in by code verified an address without the owner rule of conference/accounts.py (a stranger's
+# password survived); ours (/accounts/code/, conference/sign_in_by_code.py) follows it.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 # Behind a reverse proxy (bin/cluster, docs/deploying.md) the client's address is in X-Forwarded-For;
 # set this to the number of proxies in front of the app, or every client looks like the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
