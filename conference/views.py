@@ -17,6 +17,8 @@ HEALTH_CACHE_PREFIX = "healthz:probe:"
 def cache_state():
     """ "ok" if a value written to the cache reads back; the cache backend swallows errors, so a mismatch
     is how a failing cache shows."""
+    if getattr(cache, "is_resting", lambda: False)():
+        return "failing"  # it failed moments ago: asking again would only wait for another timeout
     token = get_random_string(16)
     key = f"{HEALTH_CACHE_PREFIX}{token}"  # one key per probe: concurrent probes cannot disturb each other
     cache.set(key, token, 60)

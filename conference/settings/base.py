@@ -130,8 +130,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/. Both are guarded
 # (conference/cache_backends.py): a failing cache makes pages slower, not broken.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds a Redis connect or command may take before the cache counts as failing (a hung Redis must not hold
+# requests: conference/cache_backends.py then rests the cache for a few seconds and pages go on without it).
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.25"))
+
+
+def CACHES_FOR_REDIS(url):  # noqa: N802 - a settings helper, named like the setting it builds
+    return {
+        "BACKEND": "conference.cache_backends.GuardedRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_timeout": CACHE_TIMEOUT_SECONDS, "socket_connect_timeout": CACHE_TIMEOUT_SECONDS},
+    }
+
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "conference.cache_backends.GuardedRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": CACHES_FOR_REDIS(REDIS_URL)}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
