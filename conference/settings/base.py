@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a read whose database connection broke is served again on a fresh one (conference/faults.py).
+    "conference.faults.RetryReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Right below WhiteNoise (which serves its own precompressed static files) and above everything that
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "conference.accounts.VerifiedEmailAdminMiddleware",
+    # Its 400 page is a site page in the visitor's language (after locale and user), before any view reads input.
+    "conference.text_input.StorableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Below XFrameOptionsMiddleware so that it sets the admin's SAMEORIGIN (preview iframes) first.
