@@ -8,12 +8,14 @@ from allauth.account import signals as account_signals
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
@@ -82,6 +84,12 @@ def admin_logout(request):
 PASSWORD_HOLDER_SESSION_KEY = "conference_password_holder_of"
 
 
+PASSWORD_CLEARED_MESSAGE = gettext_lazy(
+    "Your address is confirmed. The password chosen when the account was made was not chosen in this browser, so "
+    "for your safety it no longer works: sign in with an emailed code, or choose a new password."
+)
+
+
 def remember_password_holder(request, user, **kwargs):
     """Receiver of allauth's user_signed_up, password_set, password_changed and password_reset."""
     if request is not None and hasattr(request, "session") and user is not None:
@@ -117,8 +125,10 @@ def drop_password_of_unproven_account(request, email_address, **kwargs):
     """Receiver of allauth's email_confirmed (the confirmation link of a sign-up): when the link is opened
     anywhere but in the session that signed up, the person who opened it owns the address, not the password."""
     user = email_address.user
-    if _was_unproven(user, email_address.pk) and not _holds_password(request, user):
+    if _was_unproven(user, email_address.pk) and not _holds_password(request, user) and user.has_usable_password():
         take_unproven_account(user)
+        if request is not None:
+            messages.info(request, PASSWORD_CLEARED_MESSAGE)
 
 
 @transaction.atomic

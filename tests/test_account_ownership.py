@@ -108,7 +108,8 @@ def test_sign_up_link_opened_in_another_browser_drops_the_strangers_password(sen
     stranger_signs_up(send)
     key = re.search(r"/accounts/confirm-email/([^/\s]+)/", mailoutbox[-1].body).group(1)
     victim = Client()
-    send(victim, f"/accounts/confirm-email/{key}/")
+    response = send(victim, f"/accounts/confirm-email/{key}/")
+    assert "no longer works" in victim.get(response["Location"]).content.decode()
     assert EmailAddress.objects.get(email=VICTIM).verified is True
     assert not signs_in_with(STRANGERS_PASSWORD)
 
