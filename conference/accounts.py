@@ -2,17 +2,24 @@
 django-allauth at /accounts/login/ with its rate limits; the admin needs a verified email; signing out
 needs a POST; allauth's emails go through the mail queue."""
 
+import secrets
+
+from allauth.account import signals as account_signals
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
-from django.contrib.auth import logout
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
 from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
+from .email_proof import normalise_email
 from .mail import queue_email
 
 ADMIN_PREFIX = "/admin/"
@@ -69,3 +76,111 @@ def admin_logout(request):
     if request.method == "POST":
         return WagtailLogoutView.as_view()(request)
     return redirect("account_logout")
+
+
+# Set in the session whose visitor chose or typed the account's password (sign-up, reset, change, a sign-in with
+# it): a proof of the account's address in that same session leaves the password alone. Any other proof takes the
+# address away from whoever chose the password.
+PASSWORD_HOLDER_SESSION_KEY = "conference_password_holder_of"
+
+
+PASSWORD_CLEARED_MESSAGE = gettext_lazy(
+    "Your address is confirmed. The password chosen when the account was made was not chosen in this browser, so "
+    "for your safety it no longer works: sign in with an emailed code, or choose a new password."
+)
+
+
+def remember_password_holder(request, user, **kwargs):
+    """Receiver of allauth's user_signed_up, password_set, password_changed and password_reset."""
+    if request is not None and hasattr(request, "session") and user is not None:
+        request.session[PASSWORD_HOLDER_SESSION_KEY] = user.pk
+
+
+def remember_password_sign_in(request, user, method, **kwargs):
+    """Receiver of allauth's authentication_step_completed: a right password counts like choosing it (an account
+    made by createsuperuser confirms its address after its first sign-in)."""
+    if method == "password":
+        remember_password_holder(request, user)
+
+
+def _holds_password(request, user):
+    session = getattr(request, "session", None)
+    return session is not None and session.get(PASSWORD_HOLDER_SESSION_KEY) == user.pk
+
+
+def take_unproven_account(user):
+    """The account's address was never proven until now, by someone other than whoever chose its password: that
+    someone may be a stranger who signed up with the address (pre-hijacking), so their password must not survive.
+    Changing the password also ends every session the account had (Django checks the password's hash)."""
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+
+
+def _was_unproven(user, proven_address_pk):
+    return not EmailAddress.objects.filter(user=user, verified=True).exclude(pk=proven_address_pk).exists()
+
+
+def drop_password_of_unproven_account(request, email_address, **kwargs):
+    """Receiver of allauth's email_confirmed (the confirmation link of a sign-up): when the link is opened
+    anywhere but in the session that signed up, the person who opened it owns the address, not the password."""
+    user = email_address.user
+    if _was_unproven(user, email_address.pk) and not _holds_password(request, user) and user.has_usable_password():
+        take_unproven_account(user)
+        if request is not None:
+            messages.info(request, PASSWORD_CLEARED_MESSAGE)
+
+
+@transaction.atomic
+def account_for_proven_email(email, request=None):
+    """The account that owns `email`, which the caller has just seen proven (an emailed code or link), with the
+    address verified and primary; created without a password when there is none.
+
+    The prover owns the address. An account that claimed it without ever proving it (a sign-up never confirmed)
+    keeps its row but loses its password, unless the proof comes from the session that chose that password. A
+    verified account elsewhere that merely listed the address unverified loses the address, nothing else. Accounts
+    made by staff tools (createsuperuser, the admin's user form) have no address record: they are trusted."""
+    email = normalise_email(email)
+    User = get_user_model()
+    addresses = list(EmailAddress.objects.select_for_update().select_related("user").filter(email__iexact=email))
+    owner = next((address.user for address in addresses if address.verified), None)
+    for address in addresses:
+        if address.verified or address.user == owner:
+            continue
+        if owner is None and _was_unproven(address.user, address.pk):
+            owner = address.user
+            if not _holds_password(request, owner):
+                take_unproven_account(owner)
+        else:
+            address.delete()  # another, proven account listed this address without proving it
+    if owner is None:
+        owner = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if owner is None:
+        owner = User(email=email, username=new_username())
+        owner.set_unusable_password()
+        owner.save()
+    address, _created = EmailAddress.objects.get_or_create(user=owner, email__iexact=email, defaults={"email": email})
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+    if not EmailAddress.objects.filter(user=owner, primary=True).exists():
+        address.set_as_primary()
+    return owner
+
+
+def new_username():
+    """A unique username without looking at the user table: sign-in is by email, the username is never shown.
+    (allauth's generator tries several names against the whole table.)"""
+    return f"u-{secrets.token_hex(10)}"
+
+
+def connect_account_receivers():
+    """Called from ConferenceConfig.ready()."""
+    for name in ("user_signed_up", "password_set", "password_changed", "password_reset"):
+        getattr(account_signals, name).connect(remember_password_holder, dispatch_uid=f"conference.{name}")
+    account_signals.authentication_step_completed.connect(
+        remember_password_sign_in, dispatch_uid="conference.remember_password_sign_in"
+    )
+    account_signals.email_confirmed.connect(
+        drop_password_of_unproven_account, dispatch_uid="conference.drop_password_of_unproven_account"
+    )

@@ -2,6 +2,12 @@
 down makes the site slower (every read misses, writes are dropped), never broken. Configured in settings,
 so every `cache.` call in the project and in libraries (sessions, allauth's rate limits) is guarded.
 
+A cache that hangs (Redis paused, a network that drops packets) is worse than one that is down: every call
+would wait. Redis connections therefore have short socket timeouts (settings: CACHE_TIMEOUT_SECONDS), and after
+one failure a process stops asking the cache for BREAKER_SECONDS: every call then answers at once as if the
+cache were empty, and the first call after the pause tries again. So a hung cache costs a request at most one
+timeout, and every other request in that pause nothing.
+
 Trade-off, written down in docs/security.md: while the cache is failing, allauth's rate-limit counters
 are not kept either, so sign-in limits are off until it recovers (open, rather than refusing everyone).
 """
@@ -17,21 +23,45 @@ logger = logging.getLogger(__name__)
 
 # One warning per this many seconds and process, so that a broken cache does not flood the log.
 LOG_EVERY_SECONDS = 60
+# After a failure, how long a process answers every cache call as a miss without asking the cache.
+BREAKER_SECONDS = 5.0
+
+
+class CacheUnavailable(Exception):
+    """Raised in place of a call while the breaker is open."""
+
+
+# Per process and cache location, not per backend object: Django makes one backend object per thread.
+_resting_until = {}
 
 
 class GuardedCacheMixin:
     _last_logged = 0.0
 
+    def _breaker_key(self):
+        return (type(self).__name__, str(getattr(self, "_servers", None) or getattr(self, "_dir", "")))
+
     def _failed(self, operation, error):
+        if not isinstance(error, CacheUnavailable):
+            _resting_until[self._breaker_key()] = time.monotonic() + BREAKER_SECONDS
         now = time.monotonic()
         if now - GuardedCacheMixin._last_logged >= LOG_EVERY_SECONDS:
             GuardedCacheMixin._last_logged = now
             logger.warning("Cache %s failed, carrying on without the cache: %r", operation, error)
 
+    def is_resting(self):
+        """True while this process does not ask the cache because it failed moments ago (/healthz says so)."""
+        return time.monotonic() < _resting_until.get(self._breaker_key(), 0.0)
+
+    def _call(self, operation, *args):
+        if self.is_resting():
+            raise CacheUnavailable(operation)
+        return getattr(super(), operation)(*args)
+
     def _guarded(self, operation, fallback, *args):
         """The backend's own `operation` with `args`, or `fallback` (and a logged warning) when it fails."""
         try:
-            return getattr(super(), operation)(*args)
+            return self._call(operation, *args)
         except Exception as error:
             self._failed(operation, error)
             return fallback
@@ -67,7 +97,7 @@ class GuardedCacheMixin:
 
     def incr(self, key, delta=1, version=None):
         try:
-            return super().incr(key, delta, version)
+            return self._call("incr", key, delta, version)
         except ValueError:
             raise  # a missing key is the caller's business, as with any cache
         except Exception as error:

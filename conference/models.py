@@ -18,6 +18,7 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from .blocks import BodyBlock
+from .email_proof import PendingEmailProof
 from .enums import OrganisationRole
 from .localized_fields import localized_property
 from .model_fields import optional_link
@@ -339,6 +340,16 @@ class ConferencePage(KeptRouteMixin, RoutablePageMixin, Page):
         if view is None:
             raise Http404("Registration is not installed.")
         return view(request, conference=self)
+
+
+class PendingSignIn(PendingEmailProof):
+    """A request to sign in with an emailed code instead of a password (conference/sign_in_by_code.py)."""
+
+    next_url = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in awaiting its code")
+        verbose_name_plural = _("sign-ins awaiting their code")
 
 
 # The mail queue and the worker heartbeats live in their own modules; importing them here registers them.

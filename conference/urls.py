@@ -8,7 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import accounts, views
+from . import accounts, sign_in_by_code, views
 
 handler404 = "conference.views.page_not_found"
 handler500 = "conference.views.server_error"
@@ -28,6 +28,10 @@ urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settin
 
 # English at unprefixed paths, Russian under /ru/ (docs/contract.md).
 urlpatterns += i18n_patterns(
+    # Before allauth's: signing in with an emailed code (allauth's own is off, docs/security.md).
+    path("accounts/code/", sign_in_by_code.request_code, name="sign_in_code"),
+    path("accounts/code/confirm/", sign_in_by_code.confirm_code, name="sign_in_code_confirm"),
+    path("accounts/code/<str:token>/", sign_in_by_code.confirm_link, name="sign_in_code_link"),
     path("accounts/", include("allauth.urls")),
     path("", include("registration.urls")),
     # Before programme.urls, whose cache-first route matches every page-like path.

@@ -1,5 +1,7 @@
 """Operational endpoints of the site: the health check and the error pages."""
 
+import sys
+
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 
+from .faults import fault_of, fault_response
 from .mail import queue_state
 from .worker import last_heartbeat
 
@@ -17,6 +20,8 @@ HEALTH_CACHE_PREFIX = "healthz:probe:"
 def cache_state():
     """ "ok" if a value written to the cache reads back; the cache backend swallows errors, so a mismatch
     is how a failing cache shows."""
+    if getattr(cache, "is_resting", lambda: False)():
+        return "failing"  # it failed moments ago: asking again would only wait for another timeout
     token = get_random_string(16)
     key = f"{HEALTH_CACHE_PREFIX}{token}"  # one key per probe: concurrent probes cannot disturb each other
     cache.set(key, token, 60)
@@ -55,5 +60,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # A bare template: the error may come from the database, so nothing here may query it.
+    """A database that dropped the connection or a full disk is said as such (503 / 507, conference.faults);
+    anything else is a plain 500. Bare templates: the error may come from the database, so nothing here queries."""
+    fault = fault_of(sys.exc_info()[1])
+    if fault is not None:
+        return fault_response(request, fault)
     return render(request, "500.html", status=500)

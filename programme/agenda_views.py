@@ -1,7 +1,6 @@
 """Views of the personal agenda: the star on each session, the import of stars kept in the browser, and the
 private calendar feed with its renewal and revocation from /my/."""
 
-import json
 from datetime import timedelta
 from functools import wraps
 
@@ -15,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+
+from conference.text_input import JsonBodyError, load_json
 
 from . import agenda, change_notices
 from .exporters.ical import CONTENT_TYPE
@@ -84,11 +85,10 @@ def import_stars(request):
     {"sessions": [ids]}."""
     if request.content_type == "application/json":
         try:
-            payload = json.loads(request.body or b"{}")
-            session_ids = payload["sessions"]
+            session_ids = load_json(request.body)["sessions"]
             if not isinstance(session_ids, list):
                 raise TypeError
-        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested too deep
+        except (JsonBodyError, KeyError, TypeError):
             return JsonResponse({"error": 'Send {"sessions": [session numbers]}.'}, status=400)
     else:
         session_ids = request.POST.getlist("session")

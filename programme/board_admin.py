@@ -1,7 +1,6 @@
 """The schedule board in the Wagtail admin: the board page, its JSON move endpoint, and the plain form that moves
 one session without JavaScript."""
 
-import json
 from datetime import date, datetime, timedelta
 
 from django import forms
@@ -21,6 +20,7 @@ from wagtail.models import Locale
 from conference.admin_views import PermissionAdminView
 from conference.models import ConferencePage
 from conference.templatetags.local_dates import format_local_date
+from conference.text_input import JsonBodyError, load_json
 
 from .board import MoveError, board_day, move_session, place
 from .models import Room, SessionPage
@@ -117,9 +117,9 @@ class BadMove(Exception):
 def read_move(request):
     """(session, start, end, room, publish) from the board's JSON body, or BadMove."""
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise BadMove(400, _("The request is not valid JSON.")) from None
+        data = load_json(request.body)
+    except JsonBodyError as error:
+        raise BadMove(400, error.message) from None
     if not isinstance(data, dict) or not isinstance(data.get("session"), int):
         raise BadMove(400, _("Say which session to move."))
     session = SessionPage.objects.filter(pk=data["session"], locale=Locale.get_default()).first()

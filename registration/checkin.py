@@ -16,6 +16,7 @@ from wagtail.models import Locale
 
 from conference.models import ConferencePage
 from conference.permissions import ORGANISERS, is_door_staff
+from conference.text_input import is_storable_text
 
 from .badge_tokens import MAX_CODE_LENGTH, InvalidToken, public_key_bytes, verify_badge_token
 from .enums import RegistrationStatus, ScanResult
@@ -26,12 +27,6 @@ OFFLINE_SCAN_MAX_AGE = timedelta(days=2)
 CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
 MIN_SEARCH_LENGTH = 3
 SEARCH_LIMIT = 20
-
-
-def is_storable_text(text):
-    """Whether every database we run on can compare or store `text`: PostgreSQL refuses NUL, and a lone
-    surrogate (half an emoji) cannot be encoded as UTF-8 at all."""
-    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
 
 
 class DoorNotAssigned(Exception):

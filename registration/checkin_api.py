@@ -1,6 +1,5 @@
 """The JSON API door devices call (CONTRACT.md, "Check-in API"): scan, manual check-in, search, offline data."""
 
-import json
 import time
 from dataclasses import dataclass, field
 from functools import wraps
@@ -13,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from conference.text_input import JsonBodyError, is_storable_text, load_json
+
 from .checkin import (
     MIN_SEARCH_LENGTH,
     CheckInError,
@@ -20,7 +21,6 @@ from .checkin import (
     DoorNotAssigned,
     get_conference,
     has_door_rights,
-    is_storable_text,
     may_work_door,
     offline_data,
     perform_checkin,
@@ -94,15 +94,14 @@ def parse_door_request(request, *, manual):
     The one place where door input is judged: anything that passes is safe for perform_checkin and the
     database (no NUL, no lone surrogates, no impossible dates, bounded lengths)."""
     try:
-        body = json.loads(request.body)
+        body = load_json(request.body, opaque_fields={"code"})
     except RequestDataTooBig:
         if manual:
             raise BadDoorRequest(_("The body is too large.")) from None
         # Nothing that large is a badge (codes are at most 200 characters), but the audit log shows it.
         body = {"code": "(request body too large)", "conference": ""}
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        # RecursionError: JSON nested deeper than Python's parser goes is no badge either.
-        raise BadDoorRequest(_("The body must be JSON.")) from None
+    except JsonBodyError as error:
+        raise BadDoorRequest(error.message) from None
     if not isinstance(body, dict):
         raise BadDoorRequest(_("The body must be a JSON object."))
     fields = {}

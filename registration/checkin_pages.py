@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
+from conference.text_input import is_storable_text
+
 from .checkin import (
     CheckInError,
     CheckInOutcome,
@@ -21,7 +23,6 @@ from .checkin import (
     door_counts,
     get_conference,
     has_door_rights,
-    is_storable_text,
     may_work_door,
     perform_checkin,
     search_registrations,

@@ -212,15 +212,6 @@ class VisitorRegistrationForm(RegistrationForm):
     field_order = ["email", *RegistrationForm.field_order]
 
 
-class ConfirmCodeForm(forms.Form):
-    label_suffix = ""
-    code = forms.CharField(
-        label=_("Code from the email"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
-    )
-
-
 class DeleteAccountForm(forms.Form):
     label_suffix = ""
     password = forms.CharField(

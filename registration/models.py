@@ -17,6 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 
 from conference.admin_widgets import ColourInput, check_colour
+from conference.email_proof import PendingEmailProof
 from conference.localized_fields import localized_property
 from conference.models import window_is_open
 
@@ -340,26 +341,19 @@ class DoorAssignment(models.Model):
         return f"{self.user} @ {self.conference}"
 
 
-class PendingRegistration(models.Model):
+class PendingRegistration(PendingEmailProof):
     """A visitor's submitted form, kept until they confirm their email (CONTRACT.md "Registration"). It takes no
     seat; the code and the link token are stored only as hashes, and wrong codes are counted."""
 
+    # The salt codes were hashed with before conference.email_proof existed: codes in flight still work.
+    CODE_SALT = "registration.signup_flow.code"
+
     conference = models.ForeignKey("conference.ConferencePage", on_delete=models.CASCADE, related_name="+")
-    email = models.EmailField(max_length=254)
     form_data = models.JSONField(help_text=_("The submitted form, validated again when the email is confirmed."))
-    language = models.CharField(max_length=10, default="en")
-    code_hash = models.CharField(max_length=64)
-    token_hash = models.CharField(max_length=64, unique=True)
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = _("registration awaiting email confirmation")
         verbose_name_plural = _("registrations awaiting email confirmation")
-
-    def __str__(self):
-        return f"{self.email} (until {self.expires_at:%Y-%m-%d %H:%M})"
 
 
 class VisaLetterSettings(models.Model):

@@ -2,7 +2,7 @@
 emailed link. Three screens from the form to the registration: form → code → /my/."""
 
 from allauth.account.utils import perform_login
-from allauth.core import ratelimit
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -14,11 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from conference import email_proof
+from conference.accounts import account_for_proven_email
+
 from . import signup_flow, views
 from .attendee_emails import send_confirmation_code
-from .forms import ConfirmCodeForm, RegistrationForm, VisitorRegistrationForm
+from .forms import RegistrationForm, VisitorRegistrationForm
+from .models import PendingRegistration
 
 SESSION_KEY = "registration_pending_id"
+# The form of "use another address", kept until the form shows it again (in the visitor's own session).
+DRAFT_SESSION_KEY = "registration_draft"
 
 
 def _too_many(request):
@@ -34,6 +40,30 @@ def register(request, *, conference):
     return register_visitor(request, conference)
 
 
+def posted_fields(form, data):
+    """The posted values of the form's own fields (questions included), nothing else: a POST may carry any keys."""
+    return {name: data.getlist(name) for name in form.fields if name in data}
+
+
+def _draft_initial(form, draft):
+    """Initial values for `form` from a kept draft ({field: [values]})."""
+    multiple = {name for name, field in form.fields.items() if isinstance(field, forms.MultipleChoiceField)}
+    return {
+        name: values if len(values) > 1 or name in multiple else values[0]
+        for name, values in draft.items()
+        if name in form.fields and values
+    }
+
+
+def _email_code(pending, code, token):
+    transaction.on_commit(
+        lambda: send_confirmation_code(
+            email=pending.email, code=code, token=token, conference=pending.conference, language=pending.language
+        ),
+        robust=True,
+    )
+
+
 @never_cache
 def register_visitor(request, conference):
     """The registration form for a visitor: a valid POST keeps the form server-side and emails a code."""
@@ -46,28 +76,25 @@ def register_visitor(request, conference):
         return render(request, "registration/register_closed.html", context)
     form = VisitorRegistrationForm(request.POST or None, registration_types=registration_types)
     if request.method == "POST" and form.is_valid():
-        email = signup_flow.normalise_email(form.cleaned_data["email"])
-        # Both limits: one address cannot be flooded with codes, one client cannot flood many addresses.
-        if not ratelimit.consume(request, action="registration_code_email", key=email):
+        email = email_proof.normalise_email(form.cleaned_data["email"])
+        if not email_proof.may_send_code(request, email):
             return _too_many(request)
-        language = get_language()
         pending, code, token = signup_flow.start(
-            conference=canonical, email=email, form_data=dict(request.POST.lists()), language=language
+            conference=canonical, email=email, form_data=posted_fields(form, request.POST), language=get_language()
         )
-        transaction.on_commit(
-            lambda: send_confirmation_code(
-                email=email, code=code, token=token, conference=canonical, language=language
-            ),
-            robust=True,
-        )
+        _email_code(pending, code, token)
         request.session[SESSION_KEY] = pending.pk
         return redirect("confirm_registration")
+    draft = request.session.pop(DRAFT_SESSION_KEY, None) if request.method != "POST" else None
+    if draft:
+        form = VisitorRegistrationForm(initial=_draft_initial(form, draft), registration_types=registration_types)
+        context["prefilled"] = True
     return views.render_form(request, canonical, form, registration_types, context)
 
 
 def _complete(request, pending):
     """The address is proven: sign in its account and register with the stored form, validated again now."""
-    user = signup_flow.account_for(pending.email)
+    user = account_for_proven_email(pending.email, request=request)
     request.session.pop(SESSION_KEY, None)
     response = perform_login(request, user, redirect_url=reverse("my_registrations"))
     if not request.user.is_authenticated:
@@ -87,26 +114,67 @@ def _complete(request, pending):
     return views.render_form(request, conference, form, registration_types, context)
 
 
+def _pending_in_session(request):
+    pending_id = request.session.get(SESSION_KEY)
+    if not pending_id:
+        return None
+    return PendingRegistration.objects.select_related("conference").filter(pk=pending_id).first()
+
+
+def _resend(request, pending):
+    if not email_proof.may_send_code(request, pending.email):
+        return _too_many(request)
+    try:
+        pending, code, token = email_proof.reissue(PendingRegistration, pk=pending.pk)
+    except email_proof.ConfirmationError:
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, _("This form has expired. Please fill it in again."))
+        return redirect("confirm_registration")
+    _email_code(pending, code, token)
+    messages.success(
+        request, _("We have sent a new code to %(email)s. The earlier codes no longer work.") % {"email": pending.email}
+    )
+    return redirect("confirm_registration")
+
+
+def _use_another_address(request, pending):
+    """Back to the form, filled in as it was, to type another address; the code sent to this one stops working."""
+    draft = {name: values for name, values in pending.form_data.items() if name != "email"}
+    conference = pending.conference
+    pending.delete()
+    request.session.pop(SESSION_KEY, None)
+    request.session[DRAFT_SESSION_KEY] = draft
+    return redirect(conference.localized.url + "register/")
+
+
+OTHER_ACTIONS = {"resend": _resend, "change_address": _use_another_address}
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm_registration(request):
-    """/register/confirm/: type the emailed code."""
-    pending_id = request.session.get(SESSION_KEY)
-    form = ConfirmCodeForm(request.POST or None)
-    if request.method == "POST" and pending_id and form.is_valid():
-        if not ratelimit.consume(request, action="registration_code_check"):
+    """/register/confirm/: type the emailed code, ask for a new one, or go back to use another address."""
+    pending = _pending_in_session(request)
+    if pending is None:
+        request.session.pop(SESSION_KEY, None)
+    other_action = OTHER_ACTIONS.get(request.POST.get("action"))
+    if request.method == "POST" and pending is not None and other_action is not None:
+        return other_action(request, pending)
+    form = email_proof.CodeForm(request.POST or None)
+    if request.method == "POST" and pending is not None and form.is_valid():
+        if not email_proof.may_check_code(request):
             return _too_many(request)
-        try:
-            pending = signup_flow.confirm_code(pending_id=pending_id, code=form.cleaned_data["code"])
-        except signup_flow.ConfirmationError as error:
-            if error.code != "wrong_code":
-                request.session.pop(SESSION_KEY, None)
-            form.add_error("code", error.message)
-        else:
-            return _complete(request, pending)
+        proven, pending = email_proof.try_typed_code(PendingRegistration, request, pending=pending, form=form)
+        if proven is not None:
+            return _complete(request, proven)
+        if pending is None:
+            request.session.pop(SESSION_KEY, None)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "registration/confirm_code.html", {"form": form, "has_pending": bool(pending_id)}, status=status
+        request,
+        "registration/confirm_code.html",
+        {"form": form, "has_pending": pending is not None, "email": pending.email if pending else ""},
+        status=status,
     )
 
 
@@ -117,7 +185,7 @@ def confirm_registration_link(request, token):
     links do not confirm (and sign in) on the attendee's behalf."""
     error = None
     if request.method == "POST":
-        if not ratelimit.consume(request, action="registration_code_check"):
+        if not email_proof.may_check_code(request):
             return _too_many(request)
         try:
             pending = signup_flow.confirm_token(token=token)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a read whose database connection broke is served again on a fresh one (conference/faults.py).
+    "conference.faults.RetryReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Right below WhiteNoise (which serves its own precompressed static files) and above everything that
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "conference.accounts.VerifiedEmailAdminMiddleware",
+    # Its 400 page is a site page in the visitor's language (after locale and user), before any view reads input.
+    "conference.text_input.StorableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Below XFrameOptionsMiddleware so that it sets the admin's SAMEORIGIN (preview iframes) first.
@@ -130,8 +134,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # per-process one: Redis when REDIS_URL is set, otherwise a file cache in var/. Both are guarded
 # (conference/cache_backends.py): a failing cache makes pages slower, not broken.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds a Redis connect or command may take before the cache counts as failing (a hung Redis must not hold
+# requests: conference/cache_backends.py then rests the cache for a few seconds and pages go on without it).
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.25"))
+
+
+def CACHES_FOR_REDIS(url):  # noqa: N802 - a settings helper, named like the setting it builds
+    return {
+        "BACKEND": "conference.cache_backends.GuardedRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_timeout": CACHE_TIMEOUT_SECONDS, "socket_connect_timeout": CACHE_TIMEOUT_SECONDS},
+    }
+
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "conference.cache_backends.GuardedRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": CACHES_FOR_REDIS(REDIS_URL)}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
@@ -263,13 +280,18 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
-    "request_login_code": "20/m/ip,3/m/key",
-    # The one-flow registration (registration/signup_views.py): codes emailed per address, and code checks.
-    "registration_code_email": "20/m/ip,3/10m/key,10/d/key",
-    "registration_code_check": "30/m/ip",
+    "request_login_code": "20/m/ip,3/m/key",  # allauth's sign-in by code, which is off (below)
+    # Emailed codes (conference/email_proof.py: registration, proposals, sign-in by code). None counts per target
+    # address alone, so a stranger cannot lock anybody out: codes sent per requesting network address, and per
+    # requesting address and email together; codes and links tried per network address; wrong codes per email a
+    # day, after which only the emailed link (not guessable) confirms that address.
+    "email_code_send": "300/10m/ip,3/10m/key",
+    "email_code_check": "600/10m/ip",
+    "email_code_wrong": "20/d/key",
 }
-# Attendees registered through the one-flow form have no password: they sign in with an emailed code.
-ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# allauth's sign-in by code verified an address without the owner rule of conference/accounts.py (a stranger's
+# password survived); ours (/accounts/code/, conference/sign_in_by_code.py) follows it.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 # Behind a reverse proxy (bin/cluster, docs/deploying.md) the client's address is in X-Forwarded-For;
 # set this to the number of proxies in front of the app, or every client looks like the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

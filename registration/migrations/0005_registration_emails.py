@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0004_mail_log'),
+        ('conference', '0005_mail_log'),
         ('registration', '0004_door_assignments_visa_letters_questions_and_workshops'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

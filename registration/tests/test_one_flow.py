@@ -10,9 +10,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from conference.email_proof import MAX_FAILED_ATTEMPTS
 from conference.settings.base import ACCOUNT_RATE_LIMITS as PRODUCTION_RATE_LIMITS
 from registration.models import PendingRegistration, Registration
-from registration.signup_flow import MAX_FAILED_ATTEMPTS
 
 from .registration_factories import make_type, make_user, register
 

@@ -40,7 +40,7 @@ def test_new_visitor_registers_in_three_screens(page, live_server, demo_tx, mail
     page.wait_for_url(f"**{prefix}/register/confirm/")
     code = re.search(r"\b(\d{6})\b", mailoutbox[-1].subject).group(1)
     page.fill("[name=code]", code)
-    page.locator("main form[method=post] [type=submit]").click()
+    page.locator("main form.confirm-code-form [type=submit]").click()
     page.wait_for_url(f"**{prefix}/my/")
     assert page.get_by_text(registered_text).first.is_visible()
     assert len(screens) == 3, screens
@@ -52,7 +52,7 @@ def test_emailed_link_and_wrong_code(page, live_server, demo_tx, mailoutbox):
     fill_form(page, "link.visitor@example.org")
     page.wait_for_url("**/register/confirm/")
     page.fill("[name=code]", "12345x")
-    page.locator("main form[method=post] [type=submit]").click()
+    page.locator("main form.confirm-code-form [type=submit]").click()
     assert page.get_by_text("This code is not right").is_visible()
     link = re.search(r"https?://\S+/register/confirm/[\w-]+/", mailoutbox[-1].body).group(0)
     page.goto(live_server.url + urlsplit(link).path)

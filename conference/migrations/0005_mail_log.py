@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0003_mail_queue_practical_information_and_russian_texts'),
+        ('conference', '0004_pending_sign_in'),
     ]
 
     operations = [
