@@ -4,6 +4,7 @@ check-ins and emails), worded for an organiser."""
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +40,13 @@ def _shown(value):
     return value
 
 
+def _language_name(code):
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return _shown(code)
+
+
 def _label(name):
     return Registration._meta.get_field(name).verbose_name
 
@@ -59,7 +67,7 @@ def registration_record(registration):
             if registration.status == RegistrationStatus.WAITLISTED
             else []
         ),
-        (_label("language"), _shown(registration.language)),
+        (_label("language"), _language_name(registration.language)),
         (_label("created_at"), _shown(readable_value(registration, "created_at"))),
         (_label("updated_at"), _shown(readable_value(registration, "updated_at"))),
         (_label("privacy_consent_at"), _shown(readable_value(registration, "privacy_consent_at"))),
