@@ -4,9 +4,8 @@ check-ins and emails), worded for an organiser."""
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from registration.enums import RegistrationStatus
 from registration.models import Registration, RegistrationQuestion, VisaLetterRequest
