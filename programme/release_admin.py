@@ -55,6 +55,7 @@ class ReleaseForm(forms.Form):
     preview = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "release-%s")  # the page's chooser above is id_conference
         super().__init__(*args, **kwargs)
         self.fields["conference"].queryset = conferences()
 

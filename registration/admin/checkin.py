@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.models import Locale
 
-from conference.admin_views import PermissionAdminView, PermissionMenuItem
+from conference.admin_views import PermissionAdminView, PermissionMenuItem, current_conference
 from conference.models import ConferencePage
 from conference.permissions import DOOR_STAFF
 from registration.badge_pdf import render_badge_sheets_pdf
@@ -51,9 +51,7 @@ def _chosen_conference(request, conferences):
     for conference in conferences:
         if conference.slug == slug:
             return conference
-    today = timezone.now().date()
-    running = [c for c in conferences if c.start_date <= today <= c.end_date]
-    return (running or conferences or [None])[0]
+    return current_conference(conferences)
 
 
 class OrganiserView(PermissionAdminView):
