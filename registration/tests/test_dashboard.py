@@ -156,3 +156,7 @@ def test_home_takes_the_same_queries_for_one_conference_or_several(client, organ
     html = client.get(HOME).content.decode()
     assert html.count("conference-panel") >= 3
     assert several == one
+    many_type = make_type(other, capacity=500)
+    for _ in range(40):
+        register(make_user(), other, many_type)
+    assert queries() == one  # many registrations, as few
