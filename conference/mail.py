@@ -82,6 +82,8 @@ class OutboundEmail(models.Model):
     # plain text only of the messages queued with keep_text (the attendee emails: what they say is in the
     # registration anyway), never of sign-in codes or password links; attachments by name, never their content.
     keep_text = models.BooleanField(default=False, editable=False)
+    sent_text = models.TextField(_("text sent"), blank=True)
+    attachment_names = models.JSONField(_("attachments"), default=list, blank=True)
     # The conference an attendee email is about, for the organisers' figures per conference.
     conference = models.ForeignKey(
         "conference.ConferencePage",
@@ -91,8 +93,6 @@ class OutboundEmail(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    sent_text = models.TextField(_("text sent"), blank=True)
-    attachment_names = models.JSONField(_("attachments"), default=list, blank=True)
 
     objects = OutboundEmailQuerySet.as_manager()
 
