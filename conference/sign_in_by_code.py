@@ -25,6 +25,7 @@ from . import email_proof
 from .accounts import account_for_proven_email
 from .mail import queue_email
 from .models import PendingSignIn
+from .text_input import is_storable_text
 
 SESSION_KEY = "sign_in_code_pending_id"
 
@@ -43,7 +44,11 @@ def _too_many():
 
 
 def _safe_next(request, url):
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+    if (
+        url
+        and is_storable_text(url)
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False)
+    ):
         return url[:500]
     return ""
 

@@ -1,4 +1,5 @@
-"""Text that can be stored: the one rule for every input (form fields, URLs, query strings, JSON bodies).
+"""Text that can be stored: the one rule for every input (form fields, URLs, query strings, JSON bodies), and
+the one place exports look it up.
 
 PostgreSQL refuses NUL in text, a lone surrogate (half an emoji) cannot be encoded as UTF-8, and the other C0
 control characters (all but tab, newline and carriage return) are in no name, title or answer and break XML
@@ -8,6 +9,8 @@ exports. Such input is refused with a clear message, before anything is written:
 import json
 import re
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -23,6 +26,9 @@ UNSTORABLE_MESSAGE = gettext_lazy(
     "character). Please remove them and try again."
 )
 
+UNSTORABLE_FIELD_TEXT = gettext_lazy(
+    "This contains characters that cannot be stored (such as a control character). Please remove them."
+)
 UNSTORABLE_FIELD_MESSAGE = gettext_lazy(
     "“%(field)s” contains characters that cannot be stored (such as a NUL byte or another control character)."
 )
@@ -31,6 +37,24 @@ UNSTORABLE_FIELD_MESSAGE = gettext_lazy(
 def is_storable_text(text):
     """Whether every database we run on can store and compare `text`, and every export can hold it."""
     return UNSTORABLE.search(text) is None
+
+
+def validate_storable_text(value):
+    """Form-field validator: the message appears beside the field, and the rest of the form is kept."""
+    if isinstance(value, str) and not is_storable_text(value):
+        raise ValidationError(UNSTORABLE_FIELD_TEXT, code="unstorable")
+
+
+class StorableTextForm(forms.Form):
+    """A form whose text fields all refuse unstorable characters (a vertical tab pasted from a word processor,
+    say) with a message at the field, instead of keeping them for the badge, the exports and the door."""
+
+    def full_clean(self):
+        # Here rather than in __init__: subclasses add fields (the questions) after the base's __init__.
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and validate_storable_text not in field.validators:
+                field.validators.append(validate_storable_text)
+        super().full_clean()
 
 
 class JsonBodyError(ValueError):
@@ -103,14 +127,14 @@ def load_json(body, *, max_depth=MAX_JSON_DEPTH, opaque_fields=()):
 
 
 def _request_texts(request):
+    """The path, the query and the names of posted fields. Posted values are the forms' to judge (Django's text
+    fields refuse NUL, StorableTextForm the rest), so that the message stands beside the field."""
     yield request.path
     for key, values in request.GET.lists():
         yield key
         yield from values
     if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-        for key, values in request.POST.lists():
-            yield key
-            yield from values
+        yield from request.POST
 
 
 def wants_json(request):
@@ -124,7 +148,7 @@ def wants_json(request):
 
 
 class StorableInputMiddleware:
-    """Refuses a request whose path, query or form fields hold unstorable characters, with a 400 in the
+    """Refuses a request whose path, query or posted field names hold unstorable characters, with a 400 in the
     visitor's language (after LocaleMiddleware), before any view can store or query them."""
 
     def __init__(self, get_response):

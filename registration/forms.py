@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from conference.text_input import StorableTextForm
+
 from . import questions, widgets
 from .enums import InterpretationLanguage, Role
 from .models import Registration
@@ -16,7 +18,7 @@ def country_choices():
     return [("", _("Prefer not to say")), *widgets.country_names()]
 
 
-class RegistrationDetailsForm(forms.Form):
+class RegistrationDetailsForm(StorableTextForm):
     """The registration's own fields, which the attendee can correct until registration closes."""
 
     label_suffix = ""

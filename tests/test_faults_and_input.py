@@ -58,6 +58,22 @@ def test_nul_in_a_field_of_the_one_flow_form_stores_nothing(client, conference):
     assert not PendingRegistration.objects.exists()
 
 
+def test_a_control_character_in_a_name_is_refused_beside_the_field_keeping_the_form(client, conference):
+    workshop = make_type(conference, capacity=3)
+    form = {
+        "email": "vt@example.org",
+        "full_name": "Nina\x0bPaste",
+        "badge_name": "Nina",
+        "organisation": "Street Org",
+        "country": "GE",
+        "registration_type": workshop.slug,
+        "consent_privacy": "on",
+    }
+    html = client.post("/vilnius-2017/register/", form).content.decode()
+    assert "cannot be stored" in html and 'value="Street Org"' in html
+    assert not PendingRegistration.objects.exists()
+
+
 def test_russian_visitors_read_the_refusal_in_russian(client, conference):
     assert "нельзя сохранить" in client.get("/ru/verify/%00/").content.decode()
 
