@@ -10,7 +10,6 @@ and XLSX whose cells hold whatever an attendee typed. Every export of ours write
 
 import csv
 import io
-import re
 from datetime import datetime
 
 from defusedcsv import csv as defused_csv
@@ -18,13 +17,11 @@ from django.http import HttpResponse
 from django.utils.functional import Promise
 from wagtail.admin.views.mixins import Echo
 
+from .text_input import exportable_text
+
 BYTE_ORDER_MARK = "\ufeff"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# What XML 1.0 allows (https://www.w3.org/TR/xml/#charsets): tab, newline, carriage return and U+0020 onwards,
-# except the surrogates (a lone one can sit in a Python string) and U+FFFE, U+FFFF.
-_NOT_IN_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def cell_text(value):
@@ -33,7 +30,7 @@ def cell_text(value):
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        return _NOT_IN_XML.sub("", value)
+        return exportable_text(value)
     return value
 
 
