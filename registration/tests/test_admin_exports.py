@@ -6,6 +6,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.users.models import UserProfile
 
 from conference.spreadsheets import cell_text
@@ -132,6 +134,25 @@ def test_exports_speak_the_admins_language(client, organiser, conference, schola
     assert values["Страна"] == "Казахстан"
     assert values["Статус"] == "Подтверждена"
     assert values["Зачем вам стипендия?"] == "Нет денег"
+
+
+def test_exports_take_the_same_queries_for_few_registrations_or_many(client, organiser, conference, scholarship):
+    chosen, other = scholarship
+
+    def queries(export_format):
+        with CaptureQueriesContext(connection) as captured:
+            body(export(client, export_format, conference=conference.pk))
+        return len(captured)
+
+    def add(count):
+        for _ in range(count):
+            answer(register(make_user(), conference, chosen), **{"Where did you hear of us?": "A friend"})
+            answer(register(make_user(), conference, other), **{"Where did you hear of us?": "The radio"})
+
+    add(1)
+    few = {export_format: queries(export_format) for export_format in ("csv", "xlsx")}
+    add(20)
+    assert {export_format: queries(export_format) for export_format in ("csv", "xlsx")} == few
 
 
 def test_exports_name_countries(client, organiser, conference):

@@ -8,7 +8,9 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conference.spreadsheets import XLSX_CONTENT_TYPE
@@ -146,6 +148,22 @@ def test_people_need_the_right_to_see_registrations(conference):
     assert client.get("/admin/checkin/attendance-people.csv", {"conference": "vilnius-2017"}).status_code in (302, 403)
     workbook = client.get("/admin/checkin/attendance.xlsx", {"conference": "vilnius-2017"}).content
     assert openpyxl.load_workbook(io.BytesIO(workbook)).sheetnames == ["Totals"]
+
+
+def test_attendance_files_take_the_same_queries_for_few_people_or_many(organiser, conference):
+    def queries():
+        counts = []
+        for download in ("attendance.csv", "attendance-people.csv", "attendance.xlsx"):
+            with CaptureQueriesContext(connection) as captured:
+                organiser.get(f"/admin/checkin/{download}", {"conference": "vilnius-2017"})
+            counts.append(len(captured))
+        return counts
+
+    attendance_people(organiser, conference)
+    few = queries()
+    for _ in range(3):
+        attendance_people(organiser, conference)
+    assert queries() == few
 
 
 @pytest.mark.consumers
