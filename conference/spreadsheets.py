@@ -14,6 +14,7 @@ from datetime import datetime, time
 
 from defusedcsv import csv as defused_csv
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.functional import Promise
 from wagtail.admin.views.mixins import Echo
 
@@ -100,6 +101,11 @@ class OrganiserSpreadsheetMixin:
         return cell_text(super().preprocess_field_value(field, value, export_format))
 
     def stream_csv(self, queryset):
+        # Wagtail streams the CSV: its rows are written after the view has returned, when the admin's language
+        # (Wagtail's translation.override around the view) is no longer active.
+        return _in_language(translation.get_language(), self._csv_lines(queryset))
+
+    def _csv_lines(self, queryset):
         writer = csv_writer(Echo())
         yield BYTE_ORDER_MARK.encode()
         yield csv_row(writer, [self.get_heading(queryset, field) for field in self.list_export])
@@ -111,3 +117,14 @@ class OrganiserSpreadsheetMixin:
         response = super().write_csv_response(queryset)
         response["Content-Type"] = CSV_CONTENT_TYPE
         return response
+
+
+def _in_language(language, lines):
+    """Yield from `lines`, each made with `language` active (and only while it is made)."""
+    lines = iter(lines)
+    while True:
+        with translation.override(language):
+            line = next(lines, None)
+        if line is None:
+            return
+        yield line
