@@ -4,8 +4,8 @@ check-ins and emails), worded for an organiser."""
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registration.enums import RegistrationStatus
 from registration.models import Registration, RegistrationQuestion, VisaLetterRequest
@@ -39,13 +39,6 @@ def _shown(value):
     return value
 
 
-def _language_name(code):
-    try:
-        return get_language_info(code)["name_translated"]
-    except KeyError:
-        return _shown(code)
-
-
 def _label(name):
     return Registration._meta.get_field(name).verbose_name
 
@@ -66,7 +59,7 @@ def registration_record(registration):
             if registration.status == RegistrationStatus.WAITLISTED
             else []
         ),
-        (_label("language"), _language_name(registration.language)),
+        (_label("language"), _shown(readable_value(registration, "language"))),
         (_label("created_at"), _shown(readable_value(registration, "created_at"))),
         (_label("updated_at"), _shown(readable_value(registration, "updated_at"))),
         (_label("privacy_consent_at"), _shown(readable_value(registration, "privacy_consent_at"))),

@@ -138,6 +138,7 @@ def test_exports_speak_the_admins_language(client, organiser, conference, schola
         assert values["Страна"] == "Казахстан"
         assert values["Статус"] == "Подтверждена"
         assert values["Зачем вам стипендия?"] == "Нет денег"
+        assert "Английский" in values.values()  # the language of the attendee's emails
 
 
 def test_exports_take_the_same_queries_for_few_registrations_or_many(client, organiser, conference, scholarship):
@@ -159,10 +160,11 @@ def test_exports_take_the_same_queries_for_few_registrations_or_many(client, org
     assert {export_format: queries(export_format) for export_format in ("csv", "xlsx")} == few
 
 
-def test_exports_name_countries(client, organiser, conference):
+def test_exports_name_countries_and_languages(client, organiser, conference):
     register(make_user("kz@example.org"), conference, make_type(conference), country="KZ")
     header, row = csv_rows(export(client, "csv", q="kz@example"))
-    assert dict(zip(header, row, strict=True))["Country"] == "Kazakhstan"
+    values = dict(zip(header, row, strict=True))
+    assert (values["Country"], values["Language"]) == ("Kazakhstan", "English")
 
 
 @pytest.mark.consumers
