@@ -191,7 +191,7 @@ def test_a_poisoned_item_at_the_head_of_the_queue_is_dropped_with_a_note_and_the
     assert sorted(CheckIn.objects.values_list("registration_id", flat=True)) == sorted([first.pk, second.pk])
     note = page.text_content("#queue-note")
     assert page.is_visible("#queue-note")
-    assert "refused by the server: 1" in note and "“gate” must be text." in note
+    assert "refused by the server: 1" in note and "“gate” contains characters that cannot be stored" in note
     # The note outlives a reload: door staff see it until they have read it.
     page.reload()
     wait_until(page, "document.getElementById('queue-note').textContent.includes('refused by the server: 1')", 5)
