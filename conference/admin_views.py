@@ -1,8 +1,9 @@
-"""What our own Wagtail admin pages share: a page that only some permissions open, and a menu item shown to
-the same people."""
+"""What our own Wagtail admin pages share: a page that only some permissions open, a menu item shown to the
+same people, and which conference a page shows first."""
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -42,3 +43,13 @@ class PermissionMenuItem(MenuItem):
 
     def is_shown(self, request):
         return all(request.user.has_perm(permission) for permission in self.permissions)
+
+
+def current_conference(conferences, today=None):
+    """Of `conferences` (default-language pages), the one an organiser most likely works on now: the one
+    running, else the next to start, else the one that started last; None without conferences."""
+    today = today or timezone.now().date()
+    running = [conference for conference in conferences if conference.start_date <= today <= conference.end_date]
+    coming = sorted((c for c in conferences if c.start_date > today), key=lambda conference: conference.start_date)
+    past = sorted(conferences, key=lambda conference: conference.start_date, reverse=True)
+    return (running or coming or past or [None])[0]

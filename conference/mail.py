@@ -78,6 +78,21 @@ class OutboundEmail(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The mail log (conference/mail_admin.py): what went out, kept with the row for MAIL_KEEP_SENT_DAYS. The
+    # plain text only of the messages queued with keep_text (the attendee emails: what they say is in the
+    # registration anyway), never of sign-in codes or password links; attachments by name, never their content.
+    keep_text = models.BooleanField(default=False, editable=False)
+    sent_text = models.TextField(_("text sent"), blank=True)
+    attachment_names = models.JSONField(_("attachments"), default=list, blank=True)
+    # The conference an attendee email is about, for the organisers' figures per conference.
+    conference = models.ForeignKey(
+        "conference.ConferencePage",
+        verbose_name=_("conference"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = OutboundEmailQuerySet.as_manager()
 
@@ -145,14 +160,17 @@ def _serialise(message):
     }
 
 
-def queue_email(message):
+def queue_email(message, *, keep_text=False, conference=None):
     """Store `message` and wake a worker for it, in the caller's transaction: if the change that caused
-    the email rolls back, so does the email."""
+    the email rolls back, so does the email. With `keep_text` the log keeps its text once sent; `conference`
+    is the one it is about, if any."""
     with transaction.atomic():
         email = OutboundEmail.objects.create(
             recipients=", ".join(message.recipients()),
             subject=str(message.subject)[:998],
             payload=_serialise(message),
+            keep_text=keep_text,
+            conference=conference,
         )
         send_stored_email.enqueue(email.pk)
     return email
@@ -173,12 +191,17 @@ def delivery_connection():
     return get_connection(settings.MAIL_DELIVERY_BACKEND, timeout=settings.EMAIL_TIMEOUT)
 
 
-def queue_built_email(builder, *, recipients, subject, **kwargs):
+def queue_built_email(builder, *, recipients, subject, keep_text=False, conference=None, **kwargs):
     """Store a message that the worker makes with `builder(**kwargs)` when it sends it; in the caller's
-    transaction, like queue_email. `recipients` and `subject` are for the admin's list."""
+    transaction, like queue_email. `recipients` and `subject` are for the admin's list until it is sent."""
     with transaction.atomic():
         email = OutboundEmail.objects.create(
-            recipients=recipients, subject=str(subject)[:998], builder=builder, payload={"kwargs": kwargs}
+            recipients=recipients,
+            subject=str(subject)[:998],
+            builder=builder,
+            payload={"kwargs": kwargs},
+            keep_text=keep_text,
+            conference=conference,
         )
         send_stored_email.enqueue(email.pk)
     return email
@@ -224,8 +247,24 @@ def send_stored_email(email_id):
     email.payload = {}
     email.last_error = ""
     email.lease_until = None
-    email.save(update_fields=["status", "sent_at", "payload", "last_error", "lease_until"])
+    _log_sent(email, message)
+    email.save(update_fields=["status", "sent_at", "payload", "last_error", "lease_until", *LOGGED_FIELDS])
     return "sent"
+
+
+LOGGED_FIELDS = ("recipients", "subject", "sent_text", "attachment_names")
+
+
+def _log_sent(email, message):
+    """What the mail log keeps of a sent message: where and what it really went as (a built message is only
+    made now), its text when the queuer asked, and the names of its attachments."""
+    email.recipients = ", ".join(message.recipients()) or email.recipients
+    email.subject = str(message.subject)[:998]
+    email.sent_text = str(message.body) if email.keep_text else ""
+    email.attachment_names = [
+        attachment.get_filename() if isinstance(attachment, MIMEBase) else attachment[0]
+        for attachment in message.attachments
+    ]
 
 
 def _record_failure(email, error):

@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# What XML 1.0 cannot hold (https://www.w3.org/TR/xml/#charsets): the unstorable characters and U+FFFE, U+FFFF,
+# which a database stores but no XLSX cell can (conference/spreadsheets.py drops them from every cell).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Deeper than any body our APIs take ({"sessions": [..]} is 2); Python's own parser recurses per level.
 MAX_JSON_DEPTH = 20
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -37,6 +40,11 @@ UNSTORABLE_FIELD_MESSAGE = gettext_lazy(
 def is_storable_text(text):
     """Whether every database we run on can store and compare `text`, and every export can hold it."""
     return UNSTORABLE.search(text) is None
+
+
+def exportable_text(text):
+    """`text` without the characters an export's file format cannot hold (NOT_IN_XML)."""
+    return NOT_IN_XML.sub("", text)
 
 
 def validate_storable_text(value):

@@ -19,6 +19,7 @@ from wagtail.models import Locale
 
 from conference.admin_views import PermissionAdminView
 from conference.models import ConferencePage
+from conference.templatetags.local_dates import format_local_date
 from conference.text_input import JsonBodyError, load_json
 
 from .board import MoveError, board_day, move_session, place
@@ -74,7 +75,10 @@ class ScheduleBoardView(PermissionAdminView):
                 "days": [(each, board_url(conference, each)) for each in conference.days],
                 "move_url": reverse("programme_board_move"),
                 "board_strings": {
-                    "moved": _("%(title)s: %(start)s–%(end)s, %(room)s."),
+                    "moved": _("%(title)s: %(day)s, %(start)s–%(end)s, %(room)s."),
+                    "refused": _("Not moved:"),
+                    # The board's days as the admin's language writes them ("Tue 4 Apr", "вт, 4 апр.").
+                    "days": {each.isoformat(): format_local_date(each, "day_short") for each in conference.days},
                     "saved_draft": _("Saved as a draft."),
                     "published": _("Published."),
                     "undone": _("Undone."),

@@ -84,19 +84,28 @@ def notify_release(release):
         get_user_model()
         .objects.filter(pk__in=interested.keys() - opted_out, is_active=True)
         .exclude(email="")
-        .values_list("pk", flat=True)
+        .values_list("pk", "email")
     )
-    for user_id in recipients:
-        deliver(user_id=user_id, release_id=release.pk, session_ids=sorted(interested[user_id]))
+    for user_id, email in recipients:
+        deliver(
+            user_id=user_id,
+            email=email,
+            release_id=release.pk,
+            session_ids=sorted(interested[user_id]),
+            conference=release.conference,
+        )
     return len(recipients)
 
 
-def deliver(*, user_id, release_id, session_ids):
+def deliver(*, user_id, email, release_id, session_ids, conference=None):
     """The one way a change notice leaves: queued in the release's transaction (conference/mail.py) and built by
-    a worker when it sends it, so the arguments are plain values."""
+    a worker when it sends it, so the arguments are plain values; `email` is the address the mail log shows
+    until then."""
     queue_built_email(
         "programme.change_notices.build_queued_change_notice",
-        recipients=f"user {user_id}",
+        recipients=email,
+        keep_text=True,
+        conference=conference,
         subject=_("Programme changes (release %(release)s)") % {"release": release_id},
         user_id=user_id,
         release_id=release_id,
@@ -176,6 +185,7 @@ def build_change_notice(*, user, release, session_ids):
         context = {
             "conference": conference_page,
             "release": release,
+            "note": release.note_in(language),
             "entries": changed_entries(release, session_ids, language),
             "my_url": settings.SITE_URL + reverse("my_registrations"),
             "changes_url": settings.SITE_URL + (conference_page.url or "") + "programme/changes/",

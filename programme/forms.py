@@ -1,4 +1,5 @@
-"""The session admin form: times entered and shown in the conference's time zone, and the programme's rules."""
+"""The session admin form: times entered and shown in the conference's time zone, and the programme's rules,
+whose messages write dates as the reader's language does."""
 
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
+from conference.templatetags.local_dates import format_local_date
 
 from .enums import SessionStatus
 
@@ -43,7 +45,10 @@ def schedule_errors(session, *, conference, start, end, room, status):
     if start < first or end > after_last:
         return {
             "start": _("The session must take place during the conference, %(first)s to %(last)s.")
-            % {"first": conference.start_date.isoformat(), "last": conference.end_date.isoformat()}
+            % {
+                "first": format_local_date(conference.start_date, "day_short"),
+                "last": format_local_date(conference.end_date, "day_year"),
+            }
         }
     if room is None or status == SessionStatus.CANCELLED:
         return {}
@@ -55,9 +60,9 @@ def schedule_errors(session, *, conference, start, end, room, status):
     return {
         "room": _("%(room)s is already taken by “%(title)s” from %(start)s to %(end)s.")
         % {
-            "room": room.name,
+            "room": room.localized_name,
             "title": clash.title,
-            "start": local_start.strftime("%Y-%m-%d %H:%M"),
+            "start": format_local_date(local_start, "day_short_time"),
             "end": local_end.strftime("%H:%M"),
         }
     }
@@ -72,7 +77,7 @@ def speaker_conflict_messages(session):
         % {
             "speaker": speaker.title,
             "title": other.title,
-            "start": timezone.localtime(other.start, tzinfo).strftime("%Y-%m-%d %H:%M"),
+            "start": format_local_date(timezone.localtime(other.start, tzinfo), "day_short_time"),
             "end": timezone.localtime(other.end, tzinfo).strftime("%H:%M"),
         }
         for speaker, other in session.speaker_conflicts()

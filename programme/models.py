@@ -1,10 +1,8 @@
 """The programme of a conference: rooms and tracks (snippets), sessions and speakers (pages), starred sessions."""
 
-import re
 from datetime import UTC
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
+from conference.admin_widgets import ColourInput, check_colour
 from conference.blocks import BodyBlock
 from conference.localized_fields import localized_property
 from conference.model_fields import optional_link
@@ -92,7 +91,7 @@ class Track(ProgrammeSnippet):
 
     panels = [
         *ProgrammeSnippet.naming_panels,
-        FieldPanel("colour"),
+        FieldPanel("colour", widget=ColourInput),
         FieldPanel("description"),
         FieldPanel("sort_order"),
     ]
@@ -102,8 +101,7 @@ class Track(ProgrammeSnippet):
         verbose_name_plural = _("tracks")
 
     def clean(self):
-        if self.colour and not re.fullmatch(r"#[0-9a-fA-F]{6}", self.colour):
-            raise ValidationError({"colour": _("Write the colour as # followed by six hexadecimal digits.")})
+        check_colour(self, "colour")
 
 
 class ProgrammePage(KeptRouteMixin, RoutablePageMixin, Page):

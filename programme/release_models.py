@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from conference.localized_fields import localized
 from conference.model_fields import optional_link
 
 
@@ -33,6 +34,7 @@ class ScheduleRelease(models.Model):
     # frab <version> and what the changelog shows: "1", "2"… unless the organiser names it.
     name = models.CharField(_("version"), max_length=50)
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    note_ru = models.TextField(_("note in Russian"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("released"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -56,6 +58,10 @@ class ScheduleRelease(models.Model):
 
     def __str__(self):
         return f"{self.conference_id} v{self.name}"
+
+    def note_in(self, language):
+        """The organisers' note in `language`, the English one where it has no translation."""
+        return localized(self, "note", language)
 
 
 class ScheduleChange(models.Model):

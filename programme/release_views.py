@@ -53,6 +53,9 @@ def releases_with_changes(page, *, limit=None):
     if limit:
         releases = releases[:limit]
     language = schedule.language
+    releases = list(releases)
+    for release in releases:
+        release.shown_note = release.note_in(language)
     return schedule, [
         (
             release,
@@ -131,7 +134,8 @@ class ScheduleChangesFeed(Feed):
         return _("Version %(name)s") % {"name": release.name}
 
     def item_description(self, release):
-        lines = [release.note] if release.note else []
+        note = release.note_in(self.schedule.language)
+        lines = [note] if note else []
         entries = self.changes[release.pk]
         if entries:
             lines.extend(change_summary(entry) for entry in entries)

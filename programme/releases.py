@@ -1,10 +1,14 @@
 """Releasing a conference's published programme as a version and working out what changed since the previous
 release: the data behind the public changelog, its Atom feed, the frab exports' <version> and change notices."""
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
@@ -123,11 +127,13 @@ def _change_row(release, change, room_ids):
     )
 
 
-def release_schedule(*, conference, note="", by=None, name=""):
+def release_schedule(*, conference, note="", note_ru="", by=None, name="", expected=None):
     """Record the published programme of `conference` as its next release, with the changes since the previous
-    one (none for the first), and return the ScheduleRelease. Raises ReleaseError on a bad note or name."""
-    note, name = (note or "").strip(), (name or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
+    one (none for the first), and return the ScheduleRelease; the note in English and, optionally, in Russian.
+    With `expected` (a preview's fingerprint) the release is refused when the changes are no longer the ones
+    previewed. Raises ReleaseError on a bad note or name, or such a change."""
+    note, note_ru, name = (note or "").strip(), (note_ru or "").strip(), (name or "").strip()
+    if len(note) > NOTE_MAX_LENGTH or len(note_ru) > NOTE_MAX_LENGTH:
         raise ReleaseError("note_too_long", _("Keep the note under %(count)s characters.") % {"count": NOTE_MAX_LENGTH})
     if len(name) > NAME_MAX_LENGTH:
         raise ReleaseError(
@@ -143,11 +149,18 @@ def release_schedule(*, conference, note="", by=None, name=""):
         if ScheduleRelease.objects.filter(conference=canonical, name=name).exists():
             raise ReleaseError("name_taken", _("There is already a release “%(name)s”.") % {"name": name})
         snapshot = programme_snapshot(canonical)
+        changes = diff_snapshots(previous.snapshot, snapshot) if previous is not None else []
+        if expected is not None and expected != fingerprint(changes):
+            raise ReleaseError(
+                "changed_since_preview",
+                _("The programme changed while you were looking at it: check the changes again, then release."),
+            )
         release = ScheduleRelease.objects.create(
             conference=canonical,
             number=number,
             name=name,
             note=note,
+            note_ru=note_ru,
             created_by=by if by is not None and by.is_authenticated else None,
             snapshot=snapshot,
         )
@@ -155,9 +168,7 @@ def release_schedule(*, conference, note="", by=None, name=""):
             # By name: programme.models imports the views, whose frab exporter imports this module.
             Room = apps.get_model("programme", "Room")
             room_ids = set(Room.objects.filter(conference=canonical).values_list("pk", flat=True))
-            ScheduleChange.objects.bulk_create(
-                _change_row(release, change, room_ids) for change in diff_snapshots(previous.snapshot, snapshot)
-            )
+            ScheduleChange.objects.bulk_create(_change_row(release, change, room_ids) for change in changes)
         for listener in _release_listeners:
             listener(release)
         # The frab exports carry the release's name as <version>. Now and again after the commit, so that a
@@ -165,6 +176,35 @@ def release_schedule(*, conference, note="", by=None, name=""):
         invalidate_programme(canonical.pk)
         transaction.on_commit(lambda: invalidate_programme(canonical.pk))
     return release
+
+
+def fingerprint(changes):
+    """A short digest of a list of changes (diff_snapshots): what a preview showed, to compare at release."""
+    facts = [(change["kind"], str(change["translation_key"]), change["old"], change["new"]) for change in changes]
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+@dataclass
+class ReleasePreview:
+    """What the next release of a conference would record: the previous release (None before the first), the
+    changes since it, and the sessions published now."""
+
+    previous: ScheduleRelease | None
+    changes: list
+    sessions: int
+    fingerprint: str
+
+    def count(self, *kinds):
+        return sum(1 for change in self.changes if change["kind"] in kinds)
+
+
+def preview_release(conference):
+    """The ReleasePreview of `conference`'s published programme now (read from the database, like a release)."""
+    canonical = conference.canonical
+    previous = ScheduleRelease.objects.filter(conference=canonical).order_by("-number").first()
+    snapshot = programme_snapshot(canonical)
+    changes = diff_snapshots(previous.snapshot, snapshot) if previous is not None else []
+    return ReleasePreview(previous=previous, changes=changes, sessions=len(snapshot), fingerprint=fingerprint(changes))
 
 
 def latest_release_name(conference_id):
@@ -184,3 +224,32 @@ def changed_sessions(release):
         if change.session_id is not None:
             result.setdefault(change.session_id, []).append(change)
     return result
+
+
+def unreleased_sessions(conferences):
+    """{conference pk: (latest release name or None, published sessions changed since it)} for the organisers'
+    dashboard, in two queries for any number of conferences. A session counts once it is published after the
+    release (any change to its page, so this may count more than the release will list: the release form shows
+    the exact changes); before the first release every published session counts."""
+    canonical = {conference.pk: conference for conference in conferences}
+    latest = {}
+    for conference_id, name, created_at in (
+        ScheduleRelease.objects.filter(conference__in=list(canonical))
+        .order_by("conference_id", "number")
+        .values_list("conference_id", "name", "created_at")
+    ):
+        latest[conference_id] = (name, created_at)
+    sessions = Q(pk__in=[])
+    for pk, conference in canonical.items():
+        under = Q(path__startswith=conference.path)
+        if pk in latest:
+            under &= Q(last_published_at__gt=latest[pk][1])
+        sessions |= under
+    SessionPage = apps.get_model("programme", "SessionPage")  # by name, as in release_schedule
+    paths = SessionPage.objects.live().filter(sessions, locale=Locale.get_default()).values_list("path", flat=True)
+    counts = dict.fromkeys(canonical, 0)
+    for path in paths:
+        for pk, conference in canonical.items():
+            if path.startswith(conference.path):
+                counts[pk] += 1
+    return {pk: (latest.get(pk, (None,))[0], counts[pk]) for pk in canonical}

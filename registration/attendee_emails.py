@@ -2,11 +2,15 @@
 organisers' decision on a visa letter. One function per email, so that each can move onto the queue alone."""
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .emails import _conference_in, attendee_email_context, build_email
+from conference.mail import queue_email
+
+from .emails import _conference_in, attendee_email_context, build_email, log_registration_email
+from .enums import EmailKind
 from .models import VisaLetterRequest, WorkshopSignup
 
 CODE_SUBJECT = _("Your code for %(conference)s: %(code)s")
@@ -19,6 +23,14 @@ VISA_SUBJECTS = {
 
 def _send(*, to, subject, template, context):
     build_email(to=to, subject=subject, template=template, context=context).send()
+
+
+def _queue_about(registration, kind, *, subject, template, context):
+    """Queue an email about `registration`, its text kept in the mail log and listed on its page."""
+    message = build_email(to=registration.user.email, subject=subject, template=template, context=context)
+    with transaction.atomic():
+        email = queue_email(message, keep_text=True, conference=registration.conference)
+        log_registration_email(registration, email, kind)
 
 
 def send_confirmation_code(*, email, code, token, conference, language):
@@ -50,7 +62,7 @@ def send_visa_decision(*, visa_request_id):
     with attendee_email_context(registration) as context:
         context["visa_request"] = visa_request
         subject = str(VISA_SUBJECTS[visa_request.status]) % {"conference": context["conference"].title}
-        _send(to=registration.user.email, subject=subject, template="visa_decision", context=context)
+        _queue_about(registration, EmailKind.VISA_DECISION, subject=subject, template="visa_decision", context=context)
     return True
 
 
@@ -68,5 +80,7 @@ def send_workshop_promoted(*, signup_id):
         session = _conference_in(signup.session, translation.get_language())
         context |= {"session": session, "session_url": settings.SITE_URL + session.url}
         subject = str(WORKSHOP_PROMOTED_SUBJECT) % {"session": session.title}
-        _send(to=registration.user.email, subject=subject, template="workshop_promoted", context=context)
+        _queue_about(
+            registration, EmailKind.WORKSHOP_PROMOTED, subject=subject, template="workshop_promoted", context=context
+        )
     return True

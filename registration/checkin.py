@@ -500,18 +500,45 @@ def latest_scans(*, conference, limit=25):
     return scans
 
 
-ATTENDANCE_HEADER = ["day", "registration_type", "country", "role", "checked_in"]
-
-
 def attendance_rows(*, conference):
     """Check-ins per conference day by registration type, country and role (what donors ask for): one row
-    per combination that has any check-in, days in order. Holds counts only, no names."""
+    per combination that has any check-in, days in order, as (day, type, country code, role code, count).
+    Holds counts only, no names."""
     rows = (
         CheckIn.objects.filter(conference=conference)
-        .values_list("day", "registration__registration_type__name", "registration__country", "registration__role")
+        .values_list("day", "registration__registration_type", "registration__country", "registration__role")
         .annotate(count=Count("pk"))
-        .order_by("day", "registration__registration_type__name", "registration__country", "registration__role")
+        .order_by(
+            "day",
+            "registration__registration_type__sort_order",
+            "registration__registration_type__name",
+            "registration__country",
+            "registration__role",
+        )
     )
-    return [
-        [day.isoformat(), type_name, country or "", role or "", count] for day, type_name, country, role, count in rows
-    ]
+    types = {registration_type.pk: registration_type for registration_type in conference.registration_types.all()}
+    return [(day, types[type_id], country, role, count) for day, type_id, country, role, count in rows]
+
+
+def attendance_days(*, conference):
+    """[(day, people checked in)] for every conference day, and any other day someone was checked in."""
+    counts = dict(
+        CheckIn.objects.filter(conference=conference).values_list("day").annotate(count=Count("pk")).order_by()
+    )
+    return [(day, counts.get(day, 0)) for day in sorted(set(conference.days) | set(counts))]
+
+
+def attendance_people(*, conference):
+    """Everyone confirmed or checked in at least once (a cancelled one may have come before), in badge-name
+    order, each with `checkins_by_day` {day: CheckIn}: the per-person attendance for the organisers' report."""
+    registrations = (
+        Registration.objects.filter(conference=conference)
+        .filter(Q(status=RegistrationStatus.CONFIRMED) | Q(pk__in=CheckIn.objects.values("registration_id")))
+        .select_related("registration_type")
+        .prefetch_related("checkins")
+        .order_by("badge_name", "full_name", "pk")
+    )
+    people = list(registrations)
+    for registration in people:
+        registration.checkins_by_day = {checkin.day: checkin for checkin in registration.checkins.all()}
+    return people

@@ -1,5 +1,6 @@
 """The attendee's registration emails: plain text and HTML, in the registration's language, with the
-conference dates as an .ics file and, once confirmed, the badge PDF."""
+conference dates as an .ics file and, once confirmed, the badge PDF; each put on the registration's page, and
+sent again when an organiser asks."""
 
 import logging
 from contextlib import contextmanager
@@ -8,6 +9,7 @@ from datetime import timedelta
 import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,8 +19,9 @@ from wagtail.models import Locale
 from conference.mail import queue_built_email
 
 from .badge_pdf import badge_filename, render_badge_pdf
-from .enums import EmailKind
-from .models import Registration
+from .enums import EmailKind, RegistrationStatus
+from .errors import CodedError
+from .models import Registration, RegistrationEmail
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +33,17 @@ SUBJECTS = {
     EmailKind.APPROVED: _("Your registration for %(conference)s is approved"),
     EmailKind.REJECTED: _("Your registration for %(conference)s was not accepted"),
     EmailKind.CANCELLED: _("Your registration for %(conference)s is cancelled"),
+    EmailKind.BADGE: _("Your badge for %(conference)s"),
 }
 # Emails that leave the registration confirmed carry the badge and the calendar file.
-CONFIRMING = {EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.APPROVED}
+CONFIRMING = {EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.APPROVED, EmailKind.BADGE}
+# The email each status is told with, which an organiser can have sent again.
+STATUS_EMAILS = {
+    RegistrationStatus.CONFIRMED: EmailKind.CONFIRMED,
+    RegistrationStatus.WAITLISTED: EmailKind.WAITLISTED,
+    RegistrationStatus.PENDING: EmailKind.PENDING,
+    RegistrationStatus.CANCELLED: EmailKind.CANCELLED,
+}
 # Like the sessions' UIDs, never derived from SITE_URL: a calendar must match the event whatever the address.
 UID_DOMAIN = "conferences.harm-reduction-conference"
 
@@ -109,18 +120,49 @@ def build_registration_email(registration, kind):
     return message
 
 
-def queue_registration_email(registration, kind):
+def queue_registration_email(registration, kind, *, requested_by=None):
     """Queue one email in the caller's transaction; the worker renders it (badge PDF included) when it
     sends it. A registration without an account (walk-in, anonymised) gets none."""
     if registration.user is None or not registration.user.email:
         return None
-    return queue_built_email(
-        "registration.emails.build_queued_registration_email",
-        recipients=registration.user.email,
-        subject=SUBJECTS[kind] % {"conference": registration.conference.title},
-        registration_id=registration.pk,
-        kind=kind,
-    )
+    with transaction.atomic():
+        email = queue_built_email(
+            "registration.emails.build_queued_registration_email",
+            recipients=registration.user.email,
+            subject=SUBJECTS[kind] % {"conference": registration.conference.title},
+            keep_text=True,
+            conference=registration.conference,
+            registration_id=registration.pk,
+            kind=kind,
+        )
+        log_registration_email(registration, email, kind, requested_by=requested_by)
+    return email
+
+
+def log_registration_email(registration, email, kind, *, requested_by=None):
+    """Put a queued email on the registration's page (the mail log keeps the rest)."""
+    RegistrationEmail.objects.create(registration=registration, email=email, kind=kind, requested_by=requested_by)
+
+
+class SendAgainError(CodedError):
+    MESSAGES = {
+        "no_address": _("This registration has no account with an email address (anonymised or entered by staff)."),
+        "no_badge": _("Only a confirmed registration has a badge."),
+    }
+
+
+def send_again(*, registration, what, by):
+    """An organiser has the badge (`what="badge"`, confirmed registrations only) or the email of the
+    registration's status (`what="status"`) sent again, through the mail queue; returns the queued email."""
+    if registration.user is None or not registration.user.email:
+        raise SendAgainError("no_address")
+    if what == "badge":
+        if registration.status != RegistrationStatus.CONFIRMED:
+            raise SendAgainError("no_badge")
+        kind = EmailKind.BADGE
+    else:
+        kind = STATUS_EMAILS[registration.status]
+    return queue_registration_email(registration, kind, requested_by=by)
 
 
 def build_queued_registration_email(*, registration_id, kind):
@@ -132,6 +174,8 @@ def build_queued_registration_email(*, registration_id, kind):
     )
     if registration is None or registration.user is None or not registration.user.email:
         return None
+    if kind == EmailKind.BADGE and registration.status != RegistrationStatus.CONFIRMED:
+        return None  # cancelled since the organiser asked: no badge goes out any more
     return build_registration_email(registration, kind)
 
 

@@ -46,8 +46,8 @@ class ScanResult(models.TextChoices):
 
 
 class EmailKind(models.TextChoices):
-    """The attendee's registration emails; each has templates registration/emails/<value>.txt and .html. The
-    first four are named after the status the registration has just taken."""
+    """The attendee's emails about a registration; each has templates registration/emails/<value>.txt and .html.
+    The first four are named after the status the registration has just taken."""
 
     CONFIRMED = "confirmed", _("Confirmed")
     WAITLISTED = "waitlisted", _("Waiting list")
@@ -56,3 +56,8 @@ class EmailKind(models.TextChoices):
     PROMOTED = "promoted", _("Promoted from the waiting list")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    # Sent only when an organiser asks (the registration's page): the badge again, for a confirmed registration.
+    BADGE = "badge", _("Badge")
+    # The other emails about a registration, for the mail log.
+    VISA_DECISION = "visa_decision", _("Visa letter decision")
+    WORKSHOP_PROMOTED = "workshop_promoted", _("Workshop place")

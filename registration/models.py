@@ -1,5 +1,5 @@
 """Registrations: types with capacities, attendees' registrations, their audit trail, badges' keys,
-check-ins and scan attempts."""
+check-ins and scan attempts, and which emails of the mail log are about which registration."""
 
 import secrets
 from collections import Counter
@@ -16,11 +16,12 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from conference.admin_widgets import ColourInput, check_colour
 from conference.email_proof import PendingEmailProof
 from conference.localized_fields import localized_property
 from conference.models import window_is_open
 
-from .enums import ACTIVE_STATUSES, InterpretationLanguage, RegistrationStatus, Role, ScanResult
+from .enums import ACTIVE_STATUSES, EmailKind, InterpretationLanguage, RegistrationStatus, Role, ScanResult
 
 
 class RegistrationTypeQuerySet(models.QuerySet):
@@ -70,7 +71,7 @@ class RegistrationType(ClusterableModel):
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("Open for registration")
         ),
-        FieldRowPanel([FieldPanel("badge_colour"), FieldPanel("sort_order")]),
+        FieldRowPanel([FieldPanel("badge_colour", widget=ColourInput), FieldPanel("sort_order")]),
         InlinePanel("questions", heading=_("Questions"), label=_("Question")),
     ]
 
@@ -82,6 +83,9 @@ class RegistrationType(ClusterableModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        check_colour(self, "badge_colour")
 
     def is_open(self, now=None):
         """Whether this type takes registrations now (its own window; the conference has one too)."""
@@ -553,3 +557,23 @@ class WorkshopSignup(models.Model):
 
     def __str__(self):
         return f"{self.registration_id} in {self.session_id} ({self.status})"
+
+
+class RegistrationEmail(models.Model):
+    """Which emails of the mail log (conference.mail.OutboundEmail) are about a registration, and what each is:
+    the registration's page lists them. Goes when the email leaves the log."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
+    email = models.OneToOneField("conference.OutboundEmail", on_delete=models.CASCADE, related_name="registration_link")
+    kind = models.CharField(_("email"), max_length=30, choices=EmailKind.choices)
+    # The organiser who had it sent again; empty for the emails the registration's own changes send.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("registration email")
+        verbose_name_plural = _("registration emails")
+
+    def __str__(self):
+        return f"{self.kind} for registration {self.registration_id}"

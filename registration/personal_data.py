@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+
+from conference.mail import OutboundEmail
 
 from . import services
 from .enums import ACTIVE_STATUSES
@@ -108,8 +111,37 @@ def export_registrations(user):
     ]
 
 
+def _emails_to(user):
+    """The mail log's emails to any of the user's addresses, or about their registrations."""
+    addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)} - {""}
+    to_them = Q(registration_link__registration__user=user)
+    for address in addresses:
+        to_them |= Q(recipients__iexact=address)
+    return OutboundEmail.objects.filter(to_them)
+
+
+def export_emails(user):
+    return [
+        {
+            "subject": email.subject,
+            "to": email.recipients,
+            "status": email.status,
+            "queued_at": _iso(email.created_at),
+            "sent_at": _iso(email.sent_at),
+            "attachments": email.attachment_names,
+            "text": email.sent_text,
+        }
+        for email in _emails_to(user).order_by("created_at", "pk")
+    ]
+
+
+def erase_emails(user):
+    _emails_to(user).delete()
+
+
 register_section("account", export=export_account)
 register_section("registrations", export=export_registrations)
+register_section("emails", export=export_emails, erase=erase_emails)
 
 
 def export_personal_data(user):

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from conference.mail import OutboundEmail
+
 from .emails import queue_registration_email
 from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
 from .errors import CodedError
@@ -293,6 +295,8 @@ def anonymise(*, registrations, now=None):
         VisaLetterRequest.objects.filter(registration__in=pending).update(
             passport_name="", passport_number="", nationality="", date_of_birth=None
         )
+        # The mail log's copies name the person (address, subject, text): they go with the registration's details.
+        OutboundEmail.objects.filter(registration_link__registration__in=pending).delete()
         return pending.update(
             user=None,
             photo_consent=False,

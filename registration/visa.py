@@ -20,6 +20,7 @@ class VisaLetterError(CodedError):
         "not_approved": _("Only approved letters can be withdrawn."),
         "reason_required": _("Say why the letter is refused: the attendee reads it."),
         "registration_inactive": _("The registration is cancelled."),
+        "decided": _("The passport details of a decided request cannot change."),
     }
 
 
@@ -91,6 +92,19 @@ def _decide(visa_request_id, *, by, to_status, reason=""):
         current.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by"])
         if to_status != VisaLetterRequest.WITHDRAWN:
             _email_after_commit(current)
+    return current
+
+
+def correct_details(*, visa_request, by, **details):
+    """An organiser corrects the passport details of a request still waiting for a decision (a typo the
+    attendee mailed about), before the letter is printed with them."""
+    with transaction.atomic():
+        current = VisaLetterRequest.objects.select_for_update().get(pk=visa_request.pk)
+        if current.status != VisaLetterRequest.REQUESTED:
+            raise VisaLetterError("decided")
+        for name in VisaLetterRequest.PASSPORT_FIELDS:
+            setattr(current, name, details[name])
+        current.save(update_fields=list(VisaLetterRequest.PASSPORT_FIELDS))
     return current
 
 

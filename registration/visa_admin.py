@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -17,8 +19,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from conference.admin_views import PermissionAdminView
 from conference.models import ConferencePage
 
-from . import visa
+from . import visa, widgets
 from .models import VisaLetterRequest, VisaLetterSettings
+from .widgets import country_name
+
+lazy_country_names = lazy(lambda: list(widgets.country_names()), list)
 
 CHANGE_VISA_LETTERS = "registration.change_visaletterrequest"
 
@@ -26,6 +31,19 @@ CHANGE_VISA_LETTERS = "registration.change_visaletterrequest"
 class RefuseForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (the attendee reads it)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PassportDetailsForm(forms.Form):
+    """The details printed on the letter, as an organiser corrects them; the nationality chosen by name."""
+
+    passport_name = forms.CharField(label=_("Name as in the passport"), max_length=200)
+    passport_number = forms.CharField(label=_("Passport number"), max_length=40)
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=lazy_country_names, widget=widgets.Select)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -52,12 +70,15 @@ class VisaLetterRequestsView(PermissionAdminView):
         )
         if status in dict(VisaLetterRequest.STATUS_CHOICES):
             requests = requests.filter(status=status)
+        requests = list(requests.order_by("requested_at", "pk"))
+        for visa_request in requests:
+            visa_request.nationality_name = country_name(visa_request.nationality)
         context.update(
             conferences=conferences,
             conference=conference,
             status=status,
             statuses=VisaLetterRequest.STATUS_CHOICES,
-            requests=requests.order_by("requested_at", "pk"),
+            requests=requests,
             refuse_form=kwargs.get("refuse_form") or RefuseForm(),
             refusing=kwargs.get("refusing"),
         )
@@ -72,22 +93,41 @@ class VisaLetterRequestsView(PermissionAdminView):
             pk = request.POST.get("request", "")
             if not pk.isdigit():
                 return self.render_to_response(self.get_context_data(), status=400)
-            visa_request = get_object_or_404(VisaLetterRequest, pk=pk)
-            if action == "approve":
-                self._approve_many([visa_request])
-            elif action == "refuse":
-                form = RefuseForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(
-                        self.get_context_data(refuse_form=form, refusing=visa_request.pk), status=400
-                    )
-                self._apply(visa.refuse, visa_request, reason=form.cleaned_data["reason"], done=_("Refused."))
-            elif action == "withdraw":
-                self._apply(visa.withdraw, visa_request, done=_("Withdrawn: /verify/ now says so."))
-            else:
-                return self.render_to_response(self.get_context_data(), status=400)
+            refused = self._act_on_one(action, get_object_or_404(VisaLetterRequest, pk=pk))
+            if refused is not None:
+                return refused
+        back = request.POST.get("next", "")
+        if back.startswith(reverse("wagtailadmin_home")) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+            return redirect(back)  # the registration's page, where the organiser acted
         query = f"?conference={request.POST.get('conference', '')}"
         return redirect(reverse("visa_letters_admin:requests") + query)
+
+    def _act_on_one(self, action, visa_request):
+        """Approve, refuse, correct or withdraw one request; a response only for a form to show again."""
+        if action == "approve":
+            self._approve_many([visa_request])
+        elif action == "refuse":
+            form = RefuseForm(self.request.POST)
+            if not form.is_valid():
+                return self.render_to_response(
+                    self.get_context_data(refuse_form=form, refusing=visa_request.pk), status=400
+                )
+            self._apply(visa.refuse, visa_request, reason=form.cleaned_data["reason"], done=_("Refused."))
+        elif action == "correct":
+            self._correct(visa_request)
+        elif action == "withdraw":
+            self._apply(visa.withdraw, visa_request, done=_("Withdrawn: /verify/ now says so."))
+        else:
+            return self.render_to_response(self.get_context_data(), status=400)
+        return None
+
+    def _correct(self, visa_request):
+        form = PassportDetailsForm(self.request.POST)
+        if form.is_valid():
+            self._apply(visa.correct_details, visa_request, done=_("Passport details saved."), **form.cleaned_data)
+            return
+        for name, errors in form.errors.items():
+            messages.error(self.request, f"{form.fields[name].label}: {' '.join(errors)}")
 
     def _apply(self, action, visa_request, *, done, **kwargs):
         try:

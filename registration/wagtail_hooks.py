@@ -1,5 +1,6 @@
 """Registers the registration app's admin with Wagtail: the permission policy, the snippet viewsets, the bulk
-actions and the check-in pages (all of them live in registration/admin/).
+actions, the check-in pages and the conferences' panels on the admin's home page (all of them live in
+registration/admin/).
 
 Organisers see per type the capacity and its confirmed, pending, waitlisted and remaining seats; they
 filter, search, inspect, edit and export registrations, and approve or reject them in bulk. Every status
@@ -14,6 +15,7 @@ from registration import services
 
 from .admin.bulk_actions import ApproveBulkAction, CancelBulkAction, RejectBulkAction, drop_bulk_delete
 from .admin.checkin import checkin_admin_urls, checkin_menu_item
+from .admin.dashboard import add_conference_panels
 from .admin.permissions import RegistrationPermissionPolicy
 from .admin.viewsets import RegistrationsGroup
 from .models import Registration, RegistrationType
@@ -27,6 +29,7 @@ hooks.register("register_admin_urls", drop_bulk_delete)
 
 hooks.register("register_admin_urls", checkin_admin_urls)
 hooks.register("register_admin_menu_item", checkin_menu_item)
+hooks.register("construct_homepage_panels", add_conference_panels)
 
 
 @hooks.register("after_edit_snippet")

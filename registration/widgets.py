@@ -21,6 +21,16 @@ def country_names():
     return _countries_in(get_language())
 
 
+@cache
+def _names_in(language):
+    return dict(_countries_in(language))
+
+
+def country_name(code):
+    """The name of the country with ISO 3166 alpha-2 `code` in the active language; an unknown code as it is."""
+    return _names_in(get_language()).get(code, code) if code else ""
+
+
 class Select(forms.Select):
     """Django's Select with its options written in Python: Django renders each <option> through a template, which
     for the two country lists (250 options each) was most of the registration form's rendering time. Same markup

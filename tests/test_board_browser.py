@@ -1,6 +1,7 @@
 """The schedule board in Chromium: an organiser drags a session to a free slot (the programme and schedule.ics
-follow, SEQUENCE grows), is refused a taken room with the page form's message, and moves a session with the
-keyboard and undoes it."""
+follow, SEQUENCE grows), is refused a taken room with the page form's message beside the session, and moves a
+session with the keyboard and undoes it; every outcome is written next to the session, dates as the admin's
+language writes them."""
 
 import zoneinfo
 
@@ -67,6 +68,14 @@ def wait_for_live(page, text):
     page.locator("[data-board-live]", has_text=text).wait_for()
 
 
+def assert_beside(note, session_block):
+    """The note sits just below the session's block, in its column, within the window."""
+    note_box, block_box = note.bounding_box(), session_block.bounding_box()
+    assert 0 <= note_box["y"] - (block_box["y"] + block_box["height"]) <= 6
+    assert abs(note_box["x"] - block_box["x"]) <= 4
+    assert note.is_visible() and note.evaluate("element => element.getBoundingClientRect().bottom <= innerHeight")
+
+
 def ics_event(client, slug):
     calendar = icalendar.Calendar.from_ical(client.get("/vilnius-2017/programme/schedule.ics").content)
     title = session(slug).title
@@ -79,6 +88,9 @@ def test_drag_to_a_free_slot_moves_and_publishes_the_session(board, live_server)
     board.check("[data-board-publish]")
     drag_to(board, "naloxone-in-every-pocket", "trakai-room", 16, 0)
     wait_for_live(board, "Published")
+    note = board.locator("[data-board-note]")
+    assert note.inner_text() == "Naloxone in every pocket: Tue 4 Apr, 16:00–17:30, Trakai room. Published."
+    assert_beside(note, block(board, "naloxone-in-every-pocket"))
     moved = session("naloxone-in-every-pocket")
     assert (local(moved.start), local(moved.end)) == ("2017-04-04 16:00", "2017-04-04 17:30")
     assert moved.room.slug == "trakai-room"
@@ -94,12 +106,16 @@ def test_drag_to_a_free_slot_moves_and_publishes_the_session(board, live_server)
 def test_drag_onto_a_taken_room_is_refused_with_the_form_message(board):
     before = session("naloxone-in-every-pocket")
     drag_to(board, "naloxone-in-every-pocket", "neris-room", 14, 0)
-    error = board.locator("[data-board-error]")
-    error.wait_for(state="visible")
-    assert error.inner_text() == (
-        "Neris room is already taken by “Police and harm reduction: from raids to referrals” from 2017-04-04 14:00 "
+    note = board.locator("[data-board-note].board-note--error")
+    note.wait_for(state="visible")
+    reason = (
+        "Neris room is already taken by “Police and harm reduction: from raids to referrals” from Tue 4 April, 14:00 "
         "to 15:30."
     )
+    assert note.inner_text() == f"Not moved: {reason}"
+    # Beside the session, which went back to its place, and on screen; screen readers hear the reason.
+    assert_beside(note, block(board, "naloxone-in-every-pocket"))
+    assert board.locator("[data-board-error]").text_content() == reason
     after = session("naloxone-in-every-pocket")
     assert (after.start, after.room_id, after.latest_revision_id) == (
         before.start,

@@ -68,7 +68,7 @@ def release_twice(conference, django_capture_on_commit_callbacks, mailoutbox):
     assert mailoutbox == []  # the first release has nothing to compare with
     move_and_cancel(conference)
     with django_capture_on_commit_callbacks(execute=True):
-        release_schedule(conference=conference, note="Afternoon changes")
+        release_schedule(conference=conference, note="Afternoon changes", note_ru="Изменения после обеда")
     drain()
 
 
@@ -99,6 +99,7 @@ def test_russian_attendee_gets_the_notice_in_russian(
     assert "Было: Вт 4 апреля, 14:00–15:30" in russian.body
     assert "Стало: Вт 4 апреля, 15:00–16:30" in russian.body
     assert "/ru/my/" in russian.body
+    assert "Изменения после обеда" in russian.body and "Afternoon changes" not in russian.body
 
 
 def test_a_third_release_without_changes_sends_nothing_more(

@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from programme.models import Room
 
@@ -65,7 +66,7 @@ def test_plain_form_refuses_a_taken_room_with_the_page_form_message(organiser, c
     response = organiser.post(place_url(session), {"start": "2017-04-04T14:30", "duration": "30", "room": neris.pk})
     assert response.status_code == 400
     assert (
-        "Neris room is already taken by “Police and harm reduction: from raids to referrals” from 2017-04-04 14:00 "
+        "Neris room is already taken by “Police and harm reduction: from raids to referrals” from Tue 4 April, 14:00 "
         "to 15:30." in response.content.decode()
     )
 
@@ -74,7 +75,10 @@ def test_plain_form_refuses_a_time_outside_the_conference(organiser, conference)
     session = demo_session(conference, "naloxone-in-every-pocket")
     response = organiser.post(place_url(session), {"start": "2017-04-07T10:00", "duration": "30", "room": ""})
     assert response.status_code == 400
-    assert "The session must take place during the conference, 2017-04-04 to 2017-04-06." in response.content.decode()
+    assert (
+        "The session must take place during the conference, Tue 4 Apr to Thursday 6 April 2017."
+        in response.content.decode()
+    )
 
 
 def move(client, **body):
@@ -100,7 +104,7 @@ def test_move_endpoint_warns_about_a_speaker_booked_twice(organiser, conference)
     ).json()
     assert answer["ok"] is True
     assert answer["warnings"] == [
-        "Jan Kowalski (demo) is also in “Chemsex and harm reduction” at 2017-04-05 13:30–15:00. "
+        "Jan Kowalski (demo) is also in “Chemsex and harm reduction” at Wed 5 April, 13:30–15:00. "
         "Check that they can be in both."
     ]
     assert answer["previous"] == {"start": "2017-04-04T11:30", "end": "2017-04-04T13:00", "room": session.room_id}
@@ -123,3 +127,24 @@ def test_session_list_has_day_time_and_room_and_filters_by_day(organiser, confer
     assert "13:30–15:00" in html
     assert "Vilnius room" in html
     assert organiser.get("/admin/sessions/?day=nonsense").status_code == 200
+
+
+def test_refused_move_speaks_the_admins_language_and_date_format(organiser, conference, django_user_model):
+    user = django_user_model.objects.get(pk=organiser.session["_auth_user_id"])
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "ru"
+    profile.save()
+    session = demo_session(conference, "naloxone-in-every-pocket")
+    neris = Room.objects.get(conference=conference, slug="neris-room")
+    body = {"session": session.pk, "start": "2017-04-04T14:30", "end": "2017-04-04T15:00", "room": neris.pk}
+    response = organiser.post(reverse("programme_board_move"), json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "вт, 4 апреля, 14:00" in error and "2017-04-04" not in error
+    board = organiser.get(reverse("programme_board") + "?day=2017-04-04").content.decode()
+    assert (
+        "вт, 4 апр."
+        in json.loads(board.split('id="board-strings" type="application/json">')[1].split("</script>")[0])["days"][
+            "2017-04-04"
+        ]
+    )

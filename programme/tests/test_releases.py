@@ -160,8 +160,10 @@ def test_admin_releases_the_programme(client, conference, django_user_model):
     user = django_user_model.objects.create_superuser(username="org", email="org@example.org", password="x" * 12)
     client.force_login(user)
     url = reverse("programme_releases")
-    assert client.get(url).status_code == 200
-    response = client.post(url, {"conference": conference.pk, "note": "Released from the admin"})
+    page = client.get(url)
+    assert page.status_code == 200
+    preview = page.context["form"].initial["preview"]
+    response = client.post(url, {"conference": conference.pk, "note": "Released from the admin", "preview": preview})
     assert response.status_code == 302
     release = ScheduleRelease.objects.get()
     assert (release.note, release.created_by) == ("Released from the admin", user)
@@ -174,3 +176,56 @@ def test_admin_release_refused_without_permission(client, conference, django_use
     response = client.post(reverse("programme_releases"), {"conference": conference.pk, "note": "x"})
     assert response.status_code in (302, 403)
     assert not ScheduleRelease.objects.exists()
+
+
+@pytest.fixture
+def organiser_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser(username="org", email="org@example.org", password="x" * 12)
+    client.force_login(user)
+    return client
+
+
+def test_release_form_preselects_the_current_conference(organiser_client, conference):
+    html = organiser_client.get(reverse("programme_releases")).content.decode()
+    assert f'<option value="{conference.pk}" selected>' in html
+    assert organiser_client.get(reverse("programme_releases")).context["form"].initial["conference"] == conference.pk
+
+
+def test_release_page_previews_the_changes_since_the_last_release(organiser_client, conference):
+    release_schedule(conference=conference)
+    moved, _old_start, cancelled = move_and_cancel(conference)
+    html = organiser_client.get(reverse("programme_releases"), {"conference": conference.pk}).content.decode()
+    assert "Changes since version 1" in html
+    assert "<li>Moved: 1</li>" in html and "<li>Cancelled or removed: 1</li>" in html
+    row = html[html.index(f'<th scope="row">{moved.title}') :].split("</tr>")[0]
+    assert "Tue 4 April, 14:00–15:30, Vilnius room" in row and "Tue 4 April, 15:00–16:30, Vilnius room" in row
+    assert cancelled.title in html
+    assert ScheduleRelease.objects.count() == 1  # a preview records nothing
+
+
+def test_release_is_refused_when_the_programme_changed_after_the_preview(organiser_client, conference):
+    release_schedule(conference=conference)
+    url = reverse("programme_releases")
+    preview = organiser_client.get(url).context["form"].initial["preview"]
+    move_and_cancel(conference)
+    response = organiser_client.post(url, {"conference": conference.pk, "note": "x", "preview": preview})
+    assert response.status_code == 400
+    assert "The programme changed while you were looking at it" in response.content.decode()
+    assert ScheduleRelease.objects.count() == 1
+    fresh = response.context["form"].data["preview"]
+    assert organiser_client.post(url, {"conference": conference.pk, "note": "x", "preview": fresh}).status_code == 302
+    assert ScheduleRelease.objects.get(number=2).changes.count() == 2
+
+
+def test_russian_note_on_the_russian_changes_page_and_feed(client, conference):
+    release_schedule(conference=conference, note="Room changes for day 2", note_ru="Смена залов во второй день")
+    russian = client.get("/ru/vilnius-2017/programme/changes/").content.decode()
+    assert "Смена залов во второй день" in russian and "Room changes for day 2" not in russian
+    feed = client.get("/ru/vilnius-2017/programme/changes/feed/").content.decode()
+    assert "Смена залов во второй день" in feed
+    assert "Room changes for day 2" in client.get(CHANGES).content.decode()
+
+
+def test_russian_readers_get_the_english_note_without_a_translation(client, conference):
+    release_schedule(conference=conference, note="Room changes for day 2")
+    assert "Room changes for day 2" in client.get("/ru/vilnius-2017/programme/changes/").content.decode()

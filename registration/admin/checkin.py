@@ -1,11 +1,11 @@
-"""Organisers' check-in pages in the Wagtail admin: live dashboard, attendance report (CSV), badge printing
-and door-staff accounts; their URLs and menu (registered in registration/wagtail_hooks.py)."""
+"""Organisers' check-in pages in the Wagtail admin: live dashboard, attendance (the report's files are made in
+attendance.py), badge printing and door-staff accounts; their URLs and menu (registered in
+registration/wagtail_hooks.py)."""
 
 import time
 from datetime import date
 
 from allauth.account.models import EmailAddress
-from defusedcsv import csv as defused_csv
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, password_validation
@@ -20,13 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.models import Locale
 
-from conference.admin_views import PermissionAdminView, PermissionMenuItem
+from conference.admin_views import PermissionAdminView, PermissionMenuItem, current_conference
 from conference.models import ConferencePage
 from conference.permissions import DOOR_STAFF
 from registration.badge_pdf import render_badge_sheets_pdf
 from registration.checkin import (
-    ATTENDANCE_HEADER,
-    attendance_rows,
+    attendance_days,
     checkins_by_hour,
     checkins_by_type,
     door_counts,
@@ -35,6 +34,8 @@ from registration.checkin import (
 )
 from registration.enums import RegistrationStatus
 from registration.models import Registration, RegistrationType
+
+from .attendance import AttendanceDownloads, checked_in_url
 
 VIEW_CHECKINS = "registration.view_checkin"
 VIEW_REGISTRATIONS = "registration.view_registration"
@@ -50,9 +51,7 @@ def _chosen_conference(request, conferences):
     for conference in conferences:
         if conference.slug == slug:
             return conference
-    today = timezone.now().date()
-    running = [c for c in conferences if c.start_date <= today <= c.end_date]
-    return (running or conferences or [None])[0]
+    return current_conference(conferences)
 
 
 class OrganiserView(PermissionAdminView):
@@ -99,21 +98,45 @@ class DashboardView(OrganiserView):
         return context
 
 
+class AttendanceView(OrganiserView):
+    """People checked in per conference day, each count leading to who they are, and the report's downloads."""
+
+    page_title = _("Attendance")
+    template_name = "registration/checkin/admin_attendance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        conferences = _conferences()
+        conference = _chosen_conference(self.request, conferences)
+        context.update(conferences=conferences, conference=conference)
+        if conference is not None:
+            context.update(
+                days=[
+                    (day, count, checked_in_url(conference, day))
+                    for day, count in attendance_days(conference=conference)
+                ],
+                may_list_people=self.request.user.has_perm(VIEW_REGISTRATIONS),
+            )
+        return context
+
+
+def _downloads(request):
+    return AttendanceDownloads(request, _chosen_conference(request, _conferences()))
+
+
 def attendance_csv(request):
     """Attendance per conference day by registration type, country and role, as CSV for donors."""
-    if not request.user.has_perm(VIEW_CHECKINS):
-        raise PermissionDenied
-    conference = _chosen_conference(request, _conferences())
-    if conference is None:
-        raise PermissionDenied
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="attendance-{conference.slug}.csv"'
-    # defusedcsv's writer defuses cells a spreadsheet would run as formulas (organiser-typed type names).
-    writer = defused_csv.writer(response)
-    writer.writerow(ATTENDANCE_HEADER)
-    for row in attendance_rows(conference=conference):
-        writer.writerow(row)
-    return response
+    return _downloads(request).totals_csv()
+
+
+def attendance_people_csv(request):
+    """Who came on which day, one person a row, as CSV."""
+    return _downloads(request).people_csv()
+
+
+def attendance_xlsx(request):
+    """The totals and (for those who may see registrations) who came on which day, as one workbook."""
+    return _downloads(request).workbook()
 
 
 class BadgePrintView(OrganiserView):
@@ -290,7 +313,10 @@ class DoorStaffView(OrganiserView):
 def checkin_admin_urls():
     urls = [
         path("", DashboardView.as_view(), name="dashboard"),
+        path("attendance/", AttendanceView.as_view(), name="attendance"),
         path("attendance.csv", attendance_csv, name="attendance_csv"),
+        path("attendance-people.csv", attendance_people_csv, name="attendance_people_csv"),
+        path("attendance.xlsx", attendance_xlsx, name="attendance_xlsx"),
         path("badges/", BadgePrintView.as_view(), name="badges"),
         path("door-staff/", DoorStaffView.as_view(), name="door_staff"),
     ]
@@ -307,7 +333,7 @@ def checkin_menu_item():
             permissions=[VIEW_REGISTRATIONS],
         ),
         PermissionMenuItem(
-            _("Attendance report (CSV)"), reverse("checkin_admin:attendance_csv"), icon_name="download", order=300,
+            _("Attendance"), reverse("checkin_admin:attendance"), icon_name="download", order=300,
             permissions=[VIEW_CHECKINS],
         ),
         PermissionMenuItem(

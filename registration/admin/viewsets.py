@@ -6,14 +6,17 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from registration.models import Registration, RegistrationType
+from registration.widgets import country_name
 
-from .views import RegistrationEditView, RegistrationIndexView, RegistrationInspectView
+from .filters import RegistrationFilterSet
+from .views import RegistrationEditView, RegistrationIndexView, RegistrationInspectView, RegistrationTypeIndexView
 
 
 class RegistrationTypeViewSet(SnippetViewSet):
     model = RegistrationType
     icon = "tag"
     menu_label = _("Registration types")
+    index_view_class = RegistrationTypeIndexView
     list_filter = ["conference"]
     copy_view_enabled = True
     list_display = [
@@ -61,10 +64,10 @@ class RegistrationViewSet(SnippetViewSet):
         "badge_name",
         "registration_type",
         Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
-        "country",
+        Column("country", label=_("Country"), accessor=lambda registration: country_name(registration.country)),
         DateColumn("created_at", label=_("Registered"), sort_key="created_at"),
     ]
-    list_filter = ["conference", "registration_type", "status", "country", "role", "interpretation_language"]
+    filterset_class = RegistrationFilterSet
     search_fields = ["full_name", "badge_name", "organisation", "user__email"]
     search_backend_name = None
     list_export = [
@@ -76,25 +79,9 @@ class RegistrationViewSet(SnippetViewSet):
         "email",
         "language",
         "created_at",
-        "answers_text",
     ]
-    export_headings = {"email": _("Email"), "answers_text": _("Answers")}
+    export_headings = {"email": _("Email")}
     export_filename = "registrations"
-    inspect_view_fields = [
-        "conference",
-        "registration_type",
-        "status",
-        "user",
-        *Registration.ANSWER_FIELDS,
-        "privacy_consent_at",
-        "privacy_notice_version",
-        "language",
-        "created_at",
-        "updated_at",
-        "anonymised_at",
-        "status_changes",
-        "answers_text",
-    ]
     panels = [
         FieldPanel("registration_type", help_text=_("Changing it moves the registration through the seat rules.")),
         MultiFieldPanel(

@@ -3,6 +3,7 @@ reject, and edits that go through the services."""
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -53,7 +54,7 @@ def test_registration_search_finds_by_email(client, organiser, conference):
 
 def test_csv_export_has_one_row_per_registration(client, organiser, conference):
     response = client.get(REGISTRATIONS, {"export": "csv", "status": "pending"})
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert response["Content-Type"].startswith("text/csv")
     assert len(rows) == Registration.objects.filter(status="pending").count() > 0
@@ -165,7 +166,7 @@ def test_door_staff_cannot_see_registrations(client, conference):
 def test_csv_export_neutralises_formulas(client, organiser, conference):
     register(make_user("formula@example.org"), conference, make_type(conference), full_name='=HYPERLINK("x")')
     response = client.get(REGISTRATIONS, {"export": "csv", "q": "formula@example"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [row["Full name"] for row in rows] == ['\'=HYPERLINK("x")']
 
 
@@ -209,7 +210,7 @@ def test_xlsx_export_reads_back_with_the_registrations_values(client, organiser,
         '=HYPERLINK("x")',
         "Ёлка",
         "Example Org",
-        "KZ",
+        "Kazakhstan",
         None,
         None,
         None,
@@ -259,3 +260,31 @@ def test_anonymised_registration_cannot_be_refilled_in_admin(client, organiser, 
     registration.refresh_from_db()
     assert response.status_code in (302, 403)
     assert (registration.full_name, registration.badge_name) == ("", "")
+
+
+def test_badge_colour_is_chosen_with_the_browsers_colour_picker(client, organiser, conference):
+    registration_type = make_type(conference)
+    html = client.get(f"{TYPES}edit/{registration_type.pk}/").content.decode()
+    assert re.search(r'<input type="color" name="badge_colour" value="#1f5f8b"[^>]*>', html)
+
+
+def test_badge_colour_must_be_a_hex_colour(client, organiser, conference):
+    registration_type = make_type(conference)
+    html = client.get(f"{TYPES}edit/{registration_type.pk}/").content.decode()
+    form = {
+        "conference": conference.pk,
+        "name": registration_type.name,
+        "slug": registration_type.slug,
+        "capacity": 2,
+        "badge_colour": "red;}",
+        "sort_order": 0,
+        "questions-TOTAL_FORMS": 0,
+        "questions-INITIAL_FORMS": 0,
+        "questions-MIN_NUM_FORMS": 0,
+        "questions-MAX_NUM_FORMS": 1000,
+    }
+    assert 'name="badge_colour"' in html
+    response = client.post(f"{TYPES}edit/{registration_type.pk}/", form)
+    assert "Write the colour as # followed by six hexadecimal digits." in response.content.decode()
+    registration_type.refresh_from_db()
+    assert registration_type.badge_colour == "#1f5f8b"

@@ -50,7 +50,7 @@ def test_inspect_status_history_uses_labels(client, organiser, conference):
     registration = register(make_user(), conference, make_type(conference))
     services.cancel(registration=registration, by=organiser)
     html = client.get(f"{REGISTRATIONS}inspect/{registration.pk}/").content.decode()
-    assert "Confirmed → Cancelled (organiser@example.org)" in html
+    assert "<td>Confirmed</td><td>Cancelled</td><td>organiser@example.org</td>" in html
 
 
 def test_csv_export_has_labels_and_local_time_to_the_second(client, organiser, conference):
@@ -59,7 +59,7 @@ def test_csv_export_has_labels_and_local_time_to_the_second(client, organiser, c
     )
     registered_at(registration, datetime(2017, 4, 4, 6, 5, 9, 987654, tzinfo=UTC))
     response = client.get(REGISTRATIONS, {"export": "csv", "q": "labels@example"})
-    [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert row["Status"] == "Confirmed"
     assert row["Agrees to be photographed"] == "Yes"
     assert row["Role"] == "Outreach or social worker"

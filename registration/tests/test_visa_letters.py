@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from conference.permissions import DOOR_STAFF, ORGANISERS
+from conference.worker import drain
 from registration import services
 from registration.models import Registration, VisaLetterRequest, VisaLetterSettings
 
@@ -75,6 +76,7 @@ def approve(organiser_client, visa_request, capture):
             ADMIN, {"action": "approve", "request": visa_request.pk, "conference": "vilnius-2017"}
         )
     assert response.status_code == 302
+    drain()  # the decision's email goes through the mail queue
     visa_request.refresh_from_db()
     return visa_request
 
@@ -172,6 +174,7 @@ def test_bulk_approve_and_refuse_with_reason(
         missing_reason = organiser_client.post(ADMIN, {"action": "refuse", "request": requests[2].pk, "reason": ""})
         organiser_client.post(ADMIN, {"action": "refuse", "request": requests[2].pk, "reason": "Not a participant."})
     assert missing_reason.status_code == 400
+    drain()
     assert [VisaLetterRequest.objects.get(pk=r.pk).status for r in requests] == ["approved", "approved", "refused"]
     assert "Not a participant." in mailoutbox[-1].body
     assert organiser_client.post(ADMIN, {"action": "approve", "request": "x"}).status_code == 400

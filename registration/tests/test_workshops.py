@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import Client
 from wagtail.models import Locale
 
+from conference.worker import drain
 from programme.models import SessionPage
 from registration import workshops
 from registration.attendee_emails import send_workshop_promoted
@@ -58,6 +59,7 @@ def test_full_session_queues_and_cancel_promotes_in_order_with_email(
         "confirmed"
     )
     assert WorkshopSignup.objects.get(registration=third[1]).status == "waitlisted"
+    drain()
     assert mail.outbox[-1].to == ["second@example.org"] and workshop_session.title in mail.outbox[-1].subject
 
 
@@ -107,6 +109,7 @@ def test_promoted_email_speaks_the_attendees_language(conference, workshop_sessi
     russian = workshop_session.get_translation(Locale.objects.get(language_code="ru"))
     assert russian.title != workshop_session.title
     assert send_workshop_promoted(signup_id=signup.pk)
+    drain()  # through the mail queue
     email = mail.outbox[-1]
     assert email.to == ["ru@example.org"]
     assert russian.title in email.subject and "Для вас освободилось место" in email.subject

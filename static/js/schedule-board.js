@@ -12,6 +12,7 @@
   const gridStart = startHour * 60 + startMinute;
   const live = board.querySelector("[data-board-live]");
   const errorBox = board.querySelector("[data-board-error]");
+  const note = board.querySelector("[data-board-note]");
   const publishBox = board.querySelector("[data-board-publish]");
   const undoButton = board.querySelector("[data-board-undo]");
   const trayList = board.querySelector("[data-board-tray] ul");
@@ -32,9 +33,13 @@
     return { start: block.dataset.start, end: block.dataset.end, room: block.dataset.room ? Number(block.dataset.room) : null };
   }
 
+  // A day as the admin's language writes it; the board only shows the conference's days.
+  const dayLabel = (text) => strings.days[text.slice(0, 10)] || text.slice(0, 10);
+
   function describe(block, state) {
     return interpolate(strings.moved, {
       title: block.dataset.title,
+      day: dayLabel(state.start),
       start: state.start.slice(11),
       end: state.end.slice(11),
       room: roomName(state.room),
@@ -53,7 +58,29 @@
 
   function showError(text) {
     errorBox.textContent = text;
-    errorBox.hidden = !text;
+  }
+
+  // What happened to a move, written beside the session it concerns (where the eye is), and scrolled into view.
+  function showNote(block, text, tone) {
+    const column = block.closest("[data-board-drop]");
+    if (column) {
+      column.appendChild(note);
+      const top = Number(block.style.getPropertyValue("--top")) + Number(block.style.getPropertyValue("--height"));
+      note.style.setProperty("--top", String(top));
+    } else {
+      block.insertAdjacentElement("afterend", note);
+      note.style.removeProperty("--top");
+    }
+    note.classList.toggle("board-note--in-column", Boolean(column));
+    note.classList.toggle("board-note--error", tone === "error");
+    note.classList.toggle("board-note--warning", tone === "warning");
+    note.textContent = text;
+    note.hidden = false;
+    note.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  function hideNote() {
+    note.hidden = true;
   }
 
   // Draw a block where `state` puts it: in its room's column on this day, otherwise in the tray.
@@ -81,11 +108,12 @@
     block.dataset.start = state.start;
     block.dataset.end = state.end;
     block.dataset.room = state.room || "";
-    block.setAttribute("aria-label", block.dataset.title + ", " + state.start.replace("T", " ") + "–" + state.end.slice(11));
+    block.setAttribute("aria-label", block.dataset.title + ", " + dayLabel(state.start) + ", " + state.start.slice(11) + "–" + state.end.slice(11));
   }
 
   async function save(block, target, { isUndo = false } = {}) {
     showError("");
+    hideNote();
     let response;
     let answer = {};
     try {
@@ -107,8 +135,9 @@
     }
     if (!answer.ok) {
       place(block, stateOf(block));
-      showError(answer.error || strings.failed);
-      announce(answer.error || strings.failed);
+      const reason = answer.error || strings.failed;
+      showError(reason);
+      showNote(block, strings.refused + " " + reason, "error");
       return false;
     }
     if (!isUndo) {
@@ -122,6 +151,7 @@
     if (isUndo) parts.unshift(strings.undone);
     parts.push(...answer.warnings);
     announce(parts.join(" "));
+    showNote(block, parts.join(" "), answer.warnings.length ? "warning" : "ok");
     return true;
   }
 
@@ -160,6 +190,7 @@
     if (!block || event.button !== 0 || event.target.closest("a")) return;
     const state = stateOf(block);
     const rect = block.getBoundingClientRect();
+    hideNote();
     drag = {
       block,
       state,
@@ -232,6 +263,7 @@
         place(block, saved);
         block.focus();
         announce(strings.cancelled + " " + describe(block, saved));
+        showNote(block, strings.cancelled + " " + describe(block, saved), "ok");
       }
       return;
     }
@@ -257,5 +289,6 @@
     place(block, next);
     block.focus();
     announce(describe(block, next));
+    showNote(block, describe(block, next), "ok");
   });
 })();

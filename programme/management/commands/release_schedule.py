@@ -1,4 +1,4 @@
-"""manage.py release_schedule --conference SLUG --note TEXT: release the published programme as a new version."""
+"""manage.py release_schedule --conference SLUG --note TEXT [--note-ru TEXT]: release the published programme."""
 
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Locale
@@ -13,14 +13,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--conference", required=True, help="the conference's slug, e.g. vilnius-2017")
         parser.add_argument("--note", default="", help="a short note for the changelog")
+        parser.add_argument("--note-ru", default="", help="the note in Russian (default: Russian readers get --note)")
         parser.add_argument("--name", default="", help="the version's name (default: the next number)")
 
-    def handle(self, *args, conference, note, name, **options):
+    def handle(self, *args, conference, note, note_ru, name, **options):
         page = ConferencePage.objects.filter(slug=conference, locale=Locale.get_default()).first()
         if page is None:
             raise CommandError(f"There is no conference with the slug {conference!r}.")
         try:
-            release = release_schedule(conference=page, note=note, name=name)
+            release = release_schedule(conference=page, note=note, note_ru=note_ru, name=name)
         except ReleaseError as error:
             raise CommandError(error.message) from error
         count = release.changes.count()
