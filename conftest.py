@@ -18,6 +18,8 @@ from wagtail.models import Locale
 from conference.models import ConferencePage
 from conference.worker import drain
 
+pytest_plugins = ["tests.ci_lanes"]
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -13,7 +13,7 @@ from conference.settings.base import ACCOUNT_RATE_LIMITS as PRODUCTION_RATE_LIMI
 from registration.models import PendingRegistration, Registration
 from registration.tests.registration_factories import make_type
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 VICTIM = "olga.victim@example.org"
 STRANGERS_PASSWORD = "the strangers own pass phrase 41"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from .admin_page_data import rich_registration
 from .test_public_forms_properties import PROPERTY, any_text, encoded, post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 QUERY_NAMES = ["q", "status", "conference", "p", "day", "checked_in_on", "workshop", "country", "export", "type"]
 FORM_NAMES = [

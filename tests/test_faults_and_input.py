@@ -24,7 +24,7 @@ from registration.models import PendingRegistration
 from registration.tests.checkin_factories import make_staff
 from registration.tests.registration_factories import make_type, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 UNSTORABLE_TEXT = "cannot be stored"
 

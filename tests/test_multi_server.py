@@ -31,7 +31,7 @@ from registration.models import Registration
 from registration.tests.checkin_factories import make_registration, make_staff
 from registration.tests.registration_factories import PASSWORD, make_type, make_user
 
-pytestmark = [pytest.mark.postgres]
+pytestmark = [pytest.mark.postgres, pytest.mark.multi_server]
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTER = "/vilnius-2017/register/"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from registration.models import Registration
 from registration.tests.registration_factories import make_type, make_user, register
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PROPERTY = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

@@ -16,7 +16,7 @@ NOW = "/vilnius-2017/programme/now/"
 EXPORT = "/vilnius-2017/programme/schedule.json"
 IMPORT = "/agenda/import/"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PROPERTY = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

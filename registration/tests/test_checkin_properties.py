@@ -16,6 +16,8 @@ from registration.models import CheckIn
 
 from .checkin_factories import make_registration, make_staff
 
+pytestmark = pytest.mark.both_databases
+
 PROPERTY_SETTINGS = settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
