@@ -130,6 +130,8 @@ def programme_context(request, page, schedule, filters, sessions):
         + f"{schedule.programme_path}schedule.ics{query_string(filters)}",
         "print_url": f"{schedule.programme_path}print/{query_string(filters)}",
         "filter_query": query_string(filters),
+        "filter_labels": filters.labels(schedule) if filters else [],
+        "canonical_url": settings.SITE_URL + request.path + query_string(filters),
         "conference_days": schedule.days,
     }
 

@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page
 
 from conference.enums import OrganisationRole
 from conference.models import ConferenceOrganisation, ConferencePage
+from conference.page_meta import page_meta
 
 register = template.Library()
 
@@ -186,3 +187,15 @@ def foreign_content_language(language_data):
 @register.simple_tag
 def default_locale():
     return Locale.get_default()
+
+
+@register.simple_tag(takes_context=True)
+def head_meta(context):
+    """The page's description, canonical address, title and share image (conference.page_meta)."""
+    return page_meta(
+        request=context.get("request"),
+        page=context.get("page"),
+        conference=current_conference(context),
+        conferences=context.get("conferences"),
+        canonical_url=context.get("canonical_url"),
+    )
