@@ -229,7 +229,7 @@ def serve_export(request, page, identifier):
         sessions = filter_sessions(schedule, filters)
         name = schedule.conference_title
         if filters:
-            name = f"{name} ({', '.join(value for _name, value in filters.as_query())})"
+            name = f"{name} ({' · '.join(filters.labels(schedule))})"
         body = exporter.render(schedule, sessions, name=name)
         entry = {"body": body, "etag": etag_for(body)}
         cache.set(key, entry, CACHE_TIMEOUT)
