@@ -10,7 +10,6 @@ from django.test import Client, override_settings
 from programme import agenda
 from programme.models import SessionPage
 from programme.releases import release_schedule
-from registration.tests.registration_factories import make_user
 
 pytestmark = pytest.mark.django_db
 FEED = "/vilnius-2017/programme/changes/feed/"
@@ -44,8 +43,8 @@ def test_a_foreign_host_right_after_a_release_does_not_change_the_feed_for_later
 
 
 @pytest.fixture
-def feed_token(conference):
-    user = make_user()
+def feed_token(conference, django_user_model):
+    user = django_user_model.objects.create_user(username="ana", email="ana@example.org")
     session = SessionPage.objects.live().descendant_of(conference).first()
     agenda.set_starred(user=user, session_id=session.pk, starred=True)
     return user, agenda.issue_feed(user=user).token
