@@ -1,5 +1,6 @@
 """What a page says about itself to search engines and link previews: its description, canonical address and
-share image (base.html's <meta name="description">, <link rel="canonical"> and Open Graph tags)."""
+share image (base.html's <meta name="description">, <link rel="canonical"> and Open Graph tags, through
+programme.templatetags.page_fragments.kept_head_meta)."""
 
 import re
 
@@ -81,16 +82,21 @@ def newest_conference(conferences):
     return ConferencePage.objects.live().public().order_by("-start_date").first()
 
 
-def page_meta(*, request, page, conference, conferences=None, canonical_url=None):
-    """Everything base.html's head needs about the page, from settings.SITE_URL (never the request's Host: the
-    shared cache keeps pages for every visitor)."""
+def page_meta(*, page, conference, conferences=None):
+    """The page's description, title and share image: the same for every visitor of the page in a language, so
+    programme.page_chrome keeps it between changes (no image lookup on pages rendered per visitor)."""
     share_conference = conference or newest_conference(conferences)
     title = ""
     if isinstance(page, Page):
         title = page.seo_title or page.title
     return {
         "description": description_for(page, conference),
-        "canonical_url": canonical_url or settings.SITE_URL + (request.path if request else "/"),
         "title": title,
         "image": share_image(share_conference.localized if share_conference else None),
     }
+
+
+def canonical_url(request, canonical=None):
+    """The page's canonical address from settings.SITE_URL, never the request's Host: the shared cache keeps pages
+    for every visitor. A view may name its own (the programme keeps its known filters, in a fixed order)."""
+    return canonical or settings.SITE_URL + (request.path if request is not None else "/")

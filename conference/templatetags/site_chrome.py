@@ -189,13 +189,9 @@ def default_locale():
     return Locale.get_default()
 
 
-@register.simple_tag(takes_context=True)
-def head_meta(context):
-    """The page's description, canonical address, title and share image (conference.page_meta)."""
+def head_meta_data(context):
+    """The page's description, title and share image (conference.page_meta), as plain data: the same for every
+    visitor of the page in a language (programme.page_chrome keeps it)."""
     return page_meta(
-        request=context.get("request"),
-        page=context.get("page"),
-        conference=current_conference(context),
-        conferences=context.get("conferences"),
-        canonical_url=context.get("canonical_url"),
+        page=context.get("page"), conference=current_conference(context), conferences=context.get("conferences")
     )
