@@ -8,13 +8,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import accounts, sign_in_by_code, views
+from . import accounts, sign_in_by_code, site_files, views
 
 handler404 = "conference.views.page_not_found"
 handler500 = "conference.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path("sitemap.xml", site_files.sitemap, name="sitemap"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
     # Before the admin's own: sign-in goes through allauth, sign-out needs a POST (docs/contract.md, "Sign-in").
     path("admin/login/", accounts.admin_login),
     path("admin/logout/", accounts.admin_logout),

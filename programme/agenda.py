@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -326,7 +327,8 @@ def my_agenda(request, *, rows=None, published=None):
 
 def feed_urls(request, feed):
     """The https (or http) address of the private feed and the same as webcal:// for calendar apps."""
-    url = request.build_absolute_uri(reverse("agenda_feed", kwargs={"token": feed.token}))
+    # From SITE_URL, not the request's Host: the link goes into calendar apps that outlive this request.
+    url = settings.SITE_URL + reverse("agenda_feed", kwargs={"token": feed.token})
     return url, "webcal://" + url.split("://", 1)[1]
 
 

@@ -9,15 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from conference.text_input import JsonBodyError, load_json
 
 from . import agenda, change_notices
+from .cache import etag_for
 from .exporters.ical import CONTENT_TYPE
 
 MY_AGENDA_ANCHOR = "#my-agenda"
@@ -116,19 +117,14 @@ def revoke_feed(request):
     messages.success(request, _("Your calendar link is switched off. Calendars that used it stop updating."))
 
 
-@never_cache
 @require_safe
 def agenda_feed(request, token):
-    """The agenda as an .ics subscription: the token in the address is the only key (no session cookie)."""
+    """The agenda as an .ics subscription: the token in the address is the only key (no session cookie). Calendar
+    apps poll it: an ETag (a hash of the file) lets them ask "changed?" and get 304 instead of the whole file."""
     feed = agenda.feed_for_token(token)
     if feed is None:
         raise Http404("Unknown or revoked calendar link.")
-    calendar = agenda.agenda_calendar(
-        user=feed.user,
-        language=get_language(),
-        name=_("My agenda"),
-        base_url=request.build_absolute_uri("/"),
-    )
+    calendar = agenda.agenda_calendar(user=feed.user, language=get_language(), name=_("My agenda"))
     if calendar is None:
         raise Http404("No conference.")
     now = timezone.now()
@@ -139,7 +135,14 @@ def agenda_feed(request, token):
     response["Content-Disposition"] = 'inline; filename="my-agenda.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
-    return response
+    # Personal: kept by the subscriber only (private), and asked again at every poll (no-cache).
+    response["Cache-Control"] = "private, no-cache"
+    response["ETag"] = etag_for(calendar)
+    conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+    if conditional is not response:
+        for header in ("X-Robots-Tag", "Referrer-Policy", "Cache-Control"):
+            conditional[header] = response[header]
+    return conditional
 
 
 @form_on_my_page(MY_AGENDA_ANCHOR)

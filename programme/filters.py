@@ -6,6 +6,8 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from conference.templatetags.local_dates import format_local_date
+
 from .enums import Interpretation, SessionKind
 
 
@@ -40,7 +42,20 @@ class ScheduleFilters:
     def __bool__(self):
         return bool(self.as_query())
 
+    def labels(self, schedule):
+        """What the filters show, in the reader's words ("Wednesday 5 April", a track's name): for the page title,
+        so that each filtered programme has a title of its own."""
+        labels = [format_local_date(self.day, "day")] if self.day else []
+        labels += [track["name"] for track in schedule.tracks if track["slug"] == self.track]
+        labels += [room["name"] for room in schedule.rooms if room["slug"] == self.room]
+        if self.kind:
+            labels.append(SessionKind(self.kind).label)
+        if self.language:
+            labels.append(LANGUAGE_LABELS[self.language])
+        return [str(label) for label in labels]
 
+
+LANGUAGE_LABELS = {"en": _("in English"), "ru": _("in Russian")}
 FILTER_NAMES = ("day", "track", "room", "kind", "language")
 
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from wagtail.models import Page
 
-from conference.templatetags.site_chrome import navigation_data, page_language_data
+from conference.templatetags.site_chrome import head_meta_data, navigation_data, page_language_data
 
 from .cache import CACHE_TIMEOUT
 from .page_cache import page_generation
@@ -29,8 +29,8 @@ def _source_key(context):
 
 
 def page_chrome(context):
-    """{"navigation": …, "languages": …} for the page in `context` (site_chrome's navigation_data and
-    page_language_data), from the shared cache; once per request."""
+    """{"navigation": …, "languages": …, "meta": …} for the page in `context` (site_chrome's navigation_data,
+    page_language_data and head_meta_data), from the shared cache; once per request."""
     request = context.get("request")
     if request is not None and hasattr(request, "_page_chrome"):
         return request._page_chrome
@@ -38,7 +38,11 @@ def page_chrome(context):
     key = f"page_chrome:{page_generation(request)}:{get_language()}:{source}" if source else None
     chrome = cache.get(key) if key else None
     if chrome is None:
-        chrome = {"navigation": navigation_data(context), "languages": page_language_data(context)}
+        chrome = {
+            "navigation": navigation_data(context),
+            "languages": page_language_data(context),
+            "meta": head_meta_data(context),
+        }
         if key:
             cache.set(key, chrome, CACHE_TIMEOUT)
     if request is not None:

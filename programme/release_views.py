@@ -1,5 +1,6 @@
 """The public changelog of schedule releases (…/programme/changes/) and its Atom feed (…/changes/feed/)."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.template.response import TemplateResponse
 from django.utils.feedgenerator import Atom1Feed
@@ -121,8 +122,20 @@ class ScheduleChangesFeed(Feed):
     def title(self, page):
         return _("Programme changes: %(conference)s") % {"conference": self.schedule.conference_title}
 
+    # Every address absolute from SITE_URL: Django's Feed would otherwise prefix the request's Host and scheme, and
+    # the shared cache would keep a feed built for `Host: localhost` for every later reader (issue 21.8).
     def link(self, page):
-        return f"{self.schedule.programme_path}changes/"
+        return f"{settings.SITE_URL}{self.schedule.programme_path}changes/"
+
+    def feed_url(self, page):
+        return f"{settings.SITE_URL}{self.schedule.programme_path}changes/feed/"
+
+    def author_name(self, page):
+        """RFC 4287 asks for an author of a feed whose entries name none: the conference's organisers."""
+        return self.schedule.conference_title
+
+    def author_link(self, page):
+        return settings.SITE_URL + self.schedule.conference_path
 
     def subtitle(self, page):
         return _("Each release of the programme and what changed in it.")
@@ -146,7 +159,7 @@ class ScheduleChangesFeed(Feed):
         return "\n".join(lines)
 
     def item_link(self, release):
-        return f"{self.schedule.programme_path}changes/#release-{release.number}"
+        return f"{settings.SITE_URL}{self.schedule.programme_path}changes/#release-{release.number}"
 
     def item_pubdate(self, release):
         return release.created_at

@@ -130,6 +130,8 @@ def programme_context(request, page, schedule, filters, sessions):
         + f"{schedule.programme_path}schedule.ics{query_string(filters)}",
         "print_url": f"{schedule.programme_path}print/{query_string(filters)}",
         "filter_query": query_string(filters),
+        "filter_labels": filters.labels(schedule) if filters else [],
+        "canonical_url": settings.SITE_URL + request.path + query_string(filters),
         "conference_days": schedule.days,
     }
 
@@ -227,7 +229,7 @@ def serve_export(request, page, identifier):
         sessions = filter_sessions(schedule, filters)
         name = schedule.conference_title
         if filters:
-            name = f"{name} ({', '.join(value for _name, value in filters.as_query())})"
+            name = f"{name} ({' · '.join(filters.labels(schedule))})"
         body = exporter.render(schedule, sessions, name=name)
         entry = {"body": body, "etag": etag_for(body)}
         cache.set(key, entry, CACHE_TIMEOUT)

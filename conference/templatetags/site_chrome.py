@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page
 
 from conference.enums import OrganisationRole
 from conference.models import ConferenceOrganisation, ConferencePage
+from conference.page_meta import page_meta
 
 register = template.Library()
 
@@ -186,3 +187,11 @@ def foreign_content_language(language_data):
 @register.simple_tag
 def default_locale():
     return Locale.get_default()
+
+
+def head_meta_data(context):
+    """The page's description, title and share image (conference.page_meta), as plain data: the same for every
+    visitor of the page in a language (programme.page_chrome keeps it)."""
+    return page_meta(
+        page=context.get("page"), conference=current_conference(context), conferences=context.get("conferences")
+    )

@@ -110,8 +110,15 @@ def build_calendar(sessions, *, schedule, name, request_or_base_url=None):
 TIME_ZONE_MARGIN = timedelta(days=366)
 
 
+def calendar_name(name):
+    """`name` without commas and semicolons: valid in NAME and X-WR-CALNAME when escaped, but vobject and the
+    calendar apps built on it show the escapes ("Programme (2017-04-05\\, workshop)")."""
+    return " ".join(name.replace(",", " ").replace(";", " ").split())
+
+
 def empty_calendar(*, name, time_zone):
     """A Calendar with the properties of every file here and no components."""
+    name = calendar_name(name)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -4,6 +4,7 @@ programme.page_cache) and the organisers' user bar."""
 from django import template
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
+from conference.page_meta import canonical_url
 from conference.templatetags.site_chrome import foreign_content_language, links_to_languages, with_current_page
 
 from ..page_cache import has_admin_access, page_generation
@@ -48,3 +49,12 @@ def kept_content_language(context):
     """The language of the page's own content when it is not the active one (an untranslated page shown as a
     fallback), else ""; kept between changes (programme.page_chrome)."""
     return foreign_content_language(page_chrome(context)["languages"])
+
+
+@register.simple_tag(takes_context=True)
+def kept_head_meta(context):
+    """The page's description, title and share image (site_chrome.head_meta_data), kept between changes
+    (programme.page_chrome), with the canonical address of this request."""
+    meta = dict(page_chrome(context)["meta"])
+    meta["canonical_url"] = canonical_url(context.get("request"), context.get("canonical_url"))
+    return meta

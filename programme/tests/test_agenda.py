@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import icalendar
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from wagtail.models import Locale
@@ -87,7 +88,9 @@ def feed_url(client):
     """Make the private link from /my/ and read it back from the page, as an attendee would."""
     client.post("/agenda/feed/")
     html = client.get("/my/").content.decode()
-    match = re.search(r'<link rel="alternate" type="text/calendar" href="http://testserver(/agenda/[^"]+\.ics)"', html)
+    # The link is built from SITE_URL, never from the request's Host (it goes into calendar apps).
+    site = re.escape(settings.SITE_URL)
+    match = re.search(rf'<link rel="alternate" type="text/calendar" href="{site}(/agenda/[^"]+\.ics)"', html)
     assert match, "no calendar link in the head of /my/"
     return match.group(1)
 
@@ -242,8 +245,9 @@ def test_feed_without_the_right_secret_is_not_found(signed_in, sessions):
 def test_my_page_offers_webcal_and_https_links(signed_in, sessions):
     url = feed_url(signed_in)
     html = signed_in.get("/my/").content.decode()
-    assert f'href="webcal://testserver{url}"' in html
-    assert f'value="http://testserver{url}" readonly' in html
+    site = settings.SITE_URL
+    assert f'href="webcal://{site.split("://", 1)[1]}{url}"' in html
+    assert f'value="{site}{url}" readonly' in html
 
 
 def test_feed_token_is_long_and_random(signed_in, attendee):

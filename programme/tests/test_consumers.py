@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 import pytest
 import vobject
 
+from programme.models import Track
 from programme.releases import release_schedule
 
 from .helpers import demo_session, publish_change
@@ -293,10 +294,12 @@ def test_pyfahrplan_reads_speakers_rooms_and_times(client, conference, tmp_path)
 # --- vobject (in our own venv) ---------------------------------------------------------------------------------
 
 
-def test_vobject_reads_calendar_names_with_commas(client, conference):
+def test_vobject_reads_a_filtered_calendar_name_as_written(client, conference):
+    """The name says the day and the track in words, without commas (vobject shows their escapes)."""
     content = client.get(ICS + "?day=2017-04-04&track=hiv-hcv-ost").content.decode()
     calendar = vobject.readOne(content)
     name = calendar.contents["x-wr-calname"][0].value
-    assert name == "Harm Reduction in the New Environment (2017-04-04, hiv-hcv-ost)"
+    assert Track.objects.get(conference=conference, slug="hiv-hcv-ost").name == "HIV, HCV and OST"
+    assert name == "Harm Reduction in the New Environment (Tuesday 4 April · HIV HCV and OST)"
     assert calendar.contents["name"][0].value == name
     assert calendar.vevent_list

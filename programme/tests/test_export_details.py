@@ -105,13 +105,13 @@ def test_frab_links_point_at_the_session_calendar(client, conference):
     assert link.get("href").endswith("/vilnius-2017/programme/opening/session.ics")
 
 
-def test_calendar_name_with_commas_survives_vobject(client, conference):
-    session = publish_change(demo_session(conference, "chemsex"), title="Women, violence and drug policy")
+def test_calendar_name_drops_commas_and_semicolons_for_vobject(client, conference):
+    session = publish_change(demo_session(conference, "chemsex"), title="Women, violence; and drug policy")
     content = client.get("/vilnius-2017/programme/chemsex/session.ics").content.decode()
     calendar = vobject.readOne(content)
-    assert calendar.contents["x-wr-calname"][0].value == "Women, violence and drug policy"
-    assert calendar.contents["name"][0].value == "Women, violence and drug policy"
-    assert session.title == "Women, violence and drug policy"
+    assert calendar.contents["x-wr-calname"][0].value == "Women violence and drug policy"
+    assert calendar.contents["name"][0].value == "Women violence and drug policy"
+    assert session.title == "Women, violence; and drug policy"
 
 
 def test_russian_page_of_untranslated_session_links_russian_calendar(client, conference):
