@@ -2,17 +2,20 @@
 tables, and never asks the user table for a free username."""
 
 import re
+from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registration.models import Registration
+from registration import services
+from registration.models import Registration, RegistrationType
 
-from .registration_factories import make_type
+from .registration_factories import make_type, make_user, register
 from .test_one_flow import URL, code_from, visitor_post
 
 ACCOUNTS = 2000
@@ -95,3 +98,34 @@ def test_password_sign_up_gets_a_token_username_without_asking_the_user_table(cl
     assert re.fullmatch(r"u-[0-9a-f]{20}", user.username)
     wheres = [q["sql"].partition(" WHERE ")[2] for q in captured.captured_queries]
     assert [where for where in wheres if '"username"' in where] == []
+
+
+@pytest.mark.django_db
+def test_seat_counter_follows_every_status_change(conference):
+    workshop, other = make_type(conference, capacity=2), make_type(conference, capacity=5)
+    first, second, third = (register(make_user(), conference, workshop) for _ in range(3))
+    assert [r.status for r in (first, second, third)] == ["confirmed", "confirmed", "waitlisted"]
+    services.cancel(registration=first, by=None)  # third is promoted
+    services.change_type(registration=second, registration_type=other, by=None)  # and nobody waits for its seat
+    counters = dict(
+        RegistrationType.objects.filter(pk__in=[workshop.pk, other.pk]).values_list("pk", "confirmed_seats")
+    )
+    assert counters == {workshop.pk: 1, other.pk: 1}
+    assert list(RegistrationType.objects.filter(pk__in=[workshop.pk, other.pk]).with_wrong_seat_counters()) == []
+
+
+@pytest.mark.django_db
+def test_check_seat_counts_reports_and_fixes_a_wrong_counter(conference):
+    workshop = make_type(conference, capacity=3)
+    register(make_user(), conference, workshop)
+    call_command("check_seat_counts", stdout=StringIO())
+    RegistrationType.objects.filter(pk=workshop.pk).update(confirmed_seats=3)  # as a raw delete would leave it
+    assert register(make_user(), conference, workshop).status == "waitlisted"  # the counter decides seats
+    with pytest.raises(CommandError, match="1 seat counter"):
+        call_command("check_seat_counts", stdout=StringIO())
+    out = StringIO()
+    call_command("check_seat_counts", "--fix", stdout=out)
+    assert f"/{workshop.slug}: counter 3, confirmed registrations 1" in out.getvalue()
+    workshop.refresh_from_db()
+    assert workshop.confirmed_seats == 1
+    assert register(make_user(), conference, workshop).status == "confirmed"
