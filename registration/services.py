@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.mail import OutboundEmail
 
+from .badge_pdf import forget_stored_badges
 from .emails import queue_registration_email
 from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
 from .errors import CodedError
@@ -306,6 +307,7 @@ def anonymise(*, registrations, now=None):
         )
         # The mail log's copies name the person (address, subject, text): they go with the registration's details.
         OutboundEmail.objects.filter(registration_link__registration__in=pending).delete()
+        forget_stored_badges(pending.values_list("pk", flat=True))  # they show the person's names
         return pending.update(
             user=None,
             photo_consent=False,

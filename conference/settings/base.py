@@ -190,6 +190,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files that hold personal data and are served only through a view that checks who asks (stored badges):
+# outside MEDIA_ROOT, which the web server may serve as it is.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+BADGE_STORE_DIR = PRIVATE_MEDIA_ROOT / "badges"
 
 # Email: files when EMAIL_FILE_PATH is set (docs/contract.md), SMTP when EMAIL_HOST is, else the console. That
 # is the backend the worker delivers with; anything in a request that sends mail only queues it (EMAIL_BACKEND).
