@@ -12,6 +12,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -32,6 +35,18 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         queue_email(self.render_mail(template_prefix, email, ctx))
+
+    def populate_username(self, request, user):
+        """A token username (new_username) instead of allauth's generator, which tries candidates derived from
+        the address against the whole user table, case-insensitively, on every sign-up."""
+        if not user.username:
+            user.username = new_username()
+
+
+def email_is(email, field="email"):
+    """A filter for `field` equal to `email` regardless of case, in the form the lower() indexes of
+    conference/migrations/0006 serve (`__iexact` is UPPER() on PostgreSQL and LIKE on SQLite: neither uses them)."""
+    return Q(Exact(Lower(field), email.lower()))
 
 
 def has_unverified_email_only(user):
@@ -142,7 +157,7 @@ def account_for_proven_email(email, request=None):
     made by staff tools (createsuperuser, the admin's user form) have no address record: they are trusted."""
     email = normalise_email(email)
     User = get_user_model()
-    addresses = list(EmailAddress.objects.select_for_update().select_related("user").filter(email__iexact=email))
+    addresses = list(EmailAddress.objects.select_for_update().select_related("user").filter(email_is(email)))
     owner = next((address.user for address in addresses if address.verified), None)
     for address in addresses:
         if address.verified or address.user == owner:
@@ -154,12 +169,14 @@ def account_for_proven_email(email, request=None):
         else:
             address.delete()  # another, proven account listed this address without proving it
     if owner is None:
-        owner = User.objects.filter(email__iexact=email).order_by("pk").first()
+        owner = User.objects.filter(email_is(email)).order_by("pk").first()
     if owner is None:
         owner = User(email=email, username=new_username())
         owner.set_unusable_password()
         owner.save()
-    address, _created = EmailAddress.objects.get_or_create(user=owner, email__iexact=email, defaults={"email": email})
+    address = EmailAddress.objects.filter(email_is(email), user=owner).first()
+    if address is None:
+        address = EmailAddress.objects.create(user=owner, email=email)
     if not address.verified:
         address.verified = True
         address.save(update_fields=["verified"])

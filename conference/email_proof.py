@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .kiosk import is_kiosk
+
 CODE_LENGTH = 6
 LIFETIME = timedelta(minutes=30)
 MAX_FAILED_ATTEMPTS = 5
@@ -200,12 +202,14 @@ def may_send_code(request, email):
     """Whether this requester may have a code emailed to `email` now: per requesting network address, and per
     requesting address and email together."""
     requester = get_adapter().get_client_ip(request)
-    return ratelimit.consume(request, action="email_code_send", key=f"{requester} {normalise_email(email)}")
+    action = "email_code_send_at_desk" if is_kiosk(request) else "email_code_send"
+    return ratelimit.consume(request, action=action, key=f"{requester} {normalise_email(email)}")
 
 
 def may_check_code(request):
-    """Whether this requester may try a code or link now (per network address)."""
-    return ratelimit.consume(request, action="email_code_check")
+    """Whether this requester may try a code or link now (per network address; a registration desk is not limited
+    per address: each pending form still locks after MAX_FAILED_ATTEMPTS, each email after its daily wrong codes)."""
+    return is_kiosk(request) or ratelimit.consume(request, action="email_code_check")
 
 
 def typed_codes_work_for(request, email):

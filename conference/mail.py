@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,13 @@ class OutboundEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # /healthz asks for the oldest unsent message and the backlog every second: this index holds only the
+            # unsent rows, so neither walks the sent ones (issue 25: 9 ms at 13,000 sent, growing).
+            models.Index(
+                fields=["created_at"], condition=Q(status__in=["queued", "sending"]), name="outboundemail_unsent_idx"
+            )
+        ]
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
 

@@ -8,7 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import accounts, sign_in_by_code, site_files, views
+from . import accounts, kiosk, sign_in_by_code, site_files, views
 
 handler404 = "conference.views.page_not_found"
 handler500 = "conference.views.server_error"
@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("accounts/code/confirm/", sign_in_by_code.confirm_code, name="sign_in_code_confirm"),
     path("accounts/code/<str:token>/", sign_in_by_code.confirm_link, name="sign_in_code_link"),
     path("accounts/", include("allauth.urls")),
+    path("kiosk/", kiosk.kiosk, name="kiosk"),
     path("", include("registration.urls")),
     # Before programme.urls, whose cache-first route matches every page-like path.
     path("", include("programme.agenda_urls")),

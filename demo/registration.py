@@ -112,6 +112,7 @@ def load_registrations(conference):
                     )
                 )
     created = Registration.objects.bulk_create(registrations)
+    RegistrationType.objects.filter(conference=conference).recount_seats()  # bulk_create skips the services
     changes = []
     for registration in created:
         first_status = (

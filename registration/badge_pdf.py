@@ -1,6 +1,10 @@
-"""Badge images: the QR (PNG) and the A6 badge and A4 print sheets (PDF)."""
+"""Badge images: the QR (PNG) and the A6 badge and A4 print sheets (PDF); each registration's badge is stored
+once per change of what it shows, in a private folder (settings.BADGE_STORE_DIR), never under a public URL."""
 
+import hashlib
 import io
+import json
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -275,18 +279,50 @@ def _conference_texts(conference):
     }
 
 
+# Part of every stored badge's name: a new drawing code (this file) makes every badge render afresh.
+_LAYOUT = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
 def render_badge_pdf(registration):
-    """The registration's badge: one A6 portrait page (CONTRACT.md, "Badges"). Returns the PDF bytes."""
-    buffer = io.BytesIO()
+    """The registration's badge: one A6 portrait page (CONTRACT.md, "Badges"). Returns the PDF bytes, rendered
+    once for what the badge shows (names, type, conference, QR) and read back from the store after that: the
+    confirmation, the reminders and every download share one rendering (issue 25: half a confirmation's cost)."""
     # Badges speak the conference's default language, like the print shop's sheets, whoever downloads them.
     with translation.override(settings.LANGUAGE_CODE):
+        token = issue_badge_token(registration)
+        texts = _conference_texts(registration.conference)
+        registration_type = registration.registration_type
+        shown = [_LAYOUT, token, registration.badge_name, registration.full_name, registration.organisation]
+        shown += [registration_type.name, registration_type.badge_colour, texts]
+        fingerprint = hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()[:32]
+        folder = Path(settings.BADGE_STORE_DIR)
+        path = folder / f"{registration.pk}-{fingerprint}.pdf"
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass
+        buffer = io.BytesIO()
         pdf = pdf_canvas.Canvas(buffer, pagesize=A6, pageCompression=1)
         pdf.setTitle(f"{registration.conference.canonical.title} badge")
         pdf.setCreator("Harm reduction conference site")
-        _draw_badge(pdf, registration, issue_badge_token(registration), **_conference_texts(registration.conference))
+        _draw_badge(pdf, registration, token, **texts)
         pdf.showPage()
         pdf.save()
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{path.name}.{secrets.token_hex(4)}"  # two workers rendering at once never mix halves
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(path)
+    forget_stored_badges([registration.pk], keep=path)
     return buffer.getvalue()
+
+
+def forget_stored_badges(registration_ids, *, keep=None):
+    """Delete the stored badges of these registrations (an older rendering, or all of them when anonymised)."""
+    folder = Path(settings.BADGE_STORE_DIR)
+    for registration_id in registration_ids:
+        for old in folder.glob(f"{int(registration_id)}-*.pdf"):
+            if old != keep:
+                old.unlink(missing_ok=True)
 
 
 def _draw_cut_marks(pdf):

@@ -6,13 +6,13 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from modelcluster.models import ClusterableModel
+from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
@@ -33,6 +33,23 @@ class RegistrationTypeQuerySet(models.QuerySet):
             pending_count=_count_of(RegistrationStatus.PENDING),
             waitlisted_count=_count_of(RegistrationStatus.WAITLISTED),
         ).annotate(seats_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
+
+    def recount_seats(self):
+        """Set each type's confirmed_seats counter to the real count (check_seat_counts --fix, bulk loads)."""
+        confirmed = (
+            Registration.objects.filter(registration_type=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+            .order_by()
+            .values("registration_type")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.update(confirmed_seats=Coalesce(Subquery(confirmed), 0))
+
+    def with_wrong_seat_counters(self):
+        """The types whose confirmed_seats counter differs from the real count, annotated with confirmed_count."""
+        return self.annotate(confirmed_count=_count_of(RegistrationStatus.CONFIRMED)).exclude(
+            confirmed_seats=F("confirmed_count")
+        )
 
 
 def _count_of(status):
@@ -58,6 +75,10 @@ class RegistrationType(ClusterableModel):
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     badge_colour = models.CharField(_("badge colour"), max_length=7, default="#1f5f8b")
+    # Confirmed registrations of this type, kept by registration/services.py in the transaction that changes a
+    # status, under this row's lock: deciding a seat reads one row however many registrations there are. The
+    # count itself stays the truth; `manage.py check_seat_counts` compares the two.
+    confirmed_seats = models.PositiveIntegerField(default=0, editable=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = RegistrationTypeQuerySet.as_manager()
@@ -87,13 +108,30 @@ class RegistrationType(ClusterableModel):
     def clean(self):
         check_colour(self, "badge_colour")
 
+    def save(self, **kwargs):
+        """Saving a loaded type (the admin's form, a capacity change) leaves confirmed_seats to the services: the
+        copy in memory may be older than a registration made meanwhile."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                *(f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "confirmed_seats"),
+                *(rel.get_accessor_name() for rel in get_all_child_relations(self)),
+            ]
+        super().save(**kwargs)
+
     def is_open(self, now=None):
         """Whether this type takes registrations now (its own window; the conference has one too)."""
         return window_is_open(self.opens_at, self.closes_at, now or timezone.now())
 
     def count_free_seats(self):
         """Confirmed seats still free, counted now (call with the type's row locked when it decides a seat)."""
-        return RegistrationType.objects.with_seat_counts().values_list("seats_left", flat=True).get(pk=self.pk)
+        capacity, confirmed = RegistrationType.objects.values_list("capacity", "confirmed_seats").get(pk=self.pk)
+        return max(capacity - confirmed, 0)
+
+    @classmethod
+    def add_confirmed_seats(cls, registration_type_id, delta):
+        """Move the counter by `delta` in the caller's transaction (which holds the type's row lock)."""
+        if delta:
+            cls.objects.filter(pk=registration_type_id).update(confirmed_seats=F("confirmed_seats") + delta)
 
     localized_name = localized_property("name")
     localized_description = localized_property("description")

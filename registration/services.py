@@ -3,7 +3,8 @@
 Each function takes keyword arguments, runs in one transaction, writes a RegistrationStatusChange for
 every status it changes, queues the attendee's emails in the same transaction and raises RegistrationError
 with a code when the rule says no. Seats are counted under a row lock on the RegistrationType
-(select_for_update), so concurrent registrations on PostgreSQL never confirm more than the capacity.
+(select_for_update), so concurrent registrations on PostgreSQL never confirm more than the capacity; the type's
+confirmed_seats counter moves in the same transaction, so deciding a seat reads one row.
 """
 
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.mail import OutboundEmail
 
+from .badge_pdf import forget_stored_badges
 from .emails import queue_registration_email
 from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
 from .errors import CodedError
@@ -61,9 +63,14 @@ def _set_status(registration, status, *, by, note=""):
     previous = registration.status
     registration.status = status
     registration.save(update_fields=["status", "updated_at"])
+    RegistrationType.add_confirmed_seats(registration.registration_type_id, _seat_delta(previous, status))
     RegistrationStatusChange.objects.create(
         registration=registration, from_status=previous or "", to_status=status, changed_by=by, note=note
     )
+
+
+def _seat_delta(previous, status):
+    return (status == RegistrationStatus.CONFIRMED) - (previous == RegistrationStatus.CONFIRMED)
 
 
 def _queue_email_in_transaction(registration, kind):
@@ -128,6 +135,7 @@ def register(*, user, conference, registration_type, details, language=None, by=
             # A concurrent double submit (two tabs, two types) that slips past the check above meets the
             # partial unique constraint here; the except below turns it into already_registered.
             registration.save()
+            RegistrationType.add_confirmed_seats(locked_type.pk, _seat_delta(None, status))
             RegistrationStatusChange.objects.create(
                 registration=registration, from_status="", to_status=status, changed_by=by or user
             )
@@ -246,6 +254,8 @@ def change_type(*, registration, registration_type, by):
         current.registration_type = new_type
         current.status = status
         current.save(update_fields=["registration_type", "status", "updated_at"])
+        RegistrationType.add_confirmed_seats(old_type.pk, _seat_delta(previous_status, None))
+        RegistrationType.add_confirmed_seats(new_type.pk, _seat_delta(None, status))
         RegistrationStatusChange.objects.create(
             registration=current,
             from_status=previous_status,
@@ -297,6 +307,7 @@ def anonymise(*, registrations, now=None):
         )
         # The mail log's copies name the person (address, subject, text): they go with the registration's details.
         OutboundEmail.objects.filter(registration_link__registration__in=pending).delete()
+        forget_stored_badges(pending.values_list("pk", flat=True))  # they show the person's names
         return pending.update(
             user=None,
             photo_consent=False,

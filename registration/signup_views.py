@@ -4,6 +4,7 @@ emailed link. Three screens from the form to the registration: form → code →
 from allauth.account.utils import perform_login
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from conference import email_proof
 from conference.accounts import account_for_proven_email
+from conference.kiosk import is_kiosk
 
 from . import signup_flow, views
 from .attendee_emails import send_confirmation_code
@@ -105,6 +107,8 @@ def _complete(request, pending):
     form = RegistrationForm(MultiValueDict(pending.form_data), registration_types=registration_types)
     if form.is_valid():
         result = views.submit_form(request, conference, form, context)
+        if result is not None and is_kiosk(request):
+            return _next_at_desk(request, conference)
         if result is not None:
             return result
     # The type closed, or the rules changed, in the minutes between: the signed-in form, filled in, says why.
@@ -112,6 +116,14 @@ def _complete(request, pending):
     if not registration_types:
         return render(request, "registration/register_closed.html", context)
     return views.render_form(request, conference, form, registration_types, context)
+
+
+def _next_at_desk(request, conference):
+    """At a registration desk the visitor is signed out again at once, so that the next one at the same device
+    never sees their page; the emails tell them the rest."""
+    logout(request)
+    messages.success(request, _("You are registered: we have emailed you the details. Next visitor, please."))
+    return redirect(conference.url + "register/")
 
 
 def _pending_in_session(request):

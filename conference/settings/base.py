@@ -192,6 +192,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files that hold personal data and are served only through a view that checks who asks (stored badges):
+# outside MEDIA_ROOT, which the web server may serve as it is.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+BADGE_STORE_DIR = PRIVATE_MEDIA_ROOT / "badges"
 
 # Email: files when EMAIL_FILE_PATH is set (docs/contract.md), SMTP when EMAIL_HOST is, else the console. That
 # is the backend the worker delivers with; anything in a request that sends mail only queues it (EMAIL_BACKEND).
@@ -268,14 +272,21 @@ ACCOUNT_ADAPTER = "conference.accounts.AccountAdapter"
 # "ip" limits count one public address, and a venue's Wi-Fi puts hundreds of attendees behind one: they
 # must let 500 people sign in within ten minutes. "key" limits count one account (its email): they slow
 # password guessing without locking the owner out for long.
+# The per-address ("ip") figures a venue may need to raise come from the environment (README, docs/security.md).
+RATE_PER_ADDRESS = {
+    "login": os.environ.get("RATE_LIMIT_SIGN_INS_PER_ADDRESS", "1000/10m"),
+    "signup": os.environ.get("RATE_LIMIT_SIGN_UPS_PER_ADDRESS", "200/10m"),
+    "code_send": os.environ.get("RATE_LIMIT_CODES_SENT_PER_ADDRESS", "300/10m"),
+    "code_check": os.environ.get("RATE_LIMIT_CODES_CHECKED_PER_ADDRESS", "600/10m"),
+}
 ACCOUNT_RATE_LIMITS = {
     # Every sign-in attempt, right or wrong (allauth's default is 30 a minute per address).
-    "login": "1000/10m/ip",
+    "login": f"{RATE_PER_ADDRESS['login']}/ip",
     # Wrong passwords: per address (a typo now and then among hundreds of people), and per account:
     # 10 wrong in 15 minutes, then the account waits out the rest of the 15 minutes (under 1,000 guesses
     # a day; the owner, typing right, is held up 15 minutes at most).
     "login_failed": "100/10m/ip,10/15m/key",
-    "signup": "200/10m/ip",
+    "signup": f"{RATE_PER_ADDRESS['signup']}/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "30/10m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",
@@ -287,13 +298,17 @@ ACCOUNT_RATE_LIMITS = {
     # address alone, so a stranger cannot lock anybody out: codes sent per requesting network address, and per
     # requesting address and email together; codes and links tried per network address; wrong codes per email a
     # day, after which only the emailed link (not guessable) confirms that address.
-    "email_code_send": "300/10m/ip,3/10m/key",
-    "email_code_check": "600/10m/ip",
+    "email_code_send": f"{RATE_PER_ADDRESS['code_send']}/ip,3/10m/key",
+    "email_code_check": f"{RATE_PER_ADDRESS['code_check']}/ip",
+    # The same on a registration desk (conference/kiosk.py), without the per-address limits.
+    "email_code_send_at_desk": "3/10m/key",
     "email_code_wrong": "20/d/key",
 }
 # allauth's sign-in by code verified an address without the owner rule of conference/accounts.py (a stranger's
 # password survived); ours (/accounts/code/, conference/sign_in_by_code.py) follows it.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# How long a device stays a registration desk after staff authorised it at /kiosk/ (seconds; default 3 days).
+KIOSK_MAX_AGE = int(os.environ.get("KIOSK_MAX_AGE", str(3 * 24 * 3600)))
 # Behind a reverse proxy (bin/cluster, docs/deploying.md) the client's address is in X-Forwarded-For;
 # set this to the number of proxies in front of the app, or every client looks like the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

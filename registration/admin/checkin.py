@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.models import Locale
 
+from conference.accounts import email_is
 from conference.admin_views import PermissionAdminView, PermissionMenuItem, current_conference
 from conference.models import ConferencePage
 from conference.permissions import DOOR_STAFF
@@ -220,7 +221,7 @@ class DoorStaffForm(forms.Form):
         email = data.get("email")
         if not email:
             return data
-        user = get_user_model().objects.filter(email__iexact=email).first()
+        user = get_user_model().objects.filter(email_is(email)).first()
         data["user"] = user
         if user is None:
             if not data.get("password"):

@@ -37,13 +37,15 @@ def make_registration(conference, *, status=RegistrationStatus.CONFIRMED, regist
         "role": "outreach",
     }
     values.update(fields)
-    return Registration.objects.create(
+    registration = Registration.objects.create(
         user=user,
         conference=conference.canonical,
         registration_type=registration_type or make_registration_type(conference),
         status=status,
         **values,
     )
+    RegistrationType.objects.filter(pk=registration.registration_type_id).recount_seats()  # made without services
+    return registration
 
 
 ALL = "all"

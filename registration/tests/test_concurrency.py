@@ -53,6 +53,8 @@ def test_last_seats_never_oversold(demo_tx):
     statuses = sorted(result.status for result in results)
     assert statuses == ["confirmed"] * 5 + ["waitlisted"] * (THREADS - 5)
     assert Registration.objects.filter(registration_type=workshop, status="confirmed").count() == 5
+    workshop.refresh_from_db()
+    assert workshop.confirmed_seats == 5  # the counter that decided the seats, kept in each one's transaction
 
 
 def test_same_person_submitting_at_once_gets_one_registration(demo_tx):

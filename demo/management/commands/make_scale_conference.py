@@ -211,3 +211,4 @@ class Command(BaseCommand):
             ),
             batch_size=2000,
         )
+        RegistrationType.objects.filter(pk=registration_type.pk).recount_seats()
