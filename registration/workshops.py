@@ -36,13 +36,19 @@ def canonical_session(session):
 
 
 def confirmed_registration(*, user, session):
-    """The user's confirmed registration for the conference the session belongs to, or None."""
+    """The user's confirmed registration for the conference the session belongs to, or None. Registrations
+    belong to the conference in the default language, so the session's own tree is not compared: its
+    default-language page is (the Russian tree has other paths)."""
     if not user.is_authenticated:
         return None
-    registrations = Registration.objects.filter(user=user, status=RegistrationStatus.CONFIRMED).select_related(
-        "conference"
+    session = canonical_session(session)
+    steplen = session.steplen
+    ancestor_paths = [session.path[:end] for end in range(steplen, len(session.path), steplen)]
+    return (
+        Registration.objects.filter(user=user, status=RegistrationStatus.CONFIRMED, conference__path__in=ancestor_paths)
+        .select_related("conference")
+        .first()
     )
-    return next((r for r in registrations if session.path.startswith(r.conference.path)), None)
 
 
 def _lock_session(session_id):
