@@ -105,6 +105,27 @@ def cancel(*, registration, session):
         return signup, _promote(locked)
 
 
+def release_registration(registration):
+    """Every place or queue spot of a registration that stops counting (cancelled, rejected, its account deleted)
+    is left, each freed place going to its session's queue. Run inside the caller's transaction; the sessions are
+    locked in primary-key order, so two registrations released at once cannot deadlock. Returns the promoted."""
+    promoted = []
+    session_ids = (
+        WorkshopSignup.objects.filter(registration=registration, status__in=WorkshopSignup.ACTIVE_STATUSES)
+        .order_by("session_id")
+        .values_list("session_id", flat=True)
+    )
+    for session_id in list(session_ids):
+        locked = _lock_session(session_id)
+        for signup in WorkshopSignup.objects.filter(
+            registration=registration, session=locked, status__in=WorkshopSignup.ACTIVE_STATUSES
+        ):
+            signup.status = WorkshopSignup.CANCELLED
+            signup.save(update_fields=["status", "updated_at"])
+        promoted += _promote(locked)
+    return promoted
+
+
 def _promote(locked_session):
     promoted = []
     free = (locked_session.signup_capacity or 0) - _confirmed_count(locked_session)
