@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from conference.mail import OutboundEmail
 
-from . import services
+from . import services, visa
 from .enums import ACTIVE_STATUSES
 from .models import CheckIn, Registration
 
@@ -154,12 +154,15 @@ def export_personal_data(user):
 
 def delete_account(*, user):
     """Delete the account. Active registrations of conferences still to come are cancelled first (the seat
-    goes to the waiting list); then every registration is anonymised, keeping status and type for counts."""
+    goes to the waiting list, workshop places and visa letters go with them); every issued visa letter is
+    withdrawn; then every registration is anonymised, keeping status and type for counts."""
     with transaction.atomic():
         today = timezone.now().date()
         upcoming = Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES, conference__end_date__gte=today)
         for registration in upcoming:
             services.cancel(registration=registration, by=None, notify=False, note="account deleted")
+        # Letters of past conferences too: a consulate checking one learns that its holder's account is gone.
+        visa.withdraw_issued(registrations=Registration.objects.filter(user=user))
         for section in registered_sections():
             if section.erase is not None:
                 section.erase(user)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.mail import OutboundEmail
 
+from . import visa, workshops
 from .badge_pdf import forget_stored_badges
 from .emails import queue_registration_email
 from .enums import ACTIVE_STATUSES, EmailKind, RegistrationStatus
@@ -181,12 +182,21 @@ def _status_change(registration):
     registration.refresh_from_db()
 
 
+def _release_holdings(registration, *, by):
+    """What a registration holds ends with it: its workshop places (promoting their queues) and its issued visa
+    letter. The one home of that rule, for every way a registration ends (cancel, reject, account deletion)."""
+    workshops.release_registration(registration)
+    visa.withdraw_issued(registrations=Registration.objects.filter(pk=registration.pk), by=by)
+
+
 def cancel(*, registration, by, notify=True, note=""):
-    """Cancel an active registration; a confirmed one frees its seat for the oldest waitlisted person."""
+    """Cancel an active registration; a confirmed one frees its seat for the oldest waitlisted person, and its
+    workshop places and visa letter go with it."""
     with _status_change(registration) as (locked_type, current):
         if not current.is_active:
             raise RegistrationError("not_active", registration=current)
         _set_status(current, RegistrationStatus.CANCELLED, by=by, note=note)
+        _release_holdings(current, by=by)
         if notify:
             _queue_email_in_transaction(current, EmailKind.CANCELLED)
         _promote_waitlisted(locked_type, by=by)
@@ -213,6 +223,7 @@ def reject(*, registration, by):
         if current.status != RegistrationStatus.PENDING:
             raise RegistrationError("not_pending", registration=current)
         _set_status(current, RegistrationStatus.CANCELLED, by=by, note="rejected")
+        _release_holdings(current, by=by)
         _queue_email_in_transaction(current, EmailKind.REJECTED)
     return registration
 

@@ -124,15 +124,25 @@ def withdraw(*, visa_request, by):
     return _decide(visa_request.pk, by=by, to_status=VisaLetterRequest.WITHDRAWN)
 
 
+def withdraw_issued(*, registrations, by=None, now=None):
+    """The issued letters of `registrations` (a queryset) stop being valid: their registration was cancelled or
+    its account deleted. `decided_at` becomes the withdrawal date that /verify/ and the admin show. No email: the
+    attendee's cancellation or deletion email says enough. Returns how many were withdrawn."""
+    return VisaLetterRequest.objects.filter(registration__in=registrations, status=VisaLetterRequest.APPROVED).update(
+        status=VisaLetterRequest.WITHDRAWN, decided_at=now or timezone.now(), decided_by=by
+    )
+
+
 def for_verification(reference):
-    """The letter a consulate checks, or None: unknown references and letters whose holder's details were
-    purged or never issued (requested, refused) are all the same 'no such letter'."""
+    """The letter a consulate checks, or None: unknown references, letters never issued (requested, refused) and
+    valid letters whose holder's details were purged are all the same 'no such letter'. A withdrawn letter is
+    found even once its holder's details are deleted (the account was deleted): it says when it was withdrawn."""
     if not reference or len(reference) > 64:
         return None
     return (
         VisaLetterRequest.objects.select_related("registration__conference")
         .filter(reference=reference, status__in=[VisaLetterRequest.APPROVED, VisaLetterRequest.WITHDRAWN])
-        .exclude(passport_name="")
+        .exclude(status=VisaLetterRequest.APPROVED, passport_name="")
         .first()
     )
 

@@ -46,16 +46,18 @@ def _over_limit(request):
 @require_GET
 @never_cache
 def verify_visa_letter(request, reference):
-    """/verify/<reference>/: the holder's name, the conference and its dates, valid or withdrawn; else 404."""
+    """/verify/<reference>/: the holder's name, the conference and its dates, valid or withdrawn (since when); for
+    any other reference a 404 page that says no valid letter has it."""
     if _over_limit(request):
         return HttpResponse(_("Too many checks. Please wait a minute."), status=429)
     letter = visa.for_verification(reference)
-    if letter is None:
-        raise Http404
+    # An unknown reference is a 404 (CONTRACT.md), but on the site's own page, which tells the consulate what
+    # that means, in its language: a bare "not found" reads like a broken site, not like an invalid letter.
     response = render(
         request,
         "registration/verify_visa_letter.html",
-        {"letter": letter, "conference": letter.registration.conference},
+        {"letter": letter, "conference": letter.registration.conference.localized if letter else None},
+        status=200 if letter else 404,
     )
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -36,13 +36,19 @@ def canonical_session(session):
 
 
 def confirmed_registration(*, user, session):
-    """The user's confirmed registration for the conference the session belongs to, or None."""
+    """The user's confirmed registration for the conference the session belongs to, or None. Registrations
+    belong to the conference in the default language, so the session's own tree is not compared: its
+    default-language page is (the Russian tree has other paths)."""
     if not user.is_authenticated:
         return None
-    registrations = Registration.objects.filter(user=user, status=RegistrationStatus.CONFIRMED).select_related(
-        "conference"
+    session = canonical_session(session)
+    steplen = session.steplen
+    ancestor_paths = [session.path[:end] for end in range(steplen, len(session.path), steplen)]
+    return (
+        Registration.objects.filter(user=user, status=RegistrationStatus.CONFIRMED, conference__path__in=ancestor_paths)
+        .select_related("conference")
+        .first()
     )
-    return next((r for r in registrations if session.path.startswith(r.conference.path)), None)
 
 
 def _lock_session(session_id):
@@ -97,6 +103,27 @@ def cancel(*, registration, session):
         signup.status = WorkshopSignup.CANCELLED
         signup.save(update_fields=["status", "updated_at"])
         return signup, _promote(locked)
+
+
+def release_registration(registration):
+    """Every place or queue spot of a registration that stops counting (cancelled, rejected, its account deleted)
+    is left, each freed place going to its session's queue. Run inside the caller's transaction; the sessions are
+    locked in primary-key order, so two registrations released at once cannot deadlock. Returns the promoted."""
+    promoted = []
+    session_ids = (
+        WorkshopSignup.objects.filter(registration=registration, status__in=WorkshopSignup.ACTIVE_STATUSES)
+        .order_by("session_id")
+        .values_list("session_id", flat=True)
+    )
+    for session_id in list(session_ids):
+        locked = _lock_session(session_id)
+        for signup in WorkshopSignup.objects.filter(
+            registration=registration, session=locked, status__in=WorkshopSignup.ACTIVE_STATUSES
+        ):
+            signup.status = WorkshopSignup.CANCELLED
+            signup.save(update_fields=["status", "updated_at"])
+        promoted += _promote(locked)
+    return promoted
 
 
 def _promote(locked_session):

@@ -137,3 +137,15 @@ def test_500_people_sign_in_from_one_venue_address(real_rate_limits):
     )
     statuses = [sign_in(Client(REMOTE_ADDR=VENUE_ADDRESS), user.email).status_code for user in users]
     assert statuses.count(302) == 500
+
+
+@pytest.mark.parametrize(("prefix", "my_page"), [("", "/my/"), ("/ru", "/ru/my/")])
+def test_password_sign_in_lands_on_my_page_in_the_pages_language(client, prefix, my_page):
+    make_organiser("attendee@example.org")
+    response = client.post(f"{prefix}/accounts/login/", {"login": "attendee@example.org", "password": PASSWORD})
+    assert (response.status_code, response["Location"]) == (302, my_page)
+
+
+def test_a_russian_private_page_asks_to_sign_in_in_russian(client):
+    response = client.get("/ru/my/")
+    assert response["Location"] == "/ru/accounts/login/?next=/ru/my/"

@@ -247,7 +247,8 @@ WAGTAILEMBEDS_FINDERS = []  # nothing is fetched from third parties
 # Sign-in (docs/contract.md, docs/security.md): the admin's and private pages' sign-in is allauth's, with its
 # rate limits; Wagtail's own password reset (no limits, no queue) is off: allauth's covers every account.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
-WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# URL names, not paths: resolved per request, so a Russian page's private content or sign-in stays under /ru/.
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # An image's description is its alt text: required on upload (conference.image_forms).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "conference.image_forms.DescribedImageForm"
@@ -256,7 +257,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Accounts (django-allauth): email is the login and must be verified.
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/my/"
+LOGIN_REDIRECT_URL = "my_registrations"  # a name: /ru/my/ after signing in on a Russian page
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

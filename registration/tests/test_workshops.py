@@ -114,3 +114,33 @@ def test_promoted_email_speaks_the_attendees_language(conference, workshop_sessi
     assert email.to == ["ru@example.org"]
     assert russian.title in email.subject and "Для вас освободилось место" in email.subject
     assert russian.url in email.body
+
+
+def russian(page):
+    return page.get_translation(Locale.objects.get(language_code="ru"))
+
+
+def test_signup_and_leave_on_the_russian_page(conference, workshop_session):
+    """Issue 23: the Russian session's tree has other paths than the English conference, where registrations are."""
+    _user, registration, client = attendee(conference)
+    page = russian(workshop_session)
+    assert page.url.startswith("/ru/")
+    assert f'action="{page.url}signup/"' in client.get(page.url).content.decode()
+    response = client.post(page.url + "signup/", follow=True)
+    assert response.redirect_chain[0][0] == page.url
+    assert "Вы записаны на эту сессию." in response.content.decode()
+    signup = WorkshopSignup.objects.get(registration=registration)
+    assert (signup.status, signup.session_id) == ("confirmed", workshop_session.pk)  # the default-language session
+    response = client.post(page.url + "signup/cancel/", follow=True)
+    assert "Вы больше не записаны на эту сессию." in response.content.decode()
+    assert WorkshopSignup.objects.get(pk=signup.pk).status == "cancelled"
+
+
+@pytest.mark.parametrize(("sign_up_on", "leave_on"), [("en", "ru"), ("ru", "en")])
+def test_a_signup_made_in_one_language_is_left_in_the_other(conference, workshop_session, sign_up_on, leave_on):
+    _user, registration, client = attendee(conference)
+    pages = {"en": workshop_session, "ru": russian(workshop_session)}
+    client.post(pages[sign_up_on].url + "signup/")
+    assert f'action="{pages[leave_on].url}signup/cancel/"' in client.get(pages[leave_on].url).content.decode()
+    client.post(pages[leave_on].url + "signup/cancel/")
+    assert WorkshopSignup.objects.get(registration=registration).status == "cancelled"
