@@ -9,6 +9,7 @@ import qrcode.constants
 import reportlab
 from django.conf import settings
 from django.utils import formats, translation
+from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
@@ -254,36 +255,43 @@ def _draw_badge(pdf, registration, token, *, conference_title, conference_dates,
     pdf.setFillColor(HexColor(colour))
     pdf.roundRect(CARD_INSET, CARD_INSET, BADGE_WIDTH - 2 * CARD_INSET, TYPE_BAND_HEIGHT, CARD_RADIUS, stroke=0, fill=1)
     pdf.setFillColor(_text_on(colour))
-    type_size = _fit_font_size(registration_type.name.upper(), bold, 18, 9, inner)
+    type_size = _fit_font_size(registration_type.localized_name.upper(), bold, 18, 9, inner)
     pdf.setFont(bold, type_size)
     pdf.drawCentredString(
         BADGE_WIDTH / 2,
         CARD_INSET + (TYPE_BAND_HEIGHT - type_size * 0.7) / 2,
-        _shorten(registration_type.name.upper(), bold, type_size, inner),
+        _shorten(registration_type.localized_name.upper(), bold, type_size, inner),
     )
     pdf.setFillColor(black)
 
 
 def _conference_texts(conference):
+    """The conference's texts on a badge in the active language: its translation's title (the canonical page's
+    when it has none), dates and city."""
     conference = conference.canonical
-    venue = getattr(conference, "venue", None)
-    place = conference.city or (venue.city if venue else "")
     return {
-        "conference_title": conference.title,
+        "conference_title": conference.localized.title,
         "conference_dates": _conference_dates(conference),
-        "place": place,
+        "place": conference.localized_city,
     }
+
+
+def badge_language(registration):
+    """The language of the attendee's own badge: the registration's language (its emails' too), if the site has it."""
+    return registration.language if registration.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def render_badge_pdf(registration):
     """The registration's badge: one A6 portrait page (CONTRACT.md, "Badges"). Returns the PDF bytes."""
     buffer = io.BytesIO()
-    # Badges speak the conference's default language, like the print shop's sheets, whoever downloads them.
-    with translation.override(settings.LANGUAGE_CODE):
+    # The attendee's own badge speaks the attendee's language (a Russian speaker's reads «Снижение вреда…»); the print
+    # shop's sheets stay in the conference's default language.
+    with translation.override(badge_language(registration)):
+        texts = _conference_texts(registration.conference)
         pdf = pdf_canvas.Canvas(buffer, pagesize=A6, pageCompression=1)
-        pdf.setTitle(f"{registration.conference.canonical.title} badge")
+        pdf.setTitle(_("%(conference)s badge") % {"conference": texts["conference_title"]})
         pdf.setCreator("Harm reduction conference site")
-        _draw_badge(pdf, registration, issue_badge_token(registration), **_conference_texts(registration.conference))
+        _draw_badge(pdf, registration, issue_badge_token(registration), **texts)
         pdf.showPage()
         pdf.save()
     return buffer.getvalue()
