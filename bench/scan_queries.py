@@ -41,7 +41,7 @@ def prepare(count):
         conference=conference, slug="scan-bench", defaults={"name": "Participant", "capacity": 100_000}
     )
     have = Registration.objects.filter(registration_type=registration_type).count()
-    Registration.objects.bulk_create(
+    made = [
         Registration(
             conference=conference,
             registration_type=registration_type,
@@ -52,7 +52,10 @@ def prepare(count):
             role="outreach",
         )
         for n in range(have, count)
-    )
+    ]
+    for registration in made:
+        registration.fill_search_name()  # bulk_create skips save()
+    Registration.objects.bulk_create(made)
     registrations = list(Registration.objects.filter(registration_type=registration_type).order_by("pk")[:count])
     ScanAttempt.objects.filter(registration__in=registrations).delete()
     ScanAttempt.objects.filter(code_excerpt__startswith="AAAA", conference=conference).delete()

@@ -8,6 +8,7 @@ from allauth.account import signals as account_signals
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.sites.shortcuts import get_current_site
@@ -15,8 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -24,6 +26,7 @@ from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from .email_proof import normalise_email
 from .mail import queue_email
+from .permissions import is_door_staff
 
 ADMIN_PREFIX = "/admin/"
 
@@ -73,6 +76,50 @@ class VerifiedEmailAdminMiddleware:
             logout(request)
             return redirect_to_sign_in(request.get_full_path())
         return self.get_response(request)
+
+
+class AdminAccessMiddleware:
+    """A signed-in account without admin access (door staff, attendees) gets a "no access" page at /admin/, in
+    its language, instead of Wagtail's redirect to sign-in, which allauth sends straight back to /admin/ for a
+    signed-in visitor: a redirect loop."""
+
+    OPEN_PATHS = (f"{ADMIN_PREFIX}login/", f"{ADMIN_PREFIX}logout/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith(ADMIN_PREFIX)
+            and not request.path.startswith(self.OPEN_PATHS)
+            and request.user.is_authenticated
+            and not request.user.has_perm("wagtailadmin.access_admin")
+        ):
+            return no_admin_access(request)
+        return self.get_response(request)
+
+
+def visitor_language(request):
+    """The language of a visitor on an address without a language prefix (/admin/ is outside i18n_patterns, so
+    LocaleMiddleware answers English): the account's admin language if chosen, else the browser's."""
+    profile = getattr(request.user, "wagtail_userprofile", None)
+    chosen = getattr(profile, "preferred_language", "") or ""
+    if chosen[:2] in dict(settings.LANGUAGES):
+        return chosen[:2]
+    return translation.get_language_from_request(request, check_path=False)
+
+
+def no_admin_access(request):
+    """403: the admin is for organisers; door staff are pointed at the scanner, everyone at their own page."""
+    with translation.override(visitor_language(request)):
+        response = render(
+            request,
+            "conference/no_admin_access.html",
+            {"door_staff": is_door_staff(request.user)},
+            status=403,
+        )
+        response.headers["Content-Language"] = translation.get_language()
+    return response
 
 
 def redirect_to_sign_in(next_url):

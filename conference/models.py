@@ -305,6 +305,13 @@ class ConferencePage(KeptRouteMixin, RoutablePageMixin, Page):
     def organisations_in_role(self, role):
         return [link.organisation for link in self.organisation_links.all() if link.role == role]
 
+    @property
+    def localized_city(self):
+        """Where the conference is, in the active language: the venue's city (which has a Russian field), else the
+        page's own city (a translated page has its own)."""
+        venue = self.venue
+        return venue.localized_city if venue is not None and venue.city else self.city
+
     localized_directions = localized_property("directions")
     localized_what_to_bring = localized_property("what_to_bring")
 

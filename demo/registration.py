@@ -111,6 +111,8 @@ def load_registrations(conference):
                         language="ru" if number % 4 == 0 else "en",
                     )
                 )
+    for registration in registrations:
+        registration.fill_search_name()  # bulk_create skips save()
     created = Registration.objects.bulk_create(registrations)
     RegistrationType.objects.filter(conference=conference).recount_seats()  # bulk_create skips the services
     changes = []

@@ -13,6 +13,7 @@ import qrcode.constants
 import reportlab
 from django.conf import settings
 from django.utils import formats, translation
+from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor, black, white
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
@@ -258,25 +259,30 @@ def _draw_badge(pdf, registration, token, *, conference_title, conference_dates,
     pdf.setFillColor(HexColor(colour))
     pdf.roundRect(CARD_INSET, CARD_INSET, BADGE_WIDTH - 2 * CARD_INSET, TYPE_BAND_HEIGHT, CARD_RADIUS, stroke=0, fill=1)
     pdf.setFillColor(_text_on(colour))
-    type_size = _fit_font_size(registration_type.name.upper(), bold, 18, 9, inner)
+    type_size = _fit_font_size(registration_type.localized_name.upper(), bold, 18, 9, inner)
     pdf.setFont(bold, type_size)
     pdf.drawCentredString(
         BADGE_WIDTH / 2,
         CARD_INSET + (TYPE_BAND_HEIGHT - type_size * 0.7) / 2,
-        _shorten(registration_type.name.upper(), bold, type_size, inner),
+        _shorten(registration_type.localized_name.upper(), bold, type_size, inner),
     )
     pdf.setFillColor(black)
 
 
 def _conference_texts(conference):
+    """The conference's texts on a badge in the active language: its translation's title (the canonical page's
+    when it has none), dates and city."""
     conference = conference.canonical
-    venue = getattr(conference, "venue", None)
-    place = conference.city or (venue.city if venue else "")
     return {
-        "conference_title": conference.title,
+        "conference_title": conference.localized.title,
         "conference_dates": _conference_dates(conference),
-        "place": place,
+        "place": conference.localized_city,
     }
+
+
+def badge_language(registration):
+    """The language of the attendee's own badge: the registration's language (its emails' too), if the site has it."""
+    return registration.language if registration.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 # Part of every stored badge's name: a new drawing code (this file) makes every badge render afresh.
@@ -287,12 +293,14 @@ def render_badge_pdf(registration):
     """The registration's badge: one A6 portrait page (CONTRACT.md, "Badges"). Returns the PDF bytes, rendered
     once for what the badge shows (names, type, conference, QR) and read back from the store after that: the
     confirmation, the reminders and every download share one rendering (issue 25: half a confirmation's cost)."""
-    # Badges speak the conference's default language, like the print shop's sheets, whoever downloads them.
-    with translation.override(settings.LANGUAGE_CODE):
+    # The attendee's own badge speaks the attendee's language (a Russian speaker's reads «Снижение вреда…»); the print
+    # shop's sheets stay in the conference's default language.
+    language = badge_language(registration)
+    with translation.override(language):
         token = issue_badge_token(registration)
         texts = _conference_texts(registration.conference)
         registration_type = registration.registration_type
-        shown = [_LAYOUT, token, registration.badge_name, registration.full_name, registration.organisation]
+        shown = [_LAYOUT, language, token, registration.badge_name, registration.full_name, registration.organisation]
         shown += [registration_type.name, registration_type.badge_colour, texts]
         fingerprint = hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()[:32]
         folder = Path(settings.BADGE_STORE_DIR)
@@ -303,7 +311,7 @@ def render_badge_pdf(registration):
             pass
         buffer = io.BytesIO()
         pdf = pdf_canvas.Canvas(buffer, pagesize=A6, pageCompression=1)
-        pdf.setTitle(f"{registration.conference.canonical.title} badge")
+        pdf.setTitle(_("%(conference)s badge") % {"conference": texts["conference_title"]})
         pdf.setCreator("Harm reduction conference site")
         _draw_badge(pdf, registration, token, **texts)
         pdf.showPage()

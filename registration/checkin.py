@@ -16,6 +16,7 @@ from wagtail.models import Locale
 
 from conference.models import ConferencePage
 from conference.permissions import ORGANISERS, is_door_staff
+from conference.search_keys import search_words
 from conference.text_input import is_storable_text
 
 from .badge_tokens import MAX_CODE_LENGTH, InvalidToken, public_key_bytes, verify_badge_token
@@ -370,19 +371,20 @@ def _check_in_locked(*, conference, registration_id, signed, staff, gate, device
 
 
 def search_registrations(*, conference, query, limit=SEARCH_LIMIT):
-    """Registrations of `conference` whose name or badge name contains `query` (at least three characters),
-    as the door may see them: id, badge name, organisation, type, status and today's check-in."""
+    """Registrations of `conference` whose full name or badge name holds every word of `query` (at least three
+    characters), in either script and whatever the case or diacritics (conference/search_keys.py), as the door
+    may see them: id, badge name, organisation, type, status and today's check-in."""
     query = (query or "").strip()
     if len(query) < MIN_SEARCH_LENGTH:
         return []
-    query = query[:100]
+    words = search_words(query[:100])
+    if not words:  # only punctuation
+        return []
     today = conference.today()
-    registrations = (
-        Registration.objects.filter(conference=conference)
-        .filter(Q(full_name__icontains=query) | Q(badge_name__icontains=query))
-        .select_related("registration_type")
-        .order_by("badge_name", "pk")[:limit]
-    )
+    registrations = Registration.objects.filter(conference=conference)
+    for word in words:
+        registrations = registrations.filter(search_name__contains=word)
+    registrations = registrations.select_related("registration_type").order_by("badge_name", "pk")[:limit]
     checkins = {
         checkin.registration_id: checkin
         for checkin in CheckIn.objects.filter(registration__in=[r.pk for r in registrations], day=today)

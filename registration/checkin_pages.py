@@ -88,6 +88,8 @@ def scanner_page(request):
         "results": [],
     }
     if conference is not None:
+        # The door works on the canonical conference; its heading reads in the scanner's language.
+        context["conference_title"] = conference.localized.title
         context["today"] = conference.today()
         context["counts"] = door_counts(conference=conference, day=context["today"])
         if query:

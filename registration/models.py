@@ -20,6 +20,7 @@ from conference.admin_widgets import ColourInput, check_colour
 from conference.email_proof import PendingEmailProof
 from conference.localized_fields import localized_property
 from conference.models import window_is_open
+from conference.search_keys import search_key
 
 from .enums import ACTIVE_STATUSES, EmailKind, InterpretationLanguage, RegistrationStatus, Role, ScanResult
 
@@ -186,6 +187,10 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # The door's search key of full name and badge name (conference/search_keys.py), kept by save() and by
+    # fill_search_name() before a bulk_create; on PostgreSQL a trigram index (migration 0006) serves its
+    # substring look-ups.
+    search_name = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -202,6 +207,16 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.badge_name or self.full_name or _('anonymised')} ({self.get_status_display()})"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.fill_search_name()
+        if update_fields is not None and {"full_name", "badge_name"} & set(update_fields):
+            update_fields = {*update_fields, "search_name"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def fill_search_name(self):
+        """Set the door's search key from the names (what save() does; bulk_create skips save())."""
+        self.search_name = search_key(self.full_name, self.badge_name)
 
     @property
     def is_active(self):

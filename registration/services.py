@@ -28,6 +28,7 @@ PERSONAL_FIELDS = (
     "organisation",
     "dietary_needs",
     "accessibility_needs",
+    "search_name",  # made of the names
 )
 EDITABLE_FIELDS = Registration.ANSWER_FIELDS
 

@@ -2,18 +2,43 @@
 
 from functools import cache, lru_cache
 
+import babel
+import pyuca
 from django import forms
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django_countries import countries
+from django_countries import countries as django_countries
+
+# CLDR writes some names short for narrow displays ("Аландские о-ва"); a form list has the room to spell them out.
+SPELLED_OUT = {"ru": (("о-ва", "острова"), ("о-в", "остров"))}
+
+
+@cache
+def _collator():
+    # The Unicode Collation Algorithm's default table orders Latin and Cyrillic alphabetically (Ё with Е,
+    # Å with A), which is the order Russian and English readers expect; loading it takes a moment, so once.
+    return pyuca.Collator()
+
+
+def _cldr_name(territories, code, language):
+    name = territories.get(code) or str(dict(django_countries)[code])
+    for short, spelled in SPELLED_OUT.get(language, ()):
+        name = name.replace(short, spelled)
+    return name
 
 
 @cache
 def _countries_in(language):
-    # django_countries translates and sorts its 250 names on every iteration; the names of a language do not change
-    # while the site runs.
-    return tuple((code, str(name)) for code, name in countries)
+    """The ISO 3166 countries django-countries validates, named by CLDR (Babel) in `language` and sorted the way
+    that language sorts. Cached: the names of a language do not change while the site runs."""
+    try:
+        territories = babel.Locale.parse(language or settings.LANGUAGE_CODE).territories
+    except (ValueError, babel.UnknownLocaleError):
+        territories = babel.Locale.parse(settings.LANGUAGE_CODE).territories
+    named = [(code, _cldr_name(territories, code, language)) for code, _name in django_countries]
+    return tuple(sorted(named, key=lambda item: _collator().sort_key(item[1])))
 
 
 def country_names():

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "conference.accounts.VerifiedEmailAdminMiddleware",
+    "conference.accounts.AdminAccessMiddleware",
     # Its 400 page is a site page in the visitor's language (after locale and user), before any view reads input.
     "conference.text_input.StorableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -153,11 +153,26 @@ def test_badge_sheets_put_four_badges_on_each_a4_page(conference, tmp_path):
     assert decode_qr_texts(pages[1]) == tokens[4:]
 
 
-def test_badge_pdf_is_in_the_conference_language_whatever_the_request_language(conference, tmp_path):
-    registration = make_registration(conference, language="ru")
+def test_badge_pdf_is_in_the_attendees_language_whatever_the_request_language(conference, tmp_path):
+    registration = make_registration(conference, language="ru", badge_name="Ольга", organisation="ЕАСВ")
+    with translation.override("en"):
+        text = " ".join(pdf_text(badge_pdf.render_badge_pdf(registration), tmp_path).split())
+    for expected in ["Снижение вреда в новых условиях", "4–6 апреля 2017", "Вильнюс", "УЧАСТНИК", "Ольга"]:
+        assert expected in text
+    for english in ["Harm Reduction", "April", "Vilnius", "PARTICIPANT"]:
+        assert english not in text
+    english_attendee = make_registration(conference, language="en")
     with translation.override("ru"):
-        text = pdf_text(badge_pdf.render_badge_pdf(registration), tmp_path)
-    assert "4–6 April 2017" in text
+        text = " ".join(pdf_text(badge_pdf.render_badge_pdf(english_attendee), tmp_path).split())
+    assert "4–6 April 2017" in text and "PARTICIPANT" in text and "Vilnius" in text
+
+
+def test_badge_preview_on_my_page_is_in_the_attendees_language(client, conference):
+    registration = make_registration(conference, language="ru")
+    client.force_login(registration.user)
+    html = client.get("/ru/my/").content.decode()
+    preview = html[html.index('<figure class="badge-preview"') : html.index("</figure>")]
+    assert 'lang="ru"' in preview and "Снижение вреда в новых условиях" in preview and "Участник" in preview
 
 
 def test_badge_sheets_have_cut_marks_on_the_cutting_lines(conference, tmp_path):

@@ -35,3 +35,29 @@ def test_names_follow_the_active_language():
     with translation.override("en"):
         english = dict(country_choices())
     assert (english["LT"], russian["LT"]) == ("Lithuania", "Литва")
+
+
+def option_names(html):
+    return re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', html)
+
+
+def test_russian_country_lists_use_cldr_names_in_russian_order(client, conference):
+    # Both lists of the register page: the country and the visa letter's «Гражданство».
+    html = client.get("/ru/vilnius-2017/register/").content.decode()
+    lists = [
+        option_names(select) for select in re.findall(r'<select name="(?:country|nationality)".*?</select>', html, re.S)
+    ]
+    assert len(lists) == 2
+    for names in lists:
+        assert names[:2] == ["Австралия", "Австрия"] and names[-1] == "Япония"
+        assert names.index("Уганда") + 2 == names.index("Украина")  # Уганда, Узбекистан, Украина
+        assert names.index("Великобритания") < names.index("Германия")
+        assert {"Либерия", "Мьянма (Бирма)", "Сан-Марино", "Аландские острова"} <= set(names)
+        assert not {"Либерии", "Мьянмы", "Сан - Марино"} & set(names)
+
+
+def test_english_country_list_sorts_in_english():
+    with translation.override("en"):
+        names = [name for _code, name in country_choices()[1:]]
+    assert names[:3] == ["Afghanistan", "Åland Islands", "Albania"]
+    assert names.index("Ukraine") < names.index("United Kingdom") < names.index("Uruguay")

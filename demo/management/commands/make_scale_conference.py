@@ -196,19 +196,19 @@ class Command(BaseCommand):
         registration_type = RegistrationType.objects.create(
             conference=conference, name="Participant", slug="participant", capacity=count + 100
         )
-        Registration.objects.bulk_create(
-            (
-                Registration(
-                    conference=conference,
-                    registration_type=registration_type,
-                    status=RegistrationStatus.CONFIRMED,
-                    full_name=f"Participant {n}",
-                    badge_name=f"Participant {n}",
-                    organisation="Scale test",
-                    country="LT",
-                )
-                for n in range(1, count + 1)
-            ),
-            batch_size=2000,
-        )
+
+        def registration(n):
+            made = Registration(
+                conference=conference,
+                registration_type=registration_type,
+                status=RegistrationStatus.CONFIRMED,
+                full_name=f"Participant {n}",
+                badge_name=f"Participant {n}",
+                organisation="Scale test",
+                country="LT",
+            )
+            made.fill_search_name()  # bulk_create skips save()
+            return made
+
+        Registration.objects.bulk_create((registration(n) for n in range(1, count + 1)), batch_size=2000)
         RegistrationType.objects.filter(pk=registration_type.pk).recount_seats()
