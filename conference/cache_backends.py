@@ -8,8 +8,8 @@ one failure a process stops asking the cache for BREAKER_SECONDS: every call the
 cache were empty, and the first call after the pause tries again. So a hung cache costs a request at most one
 timeout, and every other request in that pause nothing.
 
-Trade-off, written down in docs/security.md: while the cache is failing, allauth's rate-limit counters
-are not kept either, so sign-in limits are off until it recovers (open, rather than refusing everyone).
+Rate-limit counters are not in this cache but in the database (conference/rate_limits.py): a failing or
+evicting cache leaves the sign-in limits in force.
 """
 
 import logging

@@ -5,7 +5,8 @@ from wagtail.models import PageViewRestriction
 
 
 def shareable(response, **options):
-    """Let the page cache keep `response` (options: timeout, last_modified, cors); previews are never kept."""
+    """Let the page cache keep `response` (options: timeout, last_modified, cors, and query: the (name, value)
+    pairs of the query it answers, none by default); previews are never kept, nor answers to any other query."""
     response.shared_cache = options
     return response
 

@@ -181,7 +181,23 @@ STARRABLE_KEY = "programme:starrable"
 
 # Filters, and now and next on a venue screen.
 ALLOWED_QUERY_NAMES = {"day", "track", "room", "kind", "language", "screen"}
+# How many query values a stored answer may have. Every filter value is one the programme has, but their
+# combinations multiply (days x tracks x rooms x kinds x languages): a stored page per single filter keeps the
+# number of stored pages and exports in proportion to the programme, whatever a crawler or a flood asks for.
+MAX_STORED_QUERY_VALUES = 1
 CORS_HEADER = ("Access-Control-Allow-Origin", "*")
+
+
+def query_pairs(query):
+    """A QueryDict as sorted (name, value) pairs, every value of a repeated name included."""
+    return sorted((name, value) for name, values in query.lists() for value in values)
+
+
+def is_stored_query(request, canonical):
+    """Whether an answer to `request` may be stored: its query is exactly `canonical` (the pairs the view answered
+    for, values the page really has, in their one spelling) and holds no more than MAX_STORED_QUERY_VALUES. Any
+    other spelling or value is rendered fresh and not kept, so stored answers cannot grow with what is asked."""
+    return len(canonical) <= MAX_STORED_QUERY_VALUES and query_pairs(request.GET) == sorted(canonical)
 
 
 def response_key(request):

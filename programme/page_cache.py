@@ -33,6 +33,7 @@ from .cache import (
     current_generation,
     etag_for,
     generation_from,
+    is_stored_query,
 )
 from .cache import response_key as url_key
 
@@ -174,6 +175,7 @@ def finish_response(request, response):
         and not getattr(request, "is_preview", False)
         and not is_restricted(getattr(request, "served_page", None))
         and not getattr(request, "page_cache_personal", False)
+        and is_stored_query(request, options.get("query", ()))
         and not (variant == SIGNED_IN and shows_who(request.user, response.content))
     ):
         entry = make_entry(response, options, generation)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -17,16 +17,18 @@ from conference.models import ConferencePage
 from .cache import (
     CACHE_TIMEOUT,
     CORS_HEADER,
+    MAX_STORED_QUERY_VALUES,
     build_response,
     etag_for,
     export_key,
+    query_pairs,
     session_calendar_key,
 )
 from .enums import Interpretation, SessionKind, SessionLanguage, SpeakerRole
 from .exporters.frab import FrabJsonExporter, FrabXmlExporter
 from .exporters.ical import CONTENT_TYPE as ICAL_CONTENT_TYPE
 from .exporters.ical import ICalExporter, build_calendar, calendar_bytes
-from .filters import ScheduleFilterError, ScheduleFilters, filter_sessions, parse_filters
+from .filters import FILTER_NAMES, ScheduleFilterError, ScheduleFilters, filter_sessions, parse_filters
 from .gathering import get_schedule
 from .schedule import now_and_next, seconds_to_next_minute, sessions_by_day
 
@@ -152,9 +154,14 @@ def serve_programme(request, page, *, template="programme/programme_page.html"):
         filters = parse_filters(request.GET, schedule)
     except ScheduleFilterError as error:
         return filter_error_response(request, page, schedule, error, template)
+    canonical = filters.as_query()
+    if set(request.GET) <= set(FILTER_NAMES) and query_pairs(request.GET) != sorted(canonical):
+        # The filter form sends every field, empty ones too (?day=2017-04-05&track=&room=…): one address per
+        # choice, which the page cache can keep (programme.cache.is_stored_query).
+        return HttpResponseRedirect(request.path + query_string(filters))
     sessions = filter_sessions(schedule, filters)
     response = TemplateResponse(request, template, programme_context(request, page, schedule, filters, sessions))
-    response.shared_cache = {}
+    response.shared_cache = {"query": canonical}
     return response
 
 
@@ -209,7 +216,10 @@ def serve_now_and_next(request, page):
     response = TemplateResponse(request, "programme/now_and_next.html", context, status=400 if at_error else 200)
     response["Cache-Control"] = "no-cache"
     # What runs changes with the minute: kept until the next one.
-    response.shared_cache = {"timeout": seconds_to_next_minute(now)}
+    response.shared_cache = {
+        "timeout": seconds_to_next_minute(now),
+        "query": [("screen", "1")] if context["auto_refresh"] else [],
+    }
     return response
 
 
@@ -232,19 +242,21 @@ def serve_export(request, page, identifier):
             name = f"{name} ({' · '.join(filters.labels(schedule))})"
         body = exporter.render(schedule, sessions, name=name)
         entry = {"body": body, "etag": etag_for(body)}
-        cache.set(key, entry, CACHE_TIMEOUT)
+        if len(filters.as_query()) <= MAX_STORED_QUERY_VALUES:  # as for stored pages: combinations are not kept
+            cache.set(key, entry, CACHE_TIMEOUT)
     return export_response(
         request,
         schedule=schedule,
         entry=entry,
         content_type=exporter.content_type,
         last_modified=schedule.last_modified,
+        query=filters.as_query(),
     )
 
 
-def export_response(request, *, schedule, entry, content_type, last_modified):
+def export_response(request, *, schedule, entry, content_type, last_modified, query=()):
     """Answer with a rendered export (`entry`: body and etag), conditionally; the page cache keeps it for
-    everybody."""
+    everybody when the request's query is `query`."""
     response = build_response(
         request,
         body=entry["body"],
@@ -253,7 +265,7 @@ def export_response(request, *, schedule, entry, content_type, last_modified):
         last_modified=last_modified,
         cors=True,
     )
-    response.shared_cache = {"last_modified": last_modified, "cors": True}
+    response.shared_cache = {"last_modified": last_modified, "cors": True, "query": query}
     return response
 
 

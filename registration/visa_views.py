@@ -1,12 +1,13 @@
 """Visa invitation letters on the public site: the owner's PDF download and the consulates' /verify/ page."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+
+from conference.rate_limits import limits_cache
 
 from . import visa
 from .models import VisaLetterRequest
@@ -36,9 +37,9 @@ def visa_letter_pdf(request, pk):
 def _over_limit(request):
     """A coarse per-address limit: references carry 128 bits, this only keeps scanners from hammering the page."""
     key = f"visa-verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60)
+    limits_cache.add(key, 0, timeout=60)
     try:
-        return cache.incr(key) > VERIFY_LIMIT_PER_MINUTE
+        return limits_cache.incr(key) > VERIFY_LIMIT_PER_MINUTE
     except ValueError:  # expired between add and incr
         return False
 

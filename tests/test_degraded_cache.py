@@ -25,7 +25,8 @@ def broken_cache(settings, tmp_path):
     not_a_folder = tmp_path / "cache-is-a-file"
     not_a_folder.write_text("not a folder")
     settings.CACHES = {
-        "default": {"BACKEND": "conference.cache_backends.GuardedFileBasedCache", "LOCATION": str(not_a_folder)}
+        **settings.CACHES,
+        "default": {"BACKEND": "conference.cache_backends.GuardedFileBasedCache", "LOCATION": str(not_a_folder)},
     }
     return not_a_folder
 

@@ -56,7 +56,7 @@ def paused_redis():
 @pytest.fixture
 def redis_settings(settings, paused_redis):
     """The production settings with REDIS_URL set (conference/settings/base.py), pointed at the paused server."""
-    settings.CACHES = {"default": {**base_settings.CACHES_FOR_REDIS(paused_redis)}}
+    settings.CACHES = {**settings.CACHES, "default": base_settings.CACHES_FOR_REDIS(paused_redis)}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     return settings
 

@@ -153,7 +153,10 @@ def cluster(app_servers, redis_url, settings):
     redis.Redis.from_url(redis_url).flushdb()
     # Passwords set here must verify on the servers, which run the production hashers (tests use MD5).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+    }
     return app_servers
 
 

@@ -54,7 +54,8 @@ def test_programme_filters_work_without_javascript(page_without_js, live_server,
     page.select_option("#filter-day", "2017-04-05")
     page.get_by_role("button", name="Show sessions").click()
     page.wait_for_load_state()
-    assert page.url == live_server.url + PROGRAMME + "?day=2017-04-05&track=&room=&kind=&language="
+    # The form sends its empty fields too; the programme redirects to the one address of that choice.
+    assert page.url == live_server.url + PROGRAMME + "?day=2017-04-05"
     assert 0 < page.locator(".session-item").count() < all_sessions
     assert page.locator("h2", has_text="5 April").count() == 1
 

@@ -163,6 +163,16 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Rate-limit counters (allauth's and ours, conference/rate_limits.py) in a database table of their own: the cache
+# above may evict or cull under a flood of pages, the database does not. MAX_ENTRIES is far above what the
+# per-address limits let anyone create in a counter's lifetime (Django's database cache culls past it).
+LIMITS_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "rate_limit_counters",
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
+CACHES["limits"] = LIMITS_CACHE
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

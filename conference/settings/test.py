@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES
+from .base import DATABASES, LIMITS_CACHE
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
@@ -22,7 +22,8 @@ CACHES = {
         # As in development: the warm-up stores every session and speaker page; Django's default of 300 entries
         # would cull stored programmes at random.
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
+    },
+    "limits": LIMITS_CACHE,
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -162,3 +162,9 @@ def test_now_and_next_reloads_only_as_a_screen(client, conference):
     assert (
         '<meta http-equiv="refresh" content="60">' in client.get(PROGRAMME + "now/", {"screen": "1"}).content.decode()
     )
+
+
+def test_programme_filter_form_with_empty_fields_redirects_to_the_canonical_address(client, conference):
+    response = client.get(PROGRAMME, {"day": " 2017-04-05", "track": "", "room": "", "kind": "", "language": ""})
+    assert (response.status_code, response["Location"]) == (302, PROGRAMME + "?day=2017-04-05")
+    assert client.get(PROGRAMME, {"day": "2017-04-05"}).status_code == 200
