@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import accounts, sign_in_by_code, views
 
+handler400 = "conference.views.bad_request"
 handler404 = "conference.views.page_not_found"
 handler500 = "conference.views.server_error"
 
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("accounts/code/<str:token>/", sign_in_by_code.confirm_link, name="sign_in_code_link"),
     path("accounts/", include("allauth.urls")),
     path("", include("registration.urls")),
+    path("", include("proposals.urls")),
     # Before programme.urls, whose cache-first route matches every page-like path.
     path("", include("programme.agenda_urls")),
     path("", include("programme.urls")),
