@@ -1,10 +1,23 @@
 """A call for proposals on the demo conference, open unless told otherwise."""
 
+import itertools
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from proposals.models import CallForProposals, SessionFormat
+
+_numbers = itertools.count(1)
+
+
+def make_user(email=None):
+    """An account with a verified address (proposals may not import registration's test factories)."""
+    email = email or f"submitter{next(_numbers)}@example.org"
+    user = get_user_model().objects.create_user(username=email, email=email, password="a-long-test-password")
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
 
 
 def make_call(conference, *, opens_in=timedelta(days=-1), closes_in=timedelta(days=30), **fields):

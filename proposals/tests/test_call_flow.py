@@ -11,9 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from proposals.models import PendingProposal, Proposal
-from registration.tests.registration_factories import make_user
 
-from .factories import make_call, proposal_post
+from .factories import make_call, make_user, proposal_post
 
 pytestmark = pytest.mark.django_db
 
