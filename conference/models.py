@@ -233,6 +233,8 @@ class ConferencePage(KeptRouteMixin, RoutablePageMixin, Page):
     # The view behind /<conference>/register/, set by registration.apps: the registration app builds on this
     # one, so the conference names no view of it (the import direction runs conference <- registration).
     registration_view = None
+    # The view behind /<conference>/call/, set the same way by proposals.apps.
+    call_view = None
 
     class Meta:
         verbose_name = _("conference")
@@ -346,6 +348,13 @@ class ConferencePage(KeptRouteMixin, RoutablePageMixin, Page):
         view = type(self).registration_view
         if view is None:
             raise Http404("Registration is not installed.")
+        return view(request, conference=self)
+
+    @path("call/")
+    def call_route(self, request):
+        view = type(self).call_view
+        if view is None:
+            raise Http404("The call for proposals is not installed.")
         return view(request, conference=self)
 
 

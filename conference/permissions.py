@@ -13,6 +13,7 @@ ORGANISER_APPS = [
     "conference",
     "programme",
     "registration",
+    "proposals",
     "wagtailimages",
     "wagtaildocs",
     "wagtailredirects",

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import accounts, kiosk, sign_in_by_code, site_files, views
 
+handler400 = "conference.views.bad_request"
 handler404 = "conference.views.page_not_found"
 handler500 = "conference.views.server_error"
 
@@ -38,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("kiosk/", kiosk.kiosk, name="kiosk"),
     path("", include("registration.urls")),
+    path("", include("proposals.urls")),
     # Before programme.urls, whose cache-first route matches every page-like path.
     path("", include("programme.agenda_urls")),
     path("", include("programme.urls")),

@@ -3,11 +3,13 @@
 import sys
 
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from .faults import fault_of, fault_response
@@ -15,6 +17,10 @@ from .mail import queue_state
 from .worker import last_heartbeat
 
 HEALTH_CACHE_PREFIX = "healthz:probe:"
+TOO_LARGE_MESSAGE = _(
+    "What you sent is too large to read (a form may hold about 2.5 MB; an abstract at most 5,000 characters). "
+    "Nothing was saved: go back, shorten the longest text and send it again."
+)
 
 
 def cache_state():
@@ -53,6 +59,13 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok", "database": "ok", "cache": cache_state(), "mail_queue": mail_queue, "worker": worker}
     )
+
+
+def bad_request(request, exception=None):
+    """A request Django refused before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, say: a 10 MB abstract
+    pasted into a form) gets a page that says what to do, in the visitor's language."""
+    message = TOO_LARGE_MESSAGE if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent)) else None
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def page_not_found(request, exception=None):

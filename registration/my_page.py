@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from programme import agenda
 from programme.gathering import published_sessions
+from proposals.models import Proposal
 
 from . import questions, workshops
 from .enums import RegistrationStatus
@@ -32,8 +33,12 @@ def my_page_context(request):
         wanted.setdefault(registration.conference_id, [])
     for signup in signups:
         wanted.setdefault(signup.conference_id, []).append(signup.session_id)
+    proposals = list(Proposal.objects.of(user))
+    for proposal in proposals:
+        wanted.setdefault(proposal.call.conference_id, [])
     published = published_sessions(wanted, get_language())
     add_conference_links(registrations, published)
+    add_proposal_links(proposals, published)
     add_register_again(registrations)
     for signup in signups:
         # None for a session no longer in the programme: the page shows its title without a link.
@@ -42,6 +47,7 @@ def my_page_context(request):
     return {
         "registrations": registrations,
         "workshop_signups": signups,
+        "proposals": proposals,
         "agenda": agenda.my_agenda(request, rows=rows, published=published),
     }
 
@@ -56,6 +62,21 @@ def add_conference_links(registrations, published):
         else:
             registration.conference_title = registration.conference.title
             registration.conference_url = registration.conference.url
+
+
+def add_proposal_links(proposals, published, now=None):
+    """Set `conference_title`, `conference_url` and `editable` of each proposal, in the visitor's language."""
+    now = now or timezone.now()
+    for proposal in proposals:
+        conference = proposal.call.conference
+        part = published.get(conference.pk)
+        if part is not None and part.schedule.conference_path:
+            proposal.conference_title = part.schedule.conference_title
+            proposal.conference_url = part.schedule.conference_path
+        else:
+            proposal.conference_title = conference.title
+            proposal.conference_url = conference.url
+        proposal.is_editable = proposal.editable(now)
 
 
 def add_register_again(registrations, now=None):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "home",
     "conference",
     "programme",
+    "proposals",
     "registration",
     "demo",
     "wagtail.contrib.forms",
