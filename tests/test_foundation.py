@@ -216,6 +216,30 @@ def test_port_sets_the_gunicorn_bind_address():
     assert namespace["control_socket_disable"] is True
 
 
+def test_site_url_follows_port_when_unset():
+    code = (
+        "import json\nfrom django.conf import settings as s\nfrom registration.visa_pdf import verification_url\n"
+        "print(json.dumps({'site': s.SITE_URL, 'csrf': s.CSRF_TRUSTED_ORIGINS, 'verify': verification_url('R1')}))"
+    )
+    env = {key: value for key, value in process_env().items() if key not in ("SITE_URL", "CSRF_TRUSTED_ORIGINS")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "conference.settings.test", "PORT": "18300"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,  # the assertion below shows stderr when it fails
+    )
+    assert result.returncode == 0, result.stderr
+    links = json.loads(result.stdout)
+    assert links == {
+        "site": "http://127.0.0.1:18300",
+        "csrf": ["http://127.0.0.1:18300"],
+        "verify": "http://127.0.0.1:18300/verify/R1/",
+    }
+
+
 def test_production_settings_refuse_to_start_without_secret_key():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],

@@ -23,8 +23,9 @@ def env_list(name, default=""):
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-# Absolute base for links that leave the site: emails, calendar files, QR-free badge links.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base for links that leave the site: emails, calendar files, QR-free badge links. Unset, it is the
+# address gunicorn binds (PORT, as bin/serve and gunicorn.conf.py use it), so that links reach this server.
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
