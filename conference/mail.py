@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 # The TASKS alias of the durable database queue that `manage.py worker` runs (settings/base.py).
 BACKGROUND = "background"
+# Every email goes through this queue, ahead of any other background work (settings.TASKS): a visitor waits for
+# a registration code now, nobody waits for a warmed page.
+MAIL_QUEUE = "mail"
+MAIL_PRIORITY = 50
 
 
 def max_attempts():
@@ -234,7 +238,7 @@ def _claim(email_id):
     )
 
 
-@task(backend=BACKGROUND)
+@task(backend=BACKGROUND, queue_name=MAIL_QUEUE, priority=MAIL_PRIORITY)
 def send_stored_email(email_id):
     """Send one stored email; on failure schedule the next attempt, or mark it failed after the last."""
     if not _claim(email_id):

@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 # Set once this process is asked to stop (SIGTERM, SIGINT): a long task checks it and ends early.
 _stopping = threading.Event()
+# The queues this process's worker takes (make_worker): a long task hands over only to work this worker would do.
+ALL_QUEUES = "*"
+_queue_names = [ALL_QUEUES]
 
 # Tasks run between two heartbeats at most; keeps the heartbeat fresh through a long backlog.
 TASKS_PER_BATCH = 20
@@ -97,10 +100,18 @@ class StoppableWorker(Worker):
         super().shutdown(signum, frame)
 
 
-def make_worker(worker_id=None):
-    """django-tasks-db's worker, used for its task running and signal handling; the loop is ours."""
+def queue_names():
+    """Every queue of the background backend (settings.TASKS), for `worker --queues`."""
+    return list(settings.TASKS[BACKGROUND].get("QUEUES", []))
+
+
+def make_worker(worker_id=None, queues=None):
+    """django-tasks-db's worker, used for its task running and signal handling; the loop is ours. It takes the
+    tasks of `queues` (default: every queue), the most urgent first."""
+    global _queue_names  # noqa: PLW0603 - one worker per process; its tasks ask which queues it serves
+    _queue_names = list(queues or [ALL_QUEUES])
     return StoppableWorker(
-        queue_names=["*"],
+        queue_names=_queue_names,
         interval=0,
         batch=True,
         backend_name=BACKGROUND,
@@ -111,10 +122,24 @@ def make_worker(worker_id=None):
     )
 
 
+def _ready_tasks(backend_name, queues):
+    tasks = DBTaskResult.objects.ready().filter(backend_name=backend_name)
+    if ALL_QUEUES not in queues:
+        tasks = tasks.filter(queue_name__in=queues)
+    return tasks
+
+
+def more_urgent_work_waiting(priority):
+    """Whether a task of a higher priority than `priority` is ready in a queue this process's worker takes: a long
+    task (the pages' warm-up) then ends and queues the rest behind it, so that an email never waits for it."""
+    return _ready_tasks(BACKGROUND, _queue_names).filter(priority__gt=priority).exists()
+
+
 def _claim_next(worker, ready_by=None):
-    """Take the next ready task as the library's own loop does (row lock, skip rows other workers hold);
-    with `ready_by`, only tasks that were due by then (not retries scheduled meanwhile)."""
-    tasks = DBTaskResult.objects.ready().filter(backend_name=worker.backend_name)
+    """Take the next ready task of the worker's queues as the library's own loop does (row lock, skip rows other
+    workers hold), the highest priority first (the model's ordering: emails before pages); with `ready_by`, only
+    tasks that were due by then (not retries scheduled meanwhile)."""
+    tasks = _ready_tasks(worker.backend_name, worker.queue_names)
     if ready_by is not None:
         tasks = tasks.exclude(run_after__gt=ready_by, run_after__lt=get_date_max())
     with exclusive_transaction(tasks.db):
@@ -156,10 +181,11 @@ def run_once(worker, ready_by=None):
     return ran
 
 
-def drain(worker_id="drain"):
-    """Run every task that is due now, then return how many ran (tests and `worker --batch`). Retries that
-    fall due meanwhile wait for the next drain, as they would for a worker's next round."""
-    worker = make_worker(worker_id)
+def drain(worker_id="drain", queues=None):
+    """Run every task of `queues` (default: all) that is due now, then return how many ran (tests and
+    `worker --batch`). Retries that fall due meanwhile wait for the next drain, as they would for a worker's
+    next round."""
+    worker = make_worker(worker_id, queues)
     ready_by = timezone.now()
     total = 0
     while ran := run_once(worker, ready_by):

@@ -11,8 +11,9 @@ URL resolver and the page cache, which keeps the result. The copy kept for every
 programme.page_cache.AnySignedInVisitor, signed in and nobody in particular (no user row): the stored parts are
 those any signed-in visitor's request would have kept, and each visitor's token and stars are filled in as ever.
 Several changes in a row queue one warm-up; a warm-up that finds the site already warm for the current generation
-does nothing; two workers never render the same address for the same generation at once; one warm-up renders at
-most MAX_ADDRESSES addresses. Visitors never wait for a warm-up: whoever comes before it has stored a page renders
+does nothing; a warm-up lets a waiting email go first between two renders (it queues the rest behind the email);
+two workers never render the same address for the same generation at once; one warm-up renders at most
+MAX_ADDRESSES addresses. Visitors never wait for a warm-up: whoever comes before it has stored a page renders
 the page as before."""
 
 import logging
@@ -32,7 +33,7 @@ from wagtail.models import Locale, Site
 
 from conference.mail import BACKGROUND
 from conference.models import ConferencePage
-from conference.worker import stop_requested
+from conference.worker import more_urgent_work_waiting, stop_requested
 
 from .cache import current_generation
 from .gathering import page_path
@@ -57,6 +58,10 @@ MAX_ADDRESSES = 120
 # speakers make 4,000 addresses, about two minutes of a worker's time at low CPU priority).
 MAX_PAGE_ADDRESSES = 4000
 
+# The queue and priority of the warm-up (settings.TASKS): below every email (conference.mail.MAIL_PRIORITY).
+PAGES_QUEUE = "pages"
+PAGES_PRIORITY = -50
+
 _handler = None
 
 
@@ -80,37 +85,54 @@ def queue_warm_up():
     return True
 
 
-@task(backend=BACKGROUND)
-def warm_stored_pages():
-    """Render every address of warm_addresses() that has no current stored copy. Returns what it did per address
-    (the path, followed by " (signed in)" for the signed-in copy)."""
-    # Started: a change from now on queues its own warm-up (this one may already read an older generation).
-    cache.delete(QUEUED_KEY)
-    generation = current_generation(PAGE_GENERATION_KEYS)
-    if cache.get(WARM_KEY) == generation:
-        return {"skipped": "already warm"}
+@task(backend=BACKGROUND, queue_name=PAGES_QUEUE, priority=PAGES_PRIORITY)
+def warm_stored_pages(generation=None, start=0, complete=True):
+    """Render every address of warm_addresses() then page_addresses() that has no current stored copy. Returns
+    what it did per address (the path, followed by " (signed in)" for the signed-in copy).
+
+    Queued by a change with no arguments. Between two renders it hands over: when an email (or other more urgent
+    work this worker takes) is waiting, or the worker is stopping, it queues the rest as a new task (`generation`
+    it renders, `start` the index of the next address, `complete` whether every address so far answered 200) and
+    ends, so that the email goes next and waits for one render at most."""
+    if generation is None:
+        # Started: a change from now on queues its own warm-up (this one may already read an older generation).
+        cache.delete(QUEUED_KEY)
+        generation = current_generation(PAGE_GENERATION_KEYS)
+        if cache.get(WARM_KEY) == generation:
+            return {"skipped": "already warm"}
     started = time.perf_counter()
-    done = {address_label(path, visitor): warm(path, visitor, generation) for path, visitor in warm_addresses()}
-    stopped = False
-    for path, visitor in page_addresses():
+    # The same list in every part of one warm-up (the content is unchanged; only a session that ends meanwhile
+    # moves, which may leave one address to its first visitor).
+    addresses = list(dict.fromkeys([*warm_addresses(), *page_addresses()]))
+    done = {}
+    ended_early = False
+    for index in range(start, len(addresses)):
         if current_generation(PAGE_GENERATION_KEYS) != generation:
-            break  # changed again: the warm-up queued by that change renders the new pages
-        if stop_requested():
-            # The worker is stopping: the next worker goes on (what is stored already is skipped then).
-            stopped = True
-            queue_warm_up()
+            ended_early = True  # changed again: the warm-up queued by that change renders the new pages
             break
+        if index > start and (stop_requested() or more_urgent_work_waiting(PAGES_PRIORITY)):
+            # Stopping, the next worker goes on; an email is waiting, it goes first. Either way, the rest after it.
+            ended_early = True
+            warm_stored_pages.enqueue(generation=generation, start=index, complete=complete and all_rendered(done))
+            break
+        path, visitor = addresses[index]
         done[address_label(path, visitor)] = warm(path, visitor, generation)
-    if not stopped and all(outcome.get("status") == 200 for outcome in done.values()):
+    if not ended_early and complete and all_rendered(done):
         cache.set(WARM_KEY, generation, None)
     logger.info(
-        "Warm-up of generation %s: %d addresses (%d rendered) in %.1f s",
+        "Warm-up of generation %s from address %d: %d addresses (%d rendered) in %.1f s%s",
         generation,
+        start,
         len(done),
         sum("ms" in outcome for outcome in done.values()),
         time.perf_counter() - started,
+        ", the rest queued" if ended_early else "",
     )
     return done
+
+
+def all_rendered(done):
+    return all(outcome.get("status") == 200 for outcome in done.values())
 
 
 def address_label(path, visitor):

@@ -234,9 +234,12 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # (conference/mail.py) and sent by `manage.py worker` processes through django-tasks' database backend,
 # under the alias "background". Wagtail's own tasks (search and reference index) use "default" and stay
 # immediate, as they were before TASKS was set: the index is current when a save returns.
+# Two queues: "mail" (every email, at a high priority) and "pages" (the warm-up of the stored pages, at a low one).
+# A worker takes the most urgent ready task first, and the warm-up hands over to a waiting email between two
+# renders, so an email never waits behind page rendering; `manage.py worker --queues mail` serves one queue.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail", "pages"]},
 }
 # A failed send is tried again after 30 s, 1, 2, 4 … minutes; after MAIL_MAX_ATTEMPTS it is "failed" and
 # shows in the admin (Reports → Outgoing emails) with a Resend button. 8 attempts span about an hour.
