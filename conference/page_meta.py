@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from conference.models import ConferencePage
@@ -16,7 +17,7 @@ DESCRIPTION_LENGTH = 160  # what search engines show of a description
 # The page's own words, in the order they describe it best: a speaker's short bio, an introduction, a session's
 # abstract. Read by name, so that every page type (home, programme apps) is covered without importing them here.
 SUMMARY_FIELDS = ("short_bio", "intro", "abstract", "body", "tagline")
-SHARE_RENDITION = "fill-960x540|format-jpeg"  # made ahead with the hero's other renditions (demo.images)
+SHARE_RENDITION = "format-jpeg|fill-960x540"  # made ahead with the hero's other renditions (demo.images)
 
 
 def plain_text(value):
@@ -66,7 +67,12 @@ def share_image(conference):
     hero image; None without one."""
     if conference is None or conference.hero_image is None:
         return None
-    rendition = conference.hero_image.get_rendition(SHARE_RENDITION)
+    try:
+        rendition = conference.hero_image.get_rendition(SHARE_RENDITION)
+    except SourceImageIOError:
+        # The original is missing from the media folder (a restored database without its files): a page without a
+        # share card, not a 500 on every page.
+        return None
     return {
         "url": absolute(rendition.url),
         "width": rendition.width,

@@ -84,9 +84,10 @@ def test_offer_can_be_declined(browser, live_server, demo_tx):
     context.close()
 
 
-def test_russian_attendee_stars_subscribes_and_sees_a_moved_session_move(browser, live_server, demo_tx):
+def test_russian_attendee_stars_subscribes_and_sees_a_moved_session_move(browser, live_server, demo_tx, settings):
     """The issue's "done when", in Russian: star on the programme, make the calendar link on /ru/my/, read the
     feed without any cookie, and see the session move after an organiser publishes a new time."""
+    settings.SITE_URL = live_server.url  # the calendar link is built from SITE_URL: here, the test's own server
     user = make_user()
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ru-RU")
     context.add_cookies([session_cookie(live_server, user)])
@@ -102,6 +103,7 @@ def test_russian_attendee_stars_subscribes_and_sees_a_moved_session_move(browser
     assert webcal.startswith("webcal://")
     feed_url = page.locator("#agenda-feed-url").input_value()
     assert feed_url == "http:" + webcal.removeprefix("webcal:")
+    assert feed_url.startswith(live_server.url + "/")
 
     anonymous = browser.new_context()  # a calendar app: no session cookie
 
