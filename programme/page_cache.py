@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from conference import precompressed
+from conference import compression, precompressed
 
 from . import agenda
 from .cache import (
@@ -179,6 +179,7 @@ def finish_response(request, response):
         and not (variant == SIGNED_IN and shows_who(request.user, response.content))
     ):
         entry = make_entry(response, options, generation)
+        setattr(response, compression.HOLDS_NO_REFLECTED_INPUT, True)  # rendered for its canonical query
         # Compressed once here, not on every hit: only a body without markers is the same for everyone.
         entry["encoded"] = precompressed.encoded_copies(
             request, response, None if entry["slots"] else entry["literals"][0]
@@ -292,8 +293,11 @@ def respond(request, entry, variant):
         )
         if entry.get("cache_control") and response.status_code == 200:
             response["Cache-Control"] = entry["cache_control"]
+        setattr(response, compression.HOLDS_NO_REFLECTED_INPUT, True)
         return precompressed.label(response, encoding, copies)
     response = HttpResponse(body, content_type=entry["content_type"])
     response["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ["Cookie"])
+    # The stored parts hold no input of this request's choosing: the middleware may compress the filled page.
+    setattr(response, compression.HOLDS_NO_REFLECTED_INPUT, True)
     return precompressed.label(response, encoding, copies)

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from conference.precompressed import accepted_encoding
+from programme.models import SessionPage, SpeakerPage
 from programme.page_cache import ANONYMOUS, EVERYONE, cache_key
 
 PROGRAMME = "/vilnius-2017/programme/"
@@ -202,3 +203,45 @@ def test_a_stored_answer_follows_the_clients_q_values(client):
 )
 def test_the_stored_encoding_is_the_one_the_client_rates_highest(accept_encoding, expected):
     assert accepted_encoding(accept_encoding, {"br": b"", "gzip": b""}) == expected
+
+
+SECRETS_AND_INPUT = "gzip, br, zstd"
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_with_input_in_them_are_never_compressed(client, conference, django_user_model):
+    """Finding 21.7 (BREACH): a signed-in visitor's page holding what the URL asked for beside their email, stars
+    or CSRF token goes out plain; the stored programme pages, filled in with the token and stars only, may be
+    compressed, and they reflect nothing of the request."""
+    session = SessionPage.objects.live().filter(locale__language_code="en").first()
+    speaker = SpeakerPage.objects.live().filter(locale__language_code="en").first()
+    user = django_user_model.objects.create_user("breach2", "breach2@example.org", "pw-not-used-0123")
+    client.force_login(user)
+    guess = "breachguess7"
+    personal = [
+        f"{conference.url}register/?email={guess}",
+        f"/ru{conference.url}register/?{guess}=1",
+        f"{PROGRAMME}?utm_source={guess}",
+        f"/ru{PROGRAMME}?{guess}=1",
+        f"{session.url}?{guess}=1",
+        f"{speaker.url}?{guess}=1",
+    ]
+    for path in personal:
+        response = client.get(path, HTTP_ACCEPT_ENCODING=SECRETS_AND_INPUT, follow=True)
+        assert response.status_code == 200, path
+        assert "Content-Encoding" not in response, path
+        assert guess in response.content.decode(), path  # the input is really in the page: the rule decides
+    for path in (PROGRAMME, session.url, speaker.url):
+        response = client.get(path, HTTP_ACCEPT_ENCODING=SECRETS_AND_INPUT)
+        assert response.status_code == 200, path
+        body = DECOMPRESS[response["Content-Encoding"]](response.content).decode()
+        assert "csrfmiddlewaretoken" in body, path  # the signed-in page with its star forms
+        assert "breach2@example.org" not in body
+
+
+@pytest.mark.django_db
+def test_an_anonymous_form_with_its_csrf_token_is_not_compressed(client, conference):
+    response = client.get(f"{conference.url}register/", HTTP_ACCEPT_ENCODING=SECRETS_AND_INPUT)
+    assert response.status_code == 200
+    assert b"csrfmiddlewaretoken" in response.content
+    assert "Content-Encoding" not in response
