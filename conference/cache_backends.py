@@ -13,6 +13,7 @@ evicting cache leaves the sign-in limits in force.
 """
 
 import logging
+import re
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -135,3 +136,25 @@ class GuardedRedisCache(GuardedCacheMixin, RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def clear(self):
+        """Delete this installation's keys (those under KEY_PREFIX), not the whole Redis database as Django's
+        FLUSHDB does: another installation sharing the Redis keeps its pages and its visitors' sessions."""
+        if not self.key_prefix:
+            return super().clear()
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        try:
+            if self.is_resting():
+                raise CacheUnavailable("clear")
+            client = self._cache.get_client(write=True)
+            batch = []
+            for key in client.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) == 1000:
+                    client.delete(*batch)
+                    batch = []
+            if batch:
+                client.delete(*batch)
+        except Exception as error:
+            self._failed("clear", error)
+        return None

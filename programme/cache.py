@@ -10,15 +10,15 @@ import hashlib
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language
+
+from conference.build_identity import build_id
 
 GLOBAL_GENERATION_KEY = "programme:generation:all"
 # Every public page shows the site's navigation, the conference list or a conference's content: any page or
@@ -47,34 +47,9 @@ def generation_moment(generation):
     return max(moments, default=None)
 
 
-def _build_id():
-    """What this deployment renders with: the static files' manifest and the templates and code of the programme.
-    The same in every worker of one deployment; a new deployment retires pages cached by the previous one (they
-    would link old CSS and show old templates)."""
-    digest = hashlib.sha1()
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifest.exists():
-        digest.update(manifest.read_bytes())
-    package = Path(__file__).resolve().parent
-    for folder, pattern in (
-        (package, "*.py"),
-        (package / "exporters", "*.py"),
-        (Path(settings.BASE_DIR) / "templates", "**/*.html"),
-    ):
-        for path in sorted(folder.glob(pattern)):
-            try:
-                digest.update(f"{path.relative_to(folder)}:{path.stat().st_mtime_ns}".encode())
-            except OSError:  # removed while we looked (an editor's temporary file): it does not count
-                continue
-    return digest.hexdigest()[:10]
-
-
-BUILD_ID = _build_id()
-
-
 def generation_from(values):
     """A generation string from the stored values of the generation keys (in generation_key_names order)."""
-    return ".".join([BUILD_ID, *(str(value) for value in values)])
+    return ".".join([build_id(), *(str(value) for value in values)])
 
 
 def schedule_generation(conference_id):
@@ -167,8 +142,8 @@ def agenda_event_key(session_id, language, base_url, generation):
 
 
 def time_zone_key(time_zone, first_date, last_date):
-    """A serialised VTIMEZONE (it depends on the zone database, which a deployment brings: hence BUILD_ID)."""
-    return f"programme:vtimezone:{time_zone}:{first_date}:{last_date}:{BUILD_ID}"
+    """A serialised VTIMEZONE (it depends on the zone database, which a deployment brings: hence the build identity)."""
+    return f"programme:vtimezone:{time_zone}:{first_date}:{last_date}:{build_id()}"
 
 
 # Which sessions can be starred, and in which conference (programme.agenda.starrable_sessions). Every publish,

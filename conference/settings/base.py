@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment variables in docs/contract.md."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -144,11 +145,41 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.25"))
 
 
-def CACHES_FOR_REDIS(url):  # noqa: N802 - a settings helper, named like the setting it builds
+def installation_key_prefix(database):
+    """The default CACHE_KEY_PREFIX: what every app server, worker and manage.py command of one installation shares
+    and no other installation does, its database (engine, host, port, name; not the password, which may rotate).
+    Not SITE_URL: unset it follows PORT, and a command run from a shell without PORT must still retire the pages
+    the servers keep."""
+    parts = [str(database.get(name) or "") for name in ("ENGINE", "HOST", "PORT", "NAME")]
+    return "site-" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+# Every key of every cache starts with it (Django's KEY_PREFIX), so that two installations sharing one Redis or one
+# cache folder never read each other's pages, programmes or sessions. Set it when the servers of one installation
+# reach its database by different addresses (e.g. each app server by another host name).
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX") or installation_key_prefix(DATABASES["default"])
+# What this deployment renders with (conference/build_identity.py): a version the deploy supplies, else a content
+# hash of the code, templates, static files and translations. It starts every cached page's generation.
+BUILD_ID = os.environ.get("BUILD_ID", "")
+
+
+def CACHES_FOR_REDIS(url, key_prefix=CACHE_KEY_PREFIX):  # noqa: N802 - a settings helper, named like the setting
     return {
         "BACKEND": "conference.cache_backends.GuardedRedisCache",
         "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
         "OPTIONS": {"socket_timeout": CACHE_TIMEOUT_SECONDS, "socket_connect_timeout": CACHE_TIMEOUT_SECONDS},
+    }
+
+
+def CACHES_FOR_FOLDER(folder, key_prefix=CACHE_KEY_PREFIX):  # noqa: N802 - a settings helper, as above
+    """A file cache in a folder of its own per installation under `folder`: the prefix keeps keys apart, the folder
+    keeps apart what works on the whole folder (culling past MAX_ENTRIES, clear())."""
+    return {
+        "BACKEND": "conference.cache_backends.GuardedFileBasedCache",
+        "LOCATION": str(Path(folder) / key_prefix),
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 
 
@@ -156,13 +187,7 @@ if REDIS_URL:
     CACHES = {"default": CACHES_FOR_REDIS(REDIS_URL)}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "conference.cache_backends.GuardedFileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
-    }
+    CACHES = {"default": CACHES_FOR_FOLDER(VAR_DIR / "cache")}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Rate-limit counters (allauth's and ours, conference/rate_limits.py) in a database table of their own: the cache
@@ -171,6 +196,7 @@ else:
 LIMITS_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "rate_limit_counters",
+    "KEY_PREFIX": CACHE_KEY_PREFIX,
     "OPTIONS": {"MAX_ENTRIES": 1_000_000},
 }
 CACHES["limits"] = LIMITS_CACHE

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, LIMITS_CACHE
+from .base import CACHES_FOR_FOLDER, DATABASES, LIMITS_CACHE
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
@@ -16,13 +16,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A file cache, like production without Redis, but private to this test run.
 CACHES = {
-    "default": {
-        "BACKEND": "conference.cache_backends.GuardedFileBasedCache",
-        "LOCATION": tempfile.mkdtemp(prefix="hrne-test-cache-"),
-        # As in development: the warm-up stores every session and speaker page; Django's default of 300 entries
-        # would cull stored programmes at random.
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    },
+    # As in development (MAX_ENTRIES 20,000: the warm-up stores every session and speaker page; Django's default of
+    # 300 entries would cull stored programmes at random), with the installation's key prefix.
+    "default": CACHES_FOR_FOLDER(tempfile.mkdtemp(prefix="hrne-test-cache-")),
     "limits": LIMITS_CACHE,
 }
 STORAGES = {
