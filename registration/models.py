@@ -409,6 +409,17 @@ class PendingRegistration(PendingEmailProof):
         verbose_name_plural = _("registrations awaiting email confirmation")
 
 
+class PendingAccountDeletion(PendingEmailProof):
+    """An account without a usable password asking to be deleted, kept until its owner types the emailed code
+    (registration/account_deletion.py). Deleted with the account, or replaced by the owner's next request."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("account deletion awaiting its code")
+        verbose_name_plural = _("account deletions awaiting their code")
+
+
 class VisaLetterSettings(models.Model):
     """What organisers put on a conference's visa invitation letters: signatory and text, English and Russian."""
 

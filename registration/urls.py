@@ -2,14 +2,15 @@
 
 from django.urls import include, path, re_path
 
-from . import signup_views, views, visa_views, workshop_views
+from . import account_deletion, signup_views, views, visa_views, workshop_views
 
 urlpatterns = [
     path("my/", views.my_registrations, name="my_registrations"),
     path("my/registrations/<int:pk>/edit/", views.edit_registration, name="edit_registration"),
     path("my/registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel_registration"),
     path("my/data.json", views.download_personal_data, name="download_personal_data"),
-    path("my/delete-account/", views.delete_account, name="delete_account"),
+    path("my/delete-account/", account_deletion.delete_account, name="delete_account"),
+    path("my/delete-account/code/", account_deletion.confirm_code, name="delete_account_confirm"),
     path("my/registrations/<int:pk>/visa-letter.pdf", visa_views.visa_letter_pdf, name="visa_letter_pdf"),
     path("verify/<str:reference>/", visa_views.verify_visa_letter, name="verify_visa_letter"),
     path("my/badges/", include("registration.badge_urls")),

@@ -1,10 +1,10 @@
-"""Attendee-facing registration views: the form, /my/ with edit, cancel, data download and account deletion."""
+"""Attendee-facing registration views: the form, /my/ with edit, cancel and the data download (deleting the
+account: account_deletion.py)."""
 
 import json
 
 from allauth.account.decorators import verified_email_required
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import my_page, personal_data, questions, services, submission, visa
 from .enums import ACTIVE_STATUSES, RegistrationStatus
-from .forms import DeleteAccountForm, RegistrationDetailsForm, RegistrationEditForm, RegistrationForm
+from .forms import RegistrationDetailsForm, RegistrationEditForm, RegistrationForm
 from .models import Registration, RegistrationType
 
 STATUS_MESSAGES = {
@@ -218,19 +218,3 @@ def download_personal_data(request):
     )
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
     return response
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def delete_account(request):
-    """/my/delete-account/: a confirmation step, then the account goes and the registrations are anonymised."""
-    form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        personal_data.delete_account(user=request.user)
-        logout(request)
-        messages.success(request, _("Your account is deleted and your registrations are anonymised."))
-        return redirect("wagtail_serve", "")
-    return render(
-        request, "registration/delete_account.html", {"form": form}, status=400 if request.method == "POST" else 200
-    )

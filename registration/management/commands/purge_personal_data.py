@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from conference.models import ConferencePage
-from registration import services, signup_flow
+from registration import account_deletion, services, signup_flow
 from registration.models import Registration
 
 
@@ -48,5 +48,6 @@ class Command(BaseCommand):
         if not dry_run:
             # Forms whose email was never confirmed: nobody will complete them, and they hold personal data.
             signup_flow.delete_expired()
+            account_deletion.delete_expired()
         verb = "Would anonymise" if dry_run else "Anonymised"
         self.stdout.write(f"{verb} {total} registrations.")
