@@ -1,5 +1,7 @@
 """The attendee's forms: register (CONTRACT.md field names), edit own details, delete the account."""
 
+import datetime
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -119,9 +121,17 @@ class VisaLetterFields(forms.Form):
         label=_("Date of birth"),
         required=False,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
-        help_text=_("Year-month-day, for example 1985-03-21."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday", "min": "1900-01-01"}, format="%Y-%m-%d"),
+        help_text=_("As printed in your passport."),
+        # A browser without a date picker sends what was typed: the message says the one format we read.
+        error_messages={"invalid": _("Enter the date as year-month-day, for example 1985-03-21.")},
     )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born is not None and not datetime.date(1900, 1, 1) <= born <= datetime.date.today():
+            raise forms.ValidationError(_("Check the date of birth: it cannot be in the future or before 1900."))
+        return born
 
     def clean(self):
         cleaned = super().clean()
@@ -156,6 +166,15 @@ class RegistrationForm(VisaLetterFields, RegistrationDetailsForm):
         "consent_privacy",
     ]
 
+    # The form's sections on the page (register.html), in order; "more" is folded away until opened.
+    SECTIONS = {
+        "about": ("email", "full_name", "badge_name", "organisation", "country"),
+        "more": ("role", "dietary_needs", "accessibility_needs", "interpretation_language", "photo_consent"),
+        "visa": ("needs_visa_letter",),
+        "passport": VisaLetterFields.PASSPORT_FIELDS,
+        "consent": ("consent_privacy",),
+    }
+
     def __init__(self, *args, registration_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.registration_types = {t.slug: t for t in registration_types}
@@ -167,13 +186,27 @@ class RegistrationForm(VisaLetterFields, RegistrationDetailsForm):
             questions.add_fields(self, type_questions)
 
     def question_groups(self):
-        """For the template: (type, its questions' bound fields) for each type that has questions."""
+        """For the template: (type, its questions' bound fields, the type's position among the choices from 1) for
+        each type that has questions; the position lets the style sheet show only the chosen type's group."""
         groups = []
-        for registration_type in self.registration_types.values():
+        for position, registration_type in enumerate(self.registration_types.values(), start=1):
             type_questions = self.questions.get(registration_type.pk)
             if type_questions:
-                groups.append((registration_type, [self[questions.field_name(q)] for q in type_questions]))
+                groups.append((registration_type, [self[questions.field_name(q)] for q in type_questions], position))
         return groups
+
+    def sections(self):
+        """For the template: {section: [bound fields]} of SECTIONS; a field no section names goes with "more", so that
+        none is left off the page, and "more_open" says whether the folded section must show (an error or a value)."""
+        named = {name for names in self.SECTIONS.values() for name in names}
+        sections = {key: [self[name] for name in names if name in self.fields] for key, names in self.SECTIONS.items()}
+        sections["more"] += [
+            self[name]
+            for name in self.fields
+            if name not in named and name != "registration_type" and not name.startswith(questions.PREFIX)
+        ]
+        sections["more_open"] = self.is_bound and any(field.errors or field.data for field in sections["more"])
+        return sections
 
     def clean(self):
         cleaned = super().clean()

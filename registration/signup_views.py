@@ -133,9 +133,20 @@ def _pending_in_session(request):
     return PendingRegistration.objects.select_related("conference").filter(pk=pending_id).first()
 
 
+def _code_page(request, *, form, pending, status=200, **extra):
+    """The code screen: it names the address the code went to, with "send a new code" and "use another address"."""
+    return render(
+        request,
+        "registration/confirm_code.html",
+        {"form": form, "has_pending": pending is not None, "email": pending.email if pending else "", **extra},
+        status=status,
+    )
+
+
 def _resend(request, pending):
     if not email_proof.may_send_code(request, pending.email):
-        return _too_many(request)
+        # Still the code screen, which says why no code came: the last code sent keeps working meanwhile.
+        return _code_page(request, form=email_proof.CodeForm(), pending=pending, status=429, resend_refused=True)
     try:
         pending, code, token = email_proof.reissue(PendingRegistration, pk=pending.pk)
     except email_proof.ConfirmationError:
@@ -181,13 +192,7 @@ def confirm_registration(request):
             return _complete(request, proven)
         if pending is None:
             request.session.pop(SESSION_KEY, None)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "registration/confirm_code.html",
-        {"form": form, "has_pending": pending is not None, "email": pending.email if pending else ""},
-        status=status,
-    )
+    return _code_page(request, form=form, pending=pending, status=400 if request.method == "POST" else 200)
 
 
 @never_cache
