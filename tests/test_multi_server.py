@@ -102,6 +102,9 @@ def database_url_of_the_test_database():
     )
 
 
+SHARED_KEY_PREFIX = "multi-server-test"
+
+
 @pytest.fixture(scope="module")
 def app_servers(django_db_setup, django_db_blocker, redis_url):
     """Two gunicorn servers (production settings, 2 workers each) on the test database and `redis_url`;
@@ -115,6 +118,8 @@ def app_servers(django_db_setup, django_db_blocker, redis_url):
         SECRET_KEY=django_settings.SECRET_KEY,
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
+        # One installation: the servers and this test process (which publishes) keep their keys under one prefix.
+        CACHE_KEY_PREFIX=SHARED_KEY_PREFIX,
         VAR_DIR=str(workdir),
         MEDIA_ROOT=str(workdir / "media"),
         SECURE_SSL_REDIRECT="false",
@@ -155,7 +160,11 @@ def cluster(app_servers, redis_url, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": SHARED_KEY_PREFIX,
+        },
     }
     return app_servers
 
