@@ -8,11 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 from wagtail.models import Locale
 
 from conference.models import ConferencePage
@@ -93,6 +95,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_demo", verbosity=0)
         demo_snapshot.take()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. The test client runs requests in the test's own
+    thread, and LocaleMiddleware leaves a `/ru/` request's language active after it: without this, the
+    next test's services (which take the active language, e.g. for an attendee's emails) inherit Russian."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
