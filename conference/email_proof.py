@@ -15,7 +15,10 @@ from datetime import timedelta
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django import forms
+from django.contrib import messages
 from django.db import models, transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -244,3 +247,24 @@ def try_typed_code(model, request, *, pending, form):
     except ConfirmationError as error:
         form.add_error("code", error.message)
         return None, (pending if error.code in {"wrong_code", "use_link"} else None)
+
+
+def too_many_attempts():
+    """The answer when a limit stops a code being sent or checked."""
+    return HttpResponse(_("Too many attempts. Please wait a few minutes and try again."), status=429)
+
+
+def resend_code(request, pending, *, send, then, on_gone, on_refused=too_many_attempts):
+    """The "send me a new code" step every code page offers. Limited per address like the first code; the new code
+    and link replace the old ones, and the visitor is told where they went. `send(pending, code, token)` queues the
+    email; `then` is where to go once it is queued; `on_gone()` answers when the row expired meanwhile."""
+    if not may_send_code(request, pending.email):
+        return on_refused()
+    try:
+        pending, code, token = reissue(type(pending), pk=pending.pk)
+    except ConfirmationError:
+        return on_gone()
+    send(pending, code, token)
+    message = _("We have sent a new code to %(email)s. The earlier codes no longer work.")
+    messages.success(request, message % {"email": pending.email})
+    return redirect(then)

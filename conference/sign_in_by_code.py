@@ -9,15 +9,12 @@ from allauth.account.adapter import get_adapter
 from allauth.account.utils import perform_login
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -37,10 +34,6 @@ class SignInCodeRequestForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
-
-
-def _too_many():
-    return HttpResponse(_("Too many attempts. Please wait a few minutes and try again."), status=429)
 
 
 def _safe_next(request, url):
@@ -80,7 +73,7 @@ def request_code(request):
     if request.method == "POST" and form.is_valid():
         email = email_proof.normalise_email(form.cleaned_data["email"])
         if not email_proof.may_send_code(request, email):
-            return _too_many()
+            return email_proof.too_many_attempts()
         pending, code, token = email_proof.start(
             PendingSignIn, email=email, language=get_language(), replace={"email": email}, next_url=next_url
         )
@@ -105,16 +98,9 @@ def _use_another_address(request, pending):
 
 
 def _resend(request, pending):
-    if not email_proof.may_send_code(request, pending.email):
-        return _too_many()
-    try:
-        pending, code, token = email_proof.reissue(PendingSignIn, pk=pending.pk)
-    except email_proof.ConfirmationError:
-        return redirect("sign_in_code")
-    _send(pending, code, token)
-    message = _("We have sent a new code to %(email)s. The earlier codes no longer work.")
-    messages.success(request, message % {"email": pending.email})
-    return redirect("sign_in_code_confirm")
+    return email_proof.resend_code(
+        request, pending, send=_send, then="sign_in_code_confirm", on_gone=lambda: redirect("sign_in_code")
+    )
 
 
 OTHER_ACTIONS = {"resend": _resend, "change_address": _use_another_address}
@@ -131,7 +117,7 @@ def confirm_code(request):
     form = email_proof.CodeForm(request.POST or None)
     if request.method == "POST" and pending is not None and form.is_valid():
         if not email_proof.may_check_code(request):
-            return _too_many()
+            return email_proof.too_many_attempts()
         proven, pending = email_proof.try_typed_code(PendingSignIn, request, pending=pending, form=form)
         if proven is not None:
             return _complete(request, proven)
@@ -149,7 +135,7 @@ def confirm_link(request, token):
     error = None
     if request.method == "POST":
         if not email_proof.may_check_code(request):
-            return _too_many()
+            return email_proof.too_many_attempts()
         try:
             return _complete(request, email_proof.confirm_token(PendingSignIn, token=token))
         except email_proof.ConfirmationError as exc:

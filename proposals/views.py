@@ -5,7 +5,7 @@ from allauth.account.utils import perform_login
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -23,10 +23,6 @@ from .forms import ProposalForm, VisitorProposalForm
 from .models import CallForProposals, PendingProposal, Proposal
 
 SESSION_KEY = "proposal_pending_id"
-
-
-def _too_many(request):
-    return HttpResponse(_("Too many attempts. Please wait a few minutes and try again."), status=429)
 
 
 def call_of(conference):
@@ -86,7 +82,7 @@ def call_page(request, *, conference):
         return _save_new(request, call, form)
     email = email_proof.normalise_email(form.cleaned_data["email"])
     if not email_proof.may_send_code(request, email):
-        return _too_many(request)
+        return email_proof.too_many_attempts()
     form_data = {name: data.getlist(name) for name in form.fields if name in data and name != "email"}
     # The button pressed and the form's key are kept with the form, so the proposal made after the code is the
     # draft or submission the visitor asked for, and made once.
@@ -161,19 +157,12 @@ def _pending_in_session(request):
 
 
 def _resend(request, pending):
-    if not email_proof.may_send_code(request, pending.email):
-        return _too_many(request)
-    try:
-        pending, code, token = email_proof.reissue(PendingProposal, pk=pending.pk)
-    except email_proof.ConfirmationError:
+    def form_expired():
         request.session.pop(SESSION_KEY, None)
         messages.error(request, _("This form has expired. Please fill it in again."))
         return redirect("proposal_confirm")
-    _email_code(pending, code, token)
-    messages.success(
-        request, _("We have sent a new code to %(email)s. The earlier codes no longer work.") % {"email": pending.email}
-    )
-    return redirect("proposal_confirm")
+
+    return email_proof.resend_code(request, pending, send=_email_code, then="proposal_confirm", on_gone=form_expired)
 
 
 def _use_another_address(request, pending):
@@ -199,7 +188,7 @@ def confirm_proposal(request):
     form = email_proof.CodeForm(request.POST or None)
     if request.method == "POST" and pending is not None and form.is_valid():
         if not email_proof.may_check_code(request):
-            return _too_many(request)
+            return email_proof.too_many_attempts()
         proven, pending = email_proof.try_typed_code(PendingProposal, request, pending=pending, form=form)
         if proven is not None:
             return _complete(request, proven)
@@ -222,7 +211,7 @@ def confirm_proposal_link(request, token):
     try:
         if request.method == "POST":
             if not email_proof.may_check_code(request):
-                return _too_many(request)
+                return email_proof.too_many_attempts()
             return _complete(request, email_proof.confirm_token(PendingProposal, token=token))
         email_proof.find_by_token(PendingProposal, token)
     except email_proof.ConfirmationError as exc:

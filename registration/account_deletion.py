@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -38,10 +37,6 @@ class DeleteAccountByCodeForm(forms.Form):
 
     label_suffix = ""
     confirm = DeleteAccountForm.base_fields["confirm"]
-
-
-def _too_many():
-    return HttpResponse(_("Too many attempts. Please wait a few minutes and try again."), status=429)
 
 
 def email_deletion_code(*, email, code, language):
@@ -83,7 +78,7 @@ def delete_account(request):
         if not by_code:
             return delete_and_sign_out(request)
         if not email_proof.may_send_code(request, user.email):
-            return _too_many()
+            return email_proof.too_many_attempts()
         pending, code, _token = email_proof.start(
             PendingAccountDeletion, email=user.email, language=get_language(), replace={"user": user}, user=user
         )
@@ -95,16 +90,13 @@ def delete_account(request):
 
 
 def _resend(request, pending):
-    if not email_proof.may_send_code(request, pending.email):
-        return _too_many()
-    try:
-        pending, code, _token = email_proof.reissue(PendingAccountDeletion, pk=pending.pk)
-    except email_proof.ConfirmationError:
-        return redirect("delete_account")
-    _send(pending, code)
-    message = _("We have sent a new code to %(email)s. The earlier codes no longer work.")
-    messages.success(request, message % {"email": pending.email})
-    return redirect("delete_account_confirm")
+    return email_proof.resend_code(
+        request,
+        pending,
+        send=lambda pending, code, _token: _send(pending, code),
+        then="delete_account_confirm",
+        on_gone=lambda: redirect("delete_account"),
+    )
 
 
 def _check_code(request, pending, form):
@@ -128,7 +120,7 @@ def confirm_code(request):
     form = email_proof.CodeForm(request.POST or None)
     if request.method == "POST" and pending is not None and form.is_valid():
         if not email_proof.may_check_code(request):
-            return _too_many()
+            return email_proof.too_many_attempts()
         refused = _check_code(request, pending, form)
         if refused is None:
             return delete_and_sign_out(request)

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -27,10 +26,6 @@ from .models import PendingRegistration
 SESSION_KEY = "registration_pending_id"
 # The form of "use another address", kept until the form shows it again (in the visitor's own session).
 DRAFT_SESSION_KEY = "registration_draft"
-
-
-def _too_many(request):
-    return HttpResponse(_("Too many attempts. Please wait a few minutes and try again."), status=429)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -80,7 +75,7 @@ def register_visitor(request, conference):
     if request.method == "POST" and form.is_valid():
         email = email_proof.normalise_email(form.cleaned_data["email"])
         if not email_proof.may_send_code(request, email):
-            return _too_many(request)
+            return email_proof.too_many_attempts()
         pending, code, token = signup_flow.start(
             conference=canonical, email=email, form_data=posted_fields(form, request.POST), language=get_language()
         )
@@ -144,20 +139,18 @@ def _code_page(request, *, form, pending, status=200, **extra):
 
 
 def _resend(request, pending):
-    if not email_proof.may_send_code(request, pending.email):
-        # Still the code screen, which says why no code came: the last code sent keeps working meanwhile.
-        return _code_page(request, form=email_proof.CodeForm(), pending=pending, status=429, resend_refused=True)
-    try:
-        pending, code, token = email_proof.reissue(PendingRegistration, pk=pending.pk)
-    except email_proof.ConfirmationError:
+    def form_expired():
         request.session.pop(SESSION_KEY, None)
         messages.error(request, _("This form has expired. Please fill it in again."))
         return redirect("confirm_registration")
-    _email_code(pending, code, token)
-    messages.success(
-        request, _("We have sent a new code to %(email)s. The earlier codes no longer work.") % {"email": pending.email}
+
+    def refused():
+        # Still the code screen, which says why no code came: the last code sent keeps working meanwhile.
+        return _code_page(request, form=email_proof.CodeForm(), pending=pending, status=429, resend_refused=True)
+
+    return email_proof.resend_code(
+        request, pending, send=_email_code, then="confirm_registration", on_gone=form_expired, on_refused=refused
     )
-    return redirect("confirm_registration")
 
 
 def _use_another_address(request, pending):
@@ -186,7 +179,7 @@ def confirm_registration(request):
     form = email_proof.CodeForm(request.POST or None)
     if request.method == "POST" and pending is not None and form.is_valid():
         if not email_proof.may_check_code(request):
-            return _too_many(request)
+            return email_proof.too_many_attempts()
         proven, pending = email_proof.try_typed_code(PendingRegistration, request, pending=pending, form=form)
         if proven is not None:
             return _complete(request, proven)
@@ -203,7 +196,7 @@ def confirm_registration_link(request, token):
     error = None
     if request.method == "POST":
         if not email_proof.may_check_code(request):
-            return _too_many(request)
+            return email_proof.too_many_attempts()
         try:
             pending = signup_flow.confirm_token(token=token)
         except signup_flow.ConfirmationError as exc:

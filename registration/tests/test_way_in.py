@@ -10,9 +10,9 @@ from django.test import Client
 from lxml import html as lxml_html
 
 from conference.settings.base import ACCOUNT_RATE_LIMITS as PRODUCTION_RATE_LIMITS
-from registration.models import PendingRegistration, Registration, RegistrationAnswer, RegistrationQuestion
+from registration.models import PendingRegistration, Registration, RegistrationAnswer
 
-from .registration_factories import make_type
+from .registration_factories import make_outreach_type, make_type
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +33,7 @@ def post(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def outreach(conference):
-    chosen = make_type(conference, slug="outreach-test", name="Outreach worker", capacity=5)
-    RegistrationQuestion.objects.create(
-        registration_type=chosen,
-        text="Which city do you work in?",
-        text_ru="В каком городе вы работаете?",
-        kind=RegistrationQuestion.SHORT_TEXT,
-        required=True,
-        sort_order=0,
-    )
-    return chosen
+    return make_outreach_type(conference, slug="outreach-test")
 
 
 def visitor_form(chosen_type, **extra):

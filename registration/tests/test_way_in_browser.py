@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from registration.models import Registration, RegistrationQuestion
+from registration.models import Registration
 
-from .registration_factories import make_type
+from .registration_factories import make_outreach_type
 
 pytestmark = pytest.mark.browser
 
@@ -46,25 +46,7 @@ def phone(browser, request):
 
 @pytest.fixture
 def outreach(demo_tx):
-    chosen = make_type(demo_tx, slug="outreach-browser", name="Outreach worker", name_ru="Аутрич-работник", capacity=5)
-    RegistrationQuestion.objects.create(
-        registration_type=chosen,
-        text="Which city do you work in?",
-        text_ru="В каком городе вы работаете?",
-        kind=RegistrationQuestion.SHORT_TEXT,
-        required=True,
-        sort_order=0,
-    )
-    RegistrationQuestion.objects.create(
-        registration_type=chosen,
-        text="Have you used naloxone?",
-        text_ru="Вы применяли налоксон?",
-        kind=RegistrationQuestion.ONE_CHOICE,
-        choices="Yes\nNo",
-        choices_ru="Да\nНет",
-        sort_order=1,
-    )
-    return chosen
+    return make_outreach_type(demo_tx, slug="outreach-browser", naloxone_question=True)
 
 
 def fill_about_you(page, email):
